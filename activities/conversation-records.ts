@@ -1,0 +1,36 @@
+import { log } from '@temporalio/activity';
+import type { ConversationKey } from '../src/conversations/conversation-key';
+import type { InboundMessage } from '../src/conversations/inbound-message';
+import { markConversationEnded, openConversation, recordConversationError } from '../src/db/queries/conversations';
+import { insertInboundMessages, insertOutboundMessage, type OutboundMessageInput } from '../src/db/queries/messages';
+import type { ActivityDeps } from './deps';
+
+/** Activities that keep Postgres, the system of record, in step with the conversation. All idempotent. */
+export function createConversationRecordActivities({ db }: Pick<ActivityDeps, 'db'>) {
+  return {
+    async openConversation(args: { key: ConversationKey; workflowId: string; firstRunId: string }): Promise<string> {
+      return openConversation(db, args);
+    },
+
+    /** Returns the ids that are new to this conversation; the rest are late duplicates. */
+    async persistInbound(args: { conversationId: string; messages: InboundMessage[] }): Promise<string[]> {
+      const accepted = await insertInboundMessages(db, args);
+      const duplicates = args.messages.length - accepted.length;
+      if (duplicates > 0) log.info('Dropped messages the database already holds', { duplicates });
+      return accepted;
+    },
+
+    async persistOutbound(message: OutboundMessageInput): Promise<void> {
+      await insertOutboundMessage(db, message);
+    },
+
+    async endConversation(args: { conversationId: string; reason: string }): Promise<void> {
+      await markConversationEnded(db, args);
+    },
+
+    async recordDeliveryFailure(args: { conversationId: string; type: string; message: string }): Promise<void> {
+      log.warn('Reply could not be delivered', { type: args.type, error: args.message });
+      await recordConversationError(db, args);
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../src/db/schema';
+import type { ModelClient } from '../src/model/model-client';
+import type { PlatformAdapters } from '../src/platforms/platform-adapter';
+
+/** What the activities need from the outside world. Wired once, in `src/wiring.ts`. */
+export interface ActivityDeps {
+  db: Kysely<Database>;
+  model: ModelClient;
+  adapters: PlatformAdapters;
+}

@@ -1,0 +1,19 @@
+import { createBotSettingsActivities } from './bot-settings';
+import { createConversationRecordActivities } from './conversation-records';
+import type { ActivityDeps } from './deps';
+import { createModelActivities } from './model';
+import { createSendReplyActivities } from './send-reply';
+
+export type { ActivityDeps } from './deps';
+
+/** Every activity the conversation workflow calls, bound to its dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createBotSettingsActivities(deps),
+    ...createConversationRecordActivities(deps),
+    ...createModelActivities(deps),
+    ...createSendReplyActivities(deps),
+  };
+}
+
+export type ConversationActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveMs = z.coerce.number().int().min(0);
+
+export const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    PUBLIC_URL: optionalString,
+    DATA_DIR: z.string().default('.data'),
+    DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    EMBEDDED_POSTGRES_PORT: port.default(5433),
+    TEMPORAL_ADDRESS: optionalString,
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('conversations'),
+    TEMPORAL_CLI_PATH: optionalString,
+    TEMPORAL_DEV_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+    OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+    OPENAI_MODERATION_MODEL: z.string().min(1).default('omni-moderation-latest'),
+    ADMIN_API_KEY: optionalString,
+    WEBCHAT_TOKEN_SECRET: optionalString,
+    WEBCHAT_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
+    DEFAULT_BOT_ID: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-", at most 64')
+      .default('default'),
+    DEFAULT_BOT_NAME: z.string().min(1).default('Assistant'),
+    DEFAULT_BOT_SYSTEM_PROMPT: z
+      .string()
+      .min(1)
+      .default('You are a helpful, concise assistant. Answer in the language of the user.'),
+    DEFAULT_BOT_MODEL: optionalString,
+    DEFAULT_BOT_DEBOUNCE_MS: positiveMs.default(800),
+    DEFAULT_BOT_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(24 * 3600 * 1000),
+    DEFAULT_BOT_FALLBACK_REPLY: z
+      .string()
+      .min(1)
+      .default("Sorry, I can't answer right now. Please try again in a little while."),
+    REPLY_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+    TELEGRAM_API_BASE_URL: z.url().default('https://api.telegram.org'),
+    SLACK_API_BASE_URL: z.url().default('https://slack.com'),
+    DISCORD_API_BASE_URL: z.url().default('https://discord.com/api/v10'),
+    META_GRAPH_BASE_URL: z.url().default('https://graph.facebook.com'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      for (const name of ['ADMIN_API_KEY', 'WEBCHAT_TOKEN_SECRET'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof ConfigSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  publicUrl: string | undefined;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  embeddedPostgresPort: number;
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    cliPath: string | undefined;
+    devPort: number;
+    uiPort: number;
+  };
+  openai: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string;
+    moderationModel: string;
+  };
+  adminApiKey: string | undefined;
+  webchat: { tokenSecret: string; tokenTtlSeconds: number };
+  defaultBot: {
+    id: string;
+    name: string;
+    systemPrompt: string;
+    model: string;
+    debounceMs: number;
+    idleTimeoutMs: number;
+    fallbackReply: string;
+  };
+  replyWaitTimeoutMs: number;
+  maxBodyBytes: number;
+  platformBaseUrls: { telegram: string; slack: string; discord: string; meta: string };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Thrown when the environment does not describe a runnable configuration; one line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment. Only entry points call this; everything else receives a `Config`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    embeddedPostgresPort: e.EMBEDDED_POSTGRES_PORT,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    openai: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_MODEL,
+      moderationModel: e.OPENAI_MODERATION_MODEL,
+    },
+    adminApiKey: e.ADMIN_API_KEY,
+    webchat: {
+      // Development needs no setup: an unset secret falls back to a fixed, clearly non-production value.
+      tokenSecret: e.WEBCHAT_TOKEN_SECRET ?? 'development-only-webchat-secret',
+      tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
+    },
+    defaultBot: {
+      id: e.DEFAULT_BOT_ID,
+      name: e.DEFAULT_BOT_NAME,
+      systemPrompt: e.DEFAULT_BOT_SYSTEM_PROMPT,
+      model: e.DEFAULT_BOT_MODEL ?? e.OPENAI_MODEL,
+      debounceMs: e.DEFAULT_BOT_DEBOUNCE_MS,
+      idleTimeoutMs: e.DEFAULT_BOT_IDLE_TIMEOUT_MS,
+      fallbackReply: e.DEFAULT_BOT_FALLBACK_REPLY,
+    },
+    replyWaitTimeoutMs: e.REPLY_WAIT_TIMEOUT_MS,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    platformBaseUrls: {
+      telegram: e.TELEGRAM_API_BASE_URL,
+      slack: e.SLACK_API_BASE_URL,
+      discord: e.DISCORD_API_BASE_URL,
+      meta: e.META_GRAPH_BASE_URL,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

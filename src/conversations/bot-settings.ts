@@ -1,0 +1,16 @@
+/** What a conversation needs to know about its bot. Read at the start of every turn, so edits apply at once. */
+export interface BotSettings {
+  id: string;
+  name: string;
+  systemPrompt: string;
+  model: string;
+  temperature: number | null;
+  maxReplyTokens: number | null;
+  /** Messages that arrive within this window of each other become one model turn. */
+  debounceMs: number;
+  /** The conversation ends after this long without a message. */
+  idleTimeoutMs: number;
+  fallbackReply: string;
+  moderationPolicy: 'off' | 'flag' | 'block';
+  enabled: boolean;
+}

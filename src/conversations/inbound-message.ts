@@ -1,0 +1,29 @@
+import type { Platform } from './platform';
+
+export interface Attachment {
+  kind: 'image' | 'audio' | 'video' | 'file' | 'sticker' | 'location' | 'other';
+  /** The platform's own handle for the media (file id, URL, media id). */
+  ref: string;
+  mimeType?: string;
+  name?: string;
+}
+
+/**
+ * One message from a person, normalised from any platform. Every field is JSON-safe because it
+ * travels through Temporal: timestamps are ISO strings.
+ */
+export interface InboundMessage {
+  botId: string;
+  platform: Platform;
+  chatId: string;
+  userId: string;
+  /** The platform's dedupe key for this delivery, unique per bot and platform. */
+  messageId: string;
+  text: string;
+  attachments: Attachment[];
+  receivedAt: string;
+  /** The id of the HTTP request that accepted the message, for following it through the logs. */
+  requestId?: string;
+  /** What the platform needs to answer in place: a thread, an interaction token. */
+  replyContext?: Record<string, string>;
+}

@@ -1,0 +1,11 @@
+import type { Migration } from 'kysely';
+import * as initial from './2026-11-28T0000-initial';
+
+/**
+ * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
+ * FileMigrationProvider, because that provider loads files with `import()`, which neither Jest's
+ * CommonJS sandbox nor a bundled build can do. Each file is frozen once released.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026-11-28T0000-initial': initial,
+};

@@ -1,0 +1,120 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { InboundMessage } from '../../conversations/inbound-message';
+import type { Database, MessagesTable } from '../schema';
+
+export type MessageRow = Selectable<MessagesTable>;
+
+/** The Postgres channel that announces every stored message, for live streams such as the web chat. */
+export const MESSAGE_CHANNEL = 'conversation_messages';
+
+export interface MessageNotice {
+  conversationId: string;
+  botId: string;
+  platform: string;
+}
+
+/**
+ * Stores inbound messages once each. Returns the ids that belong to this conversation: newly stored
+ * ones, and ones this conversation stored on an earlier attempt. An id the database already holds for
+ * another conversation is a late platform retry, and is left out.
+ */
+export async function insertInboundMessages(
+  db: Kysely<Database>,
+  args: { conversationId: string; messages: readonly InboundMessage[] },
+): Promise<string[]> {
+  const { conversationId, messages } = args;
+  if (messages.length === 0) return [];
+  const first = messages[0]!;
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('messages')
+      .values(
+        messages.map((m) => ({
+          conversation_id: conversationId,
+          bot_id: m.botId,
+          platform: m.platform,
+          direction: 'inbound' as const,
+          author: 'user' as const,
+          platform_message_id: m.messageId,
+          user_id: m.userId,
+          text: m.text,
+          attachments: JSON.stringify(m.attachments),
+          kind: 'message' as const,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['bot_id', 'platform', 'platform_message_id']).doNothing())
+      .execute();
+    const owned = await trx
+      .selectFrom('messages')
+      .select('platform_message_id')
+      .where('bot_id', '=', first.botId)
+      .where('platform', '=', first.platform)
+      .where(
+        'platform_message_id',
+        'in',
+        messages.map((m) => m.messageId),
+      )
+      .where('conversation_id', '=', conversationId)
+      .execute();
+    await touchConversation(trx, conversationId);
+    await notifyMessage(trx, { conversationId, botId: first.botId, platform: first.platform });
+    const ownedIds = new Set(owned.map((row) => row.platform_message_id));
+    return messages.map((m) => m.messageId).filter((id) => ownedIds.has(id));
+  });
+}
+
+export interface OutboundMessageInput {
+  conversationId: string;
+  botId: string;
+  platform: string;
+  outboundKey: string;
+  author: 'bot' | 'agent';
+  text: string;
+  kind: 'reply' | 'fallback' | 'refusal';
+  status: 'sent' | 'failed';
+  error?: { type: string; message: string };
+}
+
+/** Stores a reply once per outbound key; a retry of the same reply changes nothing. */
+export async function insertOutboundMessage(db: Kysely<Database>, input: OutboundMessageInput): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const inserted = await trx
+      .insertInto('messages')
+      .values({
+        conversation_id: input.conversationId,
+        bot_id: input.botId,
+        platform: input.platform,
+        direction: 'outbound',
+        author: input.author,
+        outbound_key: input.outboundKey,
+        text: input.text,
+        kind: input.kind,
+        status: input.status,
+        error: input.error ? JSON.stringify(input.error) : null,
+      })
+      .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return;
+    await touchConversation(trx, input.conversationId);
+    await notifyMessage(trx, { conversationId: input.conversationId, botId: input.botId, platform: input.platform });
+  });
+}
+
+export async function listMessages(
+  db: Kysely<Database>,
+  args: { conversationIds: readonly string[]; afterSeq?: string; limit: number },
+): Promise<MessageRow[]> {
+  if (args.conversationIds.length === 0) return [];
+  let query = db.selectFrom('messages').selectAll().where('conversation_id', 'in', args.conversationIds);
+  if (args.afterSeq) query = query.where('seq', '>', args.afterSeq);
+  return query.orderBy('seq', 'asc').limit(args.limit).execute();
+}
+
+async function touchConversation(db: Kysely<Database>, conversationId: string): Promise<void> {
+  await db.updateTable('conversations').set({ last_message_at: sql`now()` }).where('id', '=', conversationId).execute();
+}
+
+async function notifyMessage(db: Kysely<Database>, notice: MessageNotice): Promise<void> {
+  await sql`select pg_notify(${MESSAGE_CHANNEL}, ${JSON.stringify(notice)})`.execute(db);
+}

@@ -1,0 +1,63 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface BotsTable {
+  id: string;
+  name: string;
+  system_prompt: string;
+  model: string;
+  temperature: number | null;
+  max_reply_tokens: number | null;
+  debounce_ms: number;
+  idle_timeout_ms: number;
+  fallback_reply: string;
+  moderation_policy: 'off' | 'flag' | 'block';
+  enabled: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ConversationsTable {
+  id: Generated<string>;
+  bot_id: string;
+  platform: string;
+  chat_id: string;
+  conversation_key: string;
+  workflow_id: string;
+  first_run_id: string;
+  status: Generated<'active' | 'handoff' | 'ended'>;
+  started_at: Generated<Timestamp>;
+  last_message_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  end_reason: string | null;
+  last_error: JSONColumnType<{ type: string; message: string; at: string }> | null;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  /** Insertion order across the whole table: the cursor for event streams. */
+  seq: Generated<string>;
+  conversation_id: string;
+  bot_id: string;
+  platform: string;
+  direction: 'inbound' | 'outbound';
+  author: 'user' | 'bot' | 'agent';
+  /** The platform's dedupe key; inbound messages only. */
+  platform_message_id: string | null;
+  /** Deterministic key of a reply; outbound messages only. */
+  outbound_key: string | null;
+  user_id: string | null;
+  text: string;
+  attachments: ColumnType<unknown[], string | undefined, string>;
+  kind: 'message' | 'reply' | 'fallback' | 'refusal';
+  status: Generated<'received' | 'sent' | 'failed'>;
+  error: JSONColumnType<{ type: string; message: string }> | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface Database {
+  bots: BotsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+}

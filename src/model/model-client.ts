@@ -1,0 +1,32 @@
+import type { HistoryEntry } from '../../workflows/conversation-state';
+
+export interface ReplyRequest {
+  systemPrompt: string;
+  model: string;
+  temperature: number | null;
+  maxReplyTokens: number | null;
+  summary: string | null;
+  history: HistoryEntry[];
+  userText: string;
+}
+
+export interface GeneratedReply {
+  text: string;
+  model: string;
+  tokens: { prompt: number; completion: number } | null;
+  /** True when the built-in offline responder wrote the reply, not a model. */
+  offline: boolean;
+}
+
+export interface ModerationVerdict {
+  flagged: boolean;
+  categories: string[];
+  provider: 'openai' | 'word-list';
+}
+
+/** A source of replies and moderation verdicts: an OpenAI-compatible server, or the offline responder. */
+export interface ModelClient {
+  readonly description: string;
+  generateReply(request: ReplyRequest): Promise<GeneratedReply>;
+  moderate(text: string): Promise<ModerationVerdict>;
+}

@@ -1,0 +1,90 @@
+import OpenAI, { APIError } from 'openai';
+import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
+import type { GeneratedReply, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
+
+export interface OpenAIModelClientOptions {
+  apiKey: string;
+  /** Any OpenAI-compatible server. Default: OpenAI's. */
+  baseUrl?: string;
+  moderationModel: string;
+  /** Per-request timeout. Default 45 s, under the activity's start-to-close timeout. */
+  timeoutMs?: number;
+}
+
+/** Statuses after which the same request cannot succeed; retrying would only waste quota. */
+const PERMANENT_STATUSES = new Set([400, 401, 403, 404, 422]);
+
+export function createOpenAIModelClient(options: OpenAIModelClientOptions): ModelClient {
+  // Temporal owns retries: the SDK must not retry behind its back.
+  const openai = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseUrl,
+    maxRetries: 0,
+    timeout: options.timeoutMs ?? 45_000,
+  });
+
+  return {
+    description: `OpenAI-compatible model at ${options.baseUrl ?? 'https://api.openai.com/v1'}`,
+
+    async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
+      const completion = await callModel(() =>
+        openai.chat.completions.create({
+          model: request.model,
+          messages: toChatMessages(request),
+          ...(request.temperature === null ? {} : { temperature: request.temperature }),
+          ...(request.maxReplyTokens === null ? {} : { max_completion_tokens: request.maxReplyTokens }),
+        }),
+      );
+      const text = completion.choices[0]?.message?.content?.trim();
+      if (!text) throw new Error('The model returned no text; retrying');
+      return {
+        text,
+        model: completion.model,
+        tokens: completion.usage
+          ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens }
+          : null,
+        offline: false,
+      };
+    },
+
+    async moderate(text: string): Promise<ModerationVerdict> {
+      const result = await callModel(() => openai.moderations.create({ model: options.moderationModel, input: text }));
+      const verdict = result.results[0];
+      const categories = verdict
+        ? Object.entries(verdict.categories)
+            .filter(([, hit]) => hit)
+            .map(([category]) => category)
+        : [];
+      return { flagged: verdict?.flagged ?? false, categories, provider: 'openai' };
+    },
+  };
+}
+
+function toChatMessages(request: ReplyRequest): OpenAI.Chat.ChatCompletionMessageParam[] {
+  const system = request.summary
+    ? `${request.systemPrompt}\n\nSummary of the conversation so far:\n${request.summary}`
+    : request.systemPrompt;
+  return [
+    { role: 'system', content: system },
+    ...request.history.map((entry) => ({ role: entry.role, content: entry.text })),
+    { role: 'user', content: request.userText },
+  ];
+}
+
+/** Maps the server's answer onto what Temporal must do next: wait as told, stop, or retry. */
+async function callModel<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof APIError) || error.status === undefined) throw error;
+    if (error.status === 429) {
+      const retryAfter = error.headers?.get('retry-after-ms') ?? undefined;
+      const delay = retryAfter ? Number(retryAfter) : parseRetryAfterMs(error.headers?.get('retry-after'));
+      throw rateLimitedFailure(`The model server is rate limiting: ${error.message}`, delay, 'ModelRateLimited');
+    }
+    if (PERMANENT_STATUSES.has(error.status)) {
+      throw permanentFailure(`The model server rejected the request: ${error.message}`, 'ModelRequestRejected');
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,26 @@
+import type { ConversationKey } from '../conversations/conversation-key';
+import type { Platform } from '../conversations/platform';
+
+export interface OutboundReply {
+  key: ConversationKey;
+  text: string;
+  /** Deterministic per reply: platforms that accept an idempotency key get this one. */
+  outboundKey: string;
+  replyContext?: Record<string, string>;
+}
+
+export interface DeliveryReceipt {
+  /** The platform's ids of the parts it accepted, in order; empty for channels we deliver ourselves. */
+  platformMessageIds: string[];
+}
+
+/**
+ * Everything one platform needs on the way out. A send throws a transient error to be retried, a
+ * `rateLimitedFailure` to be retried when the platform asked, or a `permanentFailure` to stop.
+ */
+export interface PlatformAdapter {
+  readonly platform: Platform;
+  send(reply: OutboundReply): Promise<DeliveryReceipt>;
+}
+
+export type PlatformAdapters = Partial<Record<Platform, PlatformAdapter>>;

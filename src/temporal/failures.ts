@@ -1,0 +1,29 @@
+import { ApplicationFailure } from '@temporalio/common';
+
+/**
+ * Failures named by what a retry must do. Activities throw transient errors as they are, so
+ * Temporal retries them with backoff; these two cover the other cases.
+ */
+
+/** The remote side asked us to come back later: the next retry waits exactly that long. */
+export function rateLimitedFailure(message: string, retryAfterMs: number | undefined, type = 'RateLimited') {
+  return ApplicationFailure.create({
+    message,
+    type,
+    nextRetryDelay: retryAfterMs === undefined ? undefined : Math.max(retryAfterMs, 100),
+  });
+}
+
+/** Retrying cannot help (a blocked user, a bad token, a rejected request): stop now. */
+export function permanentFailure(message: string, type: string, details?: unknown) {
+  return ApplicationFailure.create({ message, type, nonRetryable: true, details: details === undefined ? [] : [details] });
+}
+
+/** Reads a Retry-After header: delay-seconds or an HTTP date. Returns milliseconds, or undefined. */
+export function parseRetryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,178 @@
+/**
+ * The conversation's state and every decision about it, as pure functions. The workflow only wires
+ * these to Temporal; unit tests reach them without a server. Nothing here may read the clock,
+ * random numbers or I/O: the caller passes time in.
+ */
+import type { InboundMessage } from '../src/conversations/inbound-message';
+
+export type ConversationStatus = 'active' | 'handoff' | 'ended';
+
+export interface HistoryEntry {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+export type ReplyKind = 'reply' | 'fallback' | 'refusal';
+
+/** What a caller waiting on a message (the `?wait=true` API channel) gets back. */
+export type ReplyOutcome =
+  | { status: 'replied'; text: string; kind: ReplyKind }
+  | { status: 'duplicate' }
+  | { status: 'not-answered'; reason: 'handoff' | 'ended' | 'delivery-failed' };
+
+/** Everything a run hands to the next one through continue-as-new. */
+export interface ConversationState {
+  conversationId: string | null;
+  status: ConversationStatus;
+  /** Platform message ids already admitted, oldest first, bounded by `LIMITS.seenMessageIds`. */
+  seenMessageIds: string[];
+  /** Admitted messages not yet taken into a turn, in order of receipt. */
+  queue: InboundMessage[];
+  /** The recent turns the model sees, bounded by `LIMITS.historyEntries`. */
+  history: HistoryEntry[];
+  /** A running summary of what fell out of `history`; filled in by a later summariser. */
+  summary: string | null;
+  /** Recent outcomes by message id, so a late `?wait=true` duplicate gets the same answer. */
+  recentOutcomes: Array<[string, ReplyOutcome]>;
+  messagesIn: number;
+  repliesOut: number;
+}
+
+export const LIMITS = {
+  /** Older duplicates are still caught by the database's unique key. */
+  seenMessageIds: 2000,
+  historyEntries: 20,
+  recentOutcomes: 200,
+  /** A steady stream of messages cannot postpone a turn forever: cap the debounce at this many windows. */
+  debounceWindowsMax: 5,
+} as const;
+
+export function createInitialState(): ConversationState {
+  return {
+    conversationId: null,
+    status: 'active',
+    seenMessageIds: [],
+    queue: [],
+    history: [],
+    summary: null,
+    recentOutcomes: [],
+    messagesIn: 0,
+    repliesOut: 0,
+  };
+}
+
+/** Queues a message unless its platform message id was seen before. */
+export function admitMessage(
+  state: ConversationState,
+  message: InboundMessage,
+): { state: ConversationState; admitted: boolean } {
+  if (state.seenMessageIds.includes(message.messageId)) return { state, admitted: false };
+  return {
+    admitted: true,
+    state: {
+      ...state,
+      seenMessageIds: keepLast([...state.seenMessageIds, message.messageId], LIMITS.seenMessageIds),
+      queue: [...state.queue, message],
+      messagesIn: state.messagesIn + 1,
+    },
+  };
+}
+
+/**
+ * How long to keep collecting messages before the turn starts: until `windowMs` has passed since the
+ * newest one, but never more than `LIMITS.debounceWindowsMax` windows after the oldest.
+ */
+export function debounceRemainingMs(args: {
+  firstQueuedAt: number;
+  lastQueuedAt: number;
+  now: number;
+  windowMs: number;
+}): number {
+  const { firstQueuedAt, lastQueuedAt, now, windowMs } = args;
+  const quietUntil = lastQueuedAt + windowMs;
+  const hardStop = firstQueuedAt + windowMs * LIMITS.debounceWindowsMax;
+  return Math.max(0, Math.min(quietUntil, hardStop) - now);
+}
+
+/** The user's side of one turn: several debounced messages read as one. */
+export function combineTurnText(messages: readonly InboundMessage[]): string {
+  return messages
+    .map((m) => m.text.trim() || describeAttachments(m))
+    .filter((text) => text.length > 0)
+    .join('\n');
+}
+
+function describeAttachments(message: InboundMessage): string {
+  if (message.attachments.length === 0) return '';
+  return `[sent ${message.attachments.map((a) => a.kind).join(', ')}]`;
+}
+
+/** Deterministic, so a retried or replayed send is recognised by the send path and the database. */
+export function outboundKeyFor(messages: readonly InboundMessage[]): string {
+  const last = messages[messages.length - 1];
+  if (!last) throw new Error('outboundKeyFor needs at least one message');
+  return `reply:${last.messageId}`;
+}
+
+export function recordTurn(
+  state: ConversationState,
+  userText: string,
+  reply: { text: string } | null,
+): ConversationState {
+  const entries: HistoryEntry[] = [{ role: 'user', text: userText }];
+  if (reply) entries.push({ role: 'assistant', text: reply.text });
+  return {
+    ...state,
+    history: keepLast([...state.history, ...entries], LIMITS.historyEntries),
+    repliesOut: state.repliesOut + (reply ? 1 : 0),
+  };
+}
+
+export function recordOutcome(
+  state: ConversationState,
+  messageIds: readonly string[],
+  outcome: ReplyOutcome,
+): ConversationState {
+  const added = messageIds.map((id): [string, ReplyOutcome] => [id, outcome]);
+  return { ...state, recentOutcomes: keepLast([...state.recentOutcomes, ...added], LIMITS.recentOutcomes) };
+}
+
+export function findOutcome(state: ConversationState, messageId: string): ReplyOutcome | undefined {
+  return state.recentOutcomes.find(([id]) => id === messageId)?.[1];
+}
+
+/** Whether the bot answers a turn right now. In handoff a human answers; messages are only stored. */
+export function botMayReply(status: ConversationStatus): boolean {
+  return status === 'active';
+}
+
+/** The state a new conversation starts with when messages arrive while the previous one is ending. */
+export function startOverWith(state: ConversationState): ConversationState {
+  return { ...createInitialState(), seenMessageIds: state.seenMessageIds, queue: state.queue };
+}
+
+export interface ConversationSnapshot {
+  conversationId: string | null;
+  status: ConversationStatus;
+  queued: number;
+  messagesIn: number;
+  repliesOut: number;
+  history: HistoryEntry[];
+  summary: string | null;
+}
+
+export function snapshotOf(state: ConversationState): ConversationSnapshot {
+  return {
+    conversationId: state.conversationId,
+    status: state.status,
+    queued: state.queue.length,
+    messagesIn: state.messagesIn,
+    repliesOut: state.repliesOut,
+    history: state.history,
+    summary: state.summary,
+  };
+}
+
+function keepLast<T>(items: T[], max: number): T[] {
+  return items.length > max ? items.slice(items.length - max) : items;
+}
