@@ -1,0 +1,371 @@
+/**
+ * A small, real local HTTP server speaking the OpenAI wire format, used by
+ * tests in place of api.openai.com. Point the official `openai` SDK at it with
+ * `new OpenAI({ apiKey: 'test', baseURL: fake.baseUrl, maxRetries: 0 })`.
+ *
+ * Endpoints:
+ *   POST /v1/chat/completions  -> ChatCompletion JSON (behaviour is scriptable)
+ *   POST /v1/moderations       -> ModerationCreateResponse JSON
+ *   anything else              -> 404 with an OpenAI error body
+ *
+ * Only Node's built-in `http` module is used.
+ */
+import http from 'http';
+import type { AddressInfo } from 'net';
+
+export interface RecordedCall {
+  endpoint: 'chat' | 'moderation';
+  /** Date.now() when the request arrived. */
+  at: number;
+  /** Parsed JSON body (null if the body was not valid JSON). */
+  body: any;
+  /** HTTP status we answered; 0 while not (yet) answered, e.g. `hang` or a pending delayed reply. */
+  status: number;
+}
+
+export type FakeBehaviour =
+  | { kind: 'reply'; text?: string; delayMs?: number }
+  | { kind: 'rate-limit'; retryAfterSeconds: number }
+  | { kind: 'server-error' }
+  | { kind: 'bad-request' }
+  | { kind: 'hang' };
+
+export interface FakeOpenAI {
+  /** e.g. http://127.0.0.1:PORT/v1 (the SDK appends /chat/completions). */
+  baseUrl: string;
+  /** Every chat/moderation request, in arrival order. */
+  calls: RecordedCall[];
+  chatCalls(): RecordedCall[];
+  /** Queue behaviours for the next chat-completion calls, consumed one per call; when empty, the default applies. */
+  enqueue(...behaviours: FakeBehaviour[]): void;
+  /** The behaviour when the queue is empty. Default {kind:'reply'}. */
+  setDefault(behaviour: FakeBehaviour): void;
+  /** Words that make the moderation endpoint flag an input (case-insensitive substring). Default ['forbidden-topic']. */
+  setFlaggedWords(words: string[]): void;
+  /**
+   * Fraction 0..1 of chat calls that fail at random with 429 (retry-after 1) or 500.
+   * Only applies to calls that are not served from the `enqueue` queue.
+   */
+  setFailureRate(rate: number, seed?: number): void;
+  /** Clears calls, queue, default behaviour and failure rate (flagged words are kept). */
+  reset(): void;
+  /** Closes the server and any hanging / delayed requests. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_FLAGGED_WORDS = ['forbidden-topic'];
+const DEFAULT_SEED = 0x5eed;
+
+const MODERATION_CATEGORIES = [
+  'harassment',
+  'harassment/threatening',
+  'hate',
+  'hate/threatening',
+  'illicit',
+  'illicit/violent',
+  'self-harm',
+  'self-harm/instructions',
+  'self-harm/intent',
+  'sexual',
+  'sexual/minors',
+  'violence',
+  'violence/graphic',
+] as const;
+
+/** Input types each category applies to, as in Moderation.CategoryAppliedInputTypes. */
+const TEXT_AND_IMAGE = new Set<string>([
+  'self-harm',
+  'self-harm/instructions',
+  'self-harm/intent',
+  'sexual',
+  'violence',
+  'violence/graphic',
+]);
+
+/** mulberry32: tiny deterministic PRNG returning floats in [0, 1). */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Text of a message `content`, which may be a string or an array of content parts. */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part) =>
+        part && typeof part === 'object' && typeof (part as any).text === 'string' ? (part as any).text : '',
+      )
+      .join('');
+  }
+  return '';
+}
+
+function countTokens(text: string): number {
+  const trimmed = text.trim();
+  return trimmed === '' ? 0 : trimmed.split(/\s+/).length;
+}
+
+function errorBody(message: string, type: string, code: string | null): object {
+  return { error: { message, type, param: null, code } };
+}
+
+export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpenAI> {
+  const calls: RecordedCall[] = [];
+  let queue: FakeBehaviour[] = [];
+  let defaultBehaviour: FakeBehaviour = { kind: 'reply' };
+  let flaggedWords: string[] = [...DEFAULT_FLAGGED_WORDS];
+  let failureRate = 0;
+  let random = mulberry32(DEFAULT_SEED);
+  let idCounter = 0;
+  let closed = false;
+
+  /** Responses not yet answered (hang / delayed replies), ended on close(). */
+  const pending = new Set<http.ServerResponse>();
+  const timers = new Set<NodeJS.Timeout>();
+
+  const nextId = (prefix: string) => `${prefix}-fake-${++idCounter}`;
+
+  function send(
+    res: http.ServerResponse,
+    call: RecordedCall | undefined,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    pending.delete(res);
+    if (res.destroyed || res.writableEnded) return;
+    if (call) call.status = status;
+    const payload = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload).toString(),
+      'x-request-id': nextId('req'),
+      ...headers,
+    });
+    res.end(payload);
+  }
+
+  function nextChatBehaviour(): FakeBehaviour {
+    const queued = queue.shift();
+    if (queued) return queued;
+    if (failureRate > 0 && random() < failureRate) {
+      return random() < 0.5 ? { kind: 'rate-limit', retryAfterSeconds: 1 } : { kind: 'server-error' };
+    }
+    return defaultBehaviour;
+  }
+
+  function chatCompletion(body: any, text: string): object {
+    const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+    const promptTokens = messages.reduce((n, m) => n + countTokens(contentText(m?.content)), 0);
+    const completionTokens = countTokens(text);
+    return {
+      id: nextId('chatcmpl'),
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: typeof body?.model === 'string' ? body.model : 'gpt-fake',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: text, refusal: null, annotations: [] },
+          finish_reason: 'stop',
+          logprobs: null,
+        },
+      ],
+      usage: {
+        prompt_tokens: promptTokens,
+        completion_tokens: completionTokens,
+        total_tokens: promptTokens + completionTokens,
+      },
+      service_tier: 'default',
+      system_fingerprint: 'fp_fake',
+    };
+  }
+
+  function handleChat(res: http.ServerResponse, call: RecordedCall, body: any): void {
+    if (body === null || typeof body !== 'object' || !Array.isArray(body.messages)) {
+      send(res, call, 400, errorBody("Missing required parameter: 'messages'.", 'invalid_request_error', null));
+      return;
+    }
+    const behaviour = nextChatBehaviour();
+    switch (behaviour.kind) {
+      case 'reply': {
+        const lastUser = [...body.messages].reverse().find((m: any) => m?.role === 'user');
+        const text = behaviour.text ?? `echo: ${contentText(lastUser?.content)}`;
+        const answer = () => send(res, call, 200, chatCompletion(body, text));
+        if (behaviour.delayMs && behaviour.delayMs > 0) {
+          pending.add(res);
+          const timer = setTimeout(() => {
+            timers.delete(timer);
+            answer();
+          }, behaviour.delayMs);
+          timers.add(timer);
+        } else {
+          answer();
+        }
+        return;
+      }
+      case 'rate-limit':
+        send(
+          res,
+          call,
+          429,
+          errorBody(
+            'Rate limit reached for requests (fake). Please try again later.',
+            'rate_limit_exceeded',
+            'rate_limit_exceeded',
+          ),
+          { 'retry-after': String(behaviour.retryAfterSeconds) },
+        );
+        return;
+      case 'server-error':
+        send(
+          res,
+          call,
+          500,
+          errorBody('The server had an error while processing your request (fake).', 'server_error', null),
+        );
+        return;
+      case 'bad-request':
+        send(res, call, 400, errorBody('Invalid request (fake).', 'invalid_request_error', 'invalid_value'));
+        return;
+      case 'hang':
+        pending.add(res);
+        return;
+    }
+  }
+
+  function moderationResult(text: string | null): object {
+    const lower = text?.toLowerCase() ?? '';
+    const flagged = text !== null && flaggedWords.some((w) => w !== '' && lower.includes(w.toLowerCase()));
+    const categories: Record<string, boolean> = {};
+    const scores: Record<string, number> = {};
+    const applied: Record<string, string[]> = {};
+    for (const c of MODERATION_CATEGORIES) {
+      const hit = flagged && c === 'violence';
+      categories[c] = hit;
+      scores[c] = hit ? 0.98 : 0.0001;
+      applied[c] = hit ? ['text'] : [];
+    }
+    return { flagged, categories, category_scores: scores, category_applied_input_types: applied };
+  }
+
+  function handleModeration(res: http.ServerResponse, call: RecordedCall, body: any): void {
+    const input = body?.input;
+    let items: (string | null)[];
+    if (typeof input === 'string') {
+      items = [input];
+    } else if (Array.isArray(input) && input.length > 0) {
+      // string[] or multimodal [{type:'text', text}, {type:'image_url', ...}]
+      items = input.map((x: any) =>
+        typeof x === 'string' ? x : x?.type === 'text' && typeof x.text === 'string' ? x.text : null,
+      );
+    } else {
+      send(res, call, 400, errorBody("Missing required parameter: 'input'.", 'invalid_request_error', null));
+      return;
+    }
+    send(res, call, 200, {
+      id: nextId('modr'),
+      model: typeof body?.model === 'string' ? body.model : 'omni-moderation-latest',
+      results: items.map(moderationResult),
+    });
+  }
+
+  const server = http.createServer((req, res) => {
+    const at = Date.now();
+    const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+    const endpoint: RecordedCall['endpoint'] | undefined =
+      req.method !== 'POST'
+        ? undefined
+        : path === '/v1/chat/completions'
+          ? 'chat'
+          : path === '/v1/moderations'
+            ? 'moderation'
+            : undefined;
+
+    // Record at arrival so `calls` reflects arrival order even for concurrent requests.
+    const call: RecordedCall | undefined = endpoint ? { endpoint, at, body: undefined, status: 0 } : undefined;
+    if (call) calls.push(call);
+
+    res.on('close', () => pending.delete(res));
+
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('error', () => pending.delete(res));
+    req.on('end', () => {
+      if (!endpoint || !call) {
+        send(
+          res,
+          undefined,
+          404,
+          errorBody(`Unknown request URL: ${req.method} ${req.url}.`, 'invalid_request_error', 'unknown_url'),
+        );
+        return;
+      }
+      let body: any;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        call.body = null;
+        send(res, call, 400, errorBody('We could not parse the JSON body of your request.', 'invalid_request_error', null));
+        return;
+      }
+      call.body = body;
+      if (endpoint === 'chat') handleChat(res, call, body);
+      else handleModeration(res, call, body);
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts?.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    calls,
+    chatCalls: () => calls.filter((c) => c.endpoint === 'chat'),
+    enqueue: (...behaviours) => {
+      queue.push(...behaviours);
+    },
+    setDefault: (behaviour) => {
+      defaultBehaviour = behaviour;
+    },
+    setFlaggedWords: (words) => {
+      flaggedWords = [...words];
+    },
+    setFailureRate: (rate, seed) => {
+      failureRate = Math.min(1, Math.max(0, rate));
+      random = mulberry32(seed ?? DEFAULT_SEED);
+    },
+    reset: () => {
+      calls.length = 0; // keep the same array so held references stay live
+      queue = [];
+      defaultBehaviour = { kind: 'reply' };
+      failureRate = 0;
+      random = mulberry32(DEFAULT_SEED);
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const res of pending) res.destroy();
+      pending.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
