@@ -14,8 +14,8 @@ export interface BotsTable {
   fallback_reply: string;
   moderation_policy: 'off' | 'flag' | 'block';
   enabled: Generated<boolean>;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface ConversationsTable {
@@ -27,7 +27,7 @@ export interface ConversationsTable {
   workflow_id: string;
   first_run_id: string;
   status: Generated<'active' | 'handoff' | 'ended'>;
-  started_at: Generated<Timestamp>;
+  started_at: Timestamp;
   last_message_at: Timestamp | null;
   ended_at: Timestamp | null;
   end_reason: string | null;
@@ -53,7 +53,7 @@ export interface MessagesTable {
   kind: 'message' | 'reply' | 'fallback' | 'refusal';
   status: Generated<'received' | 'sent' | 'failed'>;
   error: JSONColumnType<{ type: string; message: string }> | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface Database {

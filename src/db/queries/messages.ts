@@ -9,8 +9,7 @@ export const MESSAGE_CHANNEL = 'conversation_messages';
 
 export interface MessageNotice {
   conversationId: string;
-  botId: string;
-  platform: string;
+  conversationKey: string;
 }
 
 /**
@@ -57,7 +56,7 @@ export async function insertInboundMessages(
       .where('conversation_id', '=', conversationId)
       .execute();
     await touchConversation(trx, conversationId);
-    await notifyMessage(trx, { conversationId, botId: first.botId, platform: first.platform });
+    await notifyMessage(trx, conversationId);
     const ownedIds = new Set(owned.map((row) => row.platform_message_id));
     return messages.map((m) => m.messageId).filter((id) => ownedIds.has(id));
   });
@@ -97,7 +96,7 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
       .executeTakeFirst();
     if (!inserted) return;
     await touchConversation(trx, input.conversationId);
-    await notifyMessage(trx, { conversationId: input.conversationId, botId: input.botId, platform: input.platform });
+    await notifyMessage(trx, input.conversationId);
   });
 }
 
@@ -115,6 +114,24 @@ async function touchConversation(db: Kysely<Database>, conversationId: string): 
   await db.updateTable('conversations').set({ last_message_at: sql`now()` }).where('id', '=', conversationId).execute();
 }
 
-async function notifyMessage(db: Kysely<Database>, notice: MessageNotice): Promise<void> {
-  await sql`select pg_notify(${MESSAGE_CHANNEL}, ${JSON.stringify(notice)})`.execute(db);
+/** Announces a stored message. Sent inside the storing transaction, so it is heard only once readable. */
+async function notifyMessage(db: Kysely<Database>, conversationId: string): Promise<void> {
+  await sql`
+    select pg_notify(${MESSAGE_CHANNEL}, json_build_object('conversationId', id, 'conversationKey', conversation_key)::text)
+    from conversations where id = ${conversationId}
+  `.execute(db);
+}
+
+/** Messages of every conversation a key ever had (an ended conversation's successor included), in order. */
+export async function listMessagesByConversationKey(
+  db: Kysely<Database>,
+  args: { conversationKey: string; afterSeq?: string; limit: number },
+): Promise<MessageRow[]> {
+  let query = db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .selectAll('messages')
+    .where('conversations.conversation_key', '=', args.conversationKey);
+  if (args.afterSeq) query = query.where('messages.seq', '>', args.afterSeq);
+  return query.orderBy('messages.seq', 'asc').limit(args.limit).execute();
 }

@@ -1,0 +1,111 @@
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowUpdateStage,
+} from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { conversationWorkflow } from '../../workflows/conversation-workflow';
+import type { ReplyOutcome } from '../../workflows/conversation-state';
+import {
+  CONVERSATION_WORKFLOW_TYPE,
+  inboundMessageSignal,
+  inboundMessageUpdate,
+} from '../../workflows/definitions';
+import {
+  BotIdAttribute,
+  ChatIdAttribute,
+  ConversationStatusAttribute,
+  PlatformAttribute,
+} from '../../workflows/search-attributes';
+import { type ConversationKey, conversationWorkflowId } from './conversation-key';
+import type { InboundMessage } from './inbound-message';
+
+/** Thrown when Temporal did not take the message: the caller must not answer 2xx, so the sender retries. */
+export class MessageNotAcceptedError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('Temporal did not accept the message');
+    this.name = 'MessageNotAcceptedError';
+  }
+}
+
+export type WaitedReply = { accepted: true; outcome: ReplyOutcome } | { accepted: true; outcome: 'timeout' };
+
+/** Hands messages to their conversation workflow, starting it when needed. */
+export interface MessageIntake {
+  /** Resolves once Temporal has durably accepted the message. */
+  accept(message: InboundMessage): Promise<void>;
+  /** Accepts the message, then waits up to `timeoutMs` for its reply. */
+  acceptAndWait(message: InboundMessage, timeoutMs: number): Promise<WaitedReply>;
+}
+
+export interface MessageIntakeOptions {
+  client: Client;
+  taskQueue: string;
+  /** How long Temporal may take to accept a message before we answer 503. Default 10 s. */
+  acceptTimeoutMs?: number;
+}
+
+export function createMessageIntake({ client, taskQueue, acceptTimeoutMs = 10_000 }: MessageIntakeOptions): MessageIntake {
+  function startOptions(message: InboundMessage) {
+    const key: ConversationKey = { botId: message.botId, platform: message.platform, chatId: message.chatId };
+    return {
+      workflowId: conversationWorkflowId(key),
+      taskQueue,
+      args: [{ key }] as Parameters<typeof conversationWorkflow>,
+      typedSearchAttributes: searchAttributesFor(key),
+    };
+  }
+
+  return {
+    async accept(message) {
+      try {
+        await client.withDeadline(Date.now() + acceptTimeoutMs, () =>
+          client.workflow.signalWithStart<typeof conversationWorkflow, [InboundMessage]>(CONVERSATION_WORKFLOW_TYPE, {
+            ...startOptions(message),
+            signal: inboundMessageSignal,
+            signalArgs: [message],
+          }),
+        );
+      } catch (error) {
+        throw new MessageNotAcceptedError(error);
+      }
+    },
+
+    async acceptAndWait(message, timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof conversationWorkflow>(
+        CONVERSATION_WORKFLOW_TYPE,
+        { ...startOptions(message), workflowIdConflictPolicy: 'USE_EXISTING' },
+      );
+      let handle;
+      try {
+        handle = await client.withDeadline(Math.min(deadline, Date.now() + acceptTimeoutMs), () =>
+          client.workflow.startUpdateWithStart(inboundMessageUpdate, {
+            args: [message],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+            startWorkflowOperation,
+          }),
+        );
+      } catch (error) {
+        throw new MessageNotAcceptedError(error);
+      }
+      try {
+        const outcome = await client.withDeadline(deadline, () => handle.result());
+        return { accepted: true, outcome };
+      } catch {
+        // Accepted is durable: whether the wait timed out or the run moved on (continue-as-new), the
+        // workflow still answers the message.
+        return { accepted: true, outcome: 'timeout' };
+      }
+    },
+  };
+}
+
+function searchAttributesFor(key: ConversationKey): SearchAttributePair[] {
+  return [
+    { key: BotIdAttribute, value: key.botId },
+    { key: PlatformAttribute, value: key.platform },
+    { key: ChatIdAttribute, value: key.chatId },
+    { key: ConversationStatusAttribute, value: 'active' },
+  ];
+}

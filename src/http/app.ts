@@ -1,0 +1,60 @@
+import type { Client } from '@temporalio/client';
+import { Hono } from 'hono';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { BotDirectory } from '../bots/bot-directory';
+import type { Config } from '../config';
+import type { MessageIntake } from '../conversations/message-intake';
+import type { Database } from '../db/schema';
+import type { MessageFeed } from '../realtime/message-feed';
+import type { AppEnv } from './app-env';
+import { requireAdminKey } from './middleware/admin-auth';
+import { bodySizeLimit } from './middleware/body-size-limit';
+import { handleError, handleNotFound } from './middleware/error-handler';
+import { requestContext } from './middleware/request-context';
+import { createApiChannelRoutes } from './routes/api-channel';
+import { createChatPageRoutes } from './routes/chat-page';
+import { createConversationRoutes } from './routes/conversations';
+import { createHealthRoutes } from './routes/health';
+import { createWebchatRoutes } from './routes/webchat';
+
+export interface AppDeps {
+  config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat'>;
+  logger: Logger;
+  db: Kysely<Database>;
+  temporal: Client;
+  intake: MessageIntake;
+  bots: BotDirectory;
+  feed: MessageFeed;
+}
+
+/** The HTTP API. Stateless: run as many as you like behind a load balancer. */
+export function createApp({ config, logger, db, temporal, intake, bots, feed }: AppDeps) {
+  const app = new Hono<AppEnv>();
+  app.use(requestContext(logger));
+  app.use(bodySizeLimit(config.maxBodyBytes));
+  app.onError(handleError());
+  app.notFound(handleNotFound());
+
+  app.route('/health', createHealthRoutes({ db, temporal }));
+  app.route('/chat', createChatPageRoutes({ bots }));
+  app.route(
+    '/webchat',
+    createWebchatRoutes({
+      db,
+      bots,
+      intake,
+      feed,
+      tokenSecret: config.webchat.tokenSecret,
+      tokenTtlSeconds: config.webchat.tokenTtlSeconds,
+    }),
+  );
+
+  const v1 = new Hono<AppEnv>();
+  v1.use(requireAdminKey(config.adminApiKey));
+  v1.route('/bots', createApiChannelRoutes({ bots, intake, replyWaitTimeoutMs: config.replyWaitTimeoutMs }));
+  v1.route('/conversations', createConversationRoutes({ db, temporal }));
+  app.route('/v1', v1);
+
+  return app;
+}

@@ -1,0 +1,81 @@
+import type { Logger } from 'pino';
+import { Client } from 'pg';
+import { MESSAGE_CHANNEL, type MessageNotice } from '../db/queries/messages';
+
+/** Tells live streams (the web chat's server-sent events) that a conversation has new messages. */
+export interface MessageFeed {
+  /** Calls `listener` whenever a message is stored under `conversationKey`, and after any reconnect. */
+  subscribe(conversationKey: string, listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+/**
+ * One LISTEN connection per process, shared by every stream. Postgres NOTIFY is sent in the same
+ * transaction that stores the message, so a stream never hears of a message it cannot read yet.
+ * When the connection drops it reconnects with backoff and wakes every listener to catch up.
+ */
+export function createMessageFeed({ connectionString, logger }: { connectionString: string; logger: Logger }): MessageFeed {
+  const listeners = new Map<string, Set<() => void>>();
+  let client: Client | undefined;
+  let closed = false;
+  let retryMs = 250;
+  let reconnectTimer: NodeJS.Timeout | undefined;
+
+  const wakeAll = () => listeners.forEach((set) => set.forEach((listener) => listener()));
+
+  async function connect(): Promise<void> {
+    if (closed) return;
+    const next = new Client({ connectionString });
+    next.on('error', (error) => logger.warn({ err: error }, 'Message feed connection failed'));
+    next.on('end', () => {
+      if (client === next) client = undefined;
+      scheduleReconnect();
+    });
+    next.on('notification', (notification) => {
+      if (!notification.payload) return;
+      const notice = JSON.parse(notification.payload) as MessageNotice;
+      listeners.get(notice.conversationKey)?.forEach((listener) => listener());
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${MESSAGE_CHANNEL}`);
+      client = next;
+      retryMs = 250;
+      wakeAll();
+    } catch (error) {
+      logger.warn({ err: error }, 'Message feed cannot connect; retrying');
+      await next.end().catch(() => undefined);
+      scheduleReconnect();
+    }
+  }
+
+  function scheduleReconnect(): void {
+    if (closed || reconnectTimer) return;
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      void connect();
+    }, retryMs);
+    retryMs = Math.min(retryMs * 2, 10_000);
+  }
+
+  void connect();
+
+  return {
+    subscribe(conversationKey, listener) {
+      const set = listeners.get(conversationKey) ?? new Set();
+      set.add(listener);
+      listeners.set(conversationKey, set);
+      return () => {
+        set.delete(listener);
+        if (set.size === 0) listeners.delete(conversationKey);
+      };
+    },
+    async close() {
+      closed = true;
+      clearTimeout(reconnectTimer);
+      const current = client;
+      client = undefined;
+      await current?.end().catch(() => undefined);
+    },
+  };
+}
