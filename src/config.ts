@@ -22,6 +22,7 @@ export const ConfigSchema = z
     TEMPORAL_CLI_PATH: optionalString,
     TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
+    WORKFLOW_BUNDLE_PATH: optionalString,
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
     OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -77,6 +78,8 @@ export interface Config {
     cliPath: string | undefined;
     devPort: number;
     uiPort: number;
+    /** A pre-built workflow bundle (`npm run build:workflows`); unset = bundle from source at start. */
+    workflowBundlePath: string | undefined;
   };
   openai: {
     apiKey: string | undefined;
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cliPath: e.TEMPORAL_CLI_PATH,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
     openai: {
       apiKey: e.OPENAI_API_KEY,

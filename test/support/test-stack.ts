@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import type { BotSettings } from '../../src/conversations/bot-settings';
+import { type Config, loadConfig } from '../../src/config';
+import { createDb } from '../../src/db/create-db';
+import type { Database } from '../../src/db/schema';
+import { serveHttp } from '../../src/main/serve-http';
+import { createApiServices, createConversationWorker, createWorkerDeps, prepareDatabase } from '../../src/wiring';
+import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai';
+import { createTestDatabase } from './test-database';
+import { readTestRun } from './test-run';
+
+export const TEST_ADMIN_KEY = 'test-admin-key';
+
+export interface TestStackOptions {
+  /** Overrides for the stack's bot, written to its row after seeding. */
+  bot?: Partial<Omit<BotSettings, 'id'>>;
+  /** Extra environment for `loadConfig`. */
+  env?: Record<string, string>;
+  /** Start the in-process worker at once. Default true. */
+  worker?: boolean;
+}
+
+/**
+ * The whole product for one test file, on the run's real Postgres and Temporal: its own database,
+ * task queue and bot, a fake OpenAI server, the HTTP API served on a random port, and a worker.
+ */
+export interface TestStack {
+  config: Config;
+  botId: string;
+  databaseUrl: string;
+  db: Kysely<Database>;
+  temporal: Client;
+  fakeOpenAI: FakeOpenAI;
+  baseUrl: string;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const run = readTestRun();
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const database = await createTestDatabase();
+  const fakeOpenAI = await startFakeOpenAI();
+  const botId = `bot-${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: run.temporalAddress,
+    TEMPORAL_TASK_QUEUE: `test-${botId}`,
+    WORKFLOW_BUNDLE_PATH: run.workflowBundlePath,
+    DEFAULT_BOT_ID: botId,
+    DEFAULT_BOT_DEBOUNCE_MS: '0',
+    OPENAI_API_KEY: 'test-openai-key',
+    OPENAI_BASE_URL: fakeOpenAI.baseUrl,
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const endpoints = { databaseUrl: database.url, temporalAddress: run.temporalAddress };
+
+  await prepareDatabase(config, database.url, logger);
+  const db = createDb({ connectionString: database.url, maxConnections: 4 });
+  if (options.bot) await db.updateTable('bots').set(toBotColumns(options.bot)).where('id', '=', botId).execute();
+
+  const api = await createApiServices(config, endpoints, logger);
+  const server = await serveHttp(api.app, 0);
+  const connection = await Connection.connect({ address: run.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+
+  let worker: { stop(): Promise<void> } | undefined;
+  const stack: TestStack = {
+    config,
+    botId,
+    databaseUrl: database.url,
+    db,
+    temporal,
+    fakeOpenAI,
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    async startWorker() {
+      if (worker) return;
+      const created = await createConversationWorker({
+        config,
+        temporalAddress: run.temporalAddress,
+        deps: createWorkerDeps(config, database.url),
+        logger,
+      });
+      const running = created.worker.run();
+      worker = {
+        async stop() {
+          created.worker.shutdown();
+          await running;
+          await created.close();
+        },
+      };
+    },
+    async stopWorker() {
+      const current = worker;
+      worker = undefined;
+      await current?.stop();
+    },
+    async close() {
+      await stack.stopWorker();
+      await server.close();
+      await api.close();
+      await connection.close();
+      await db.destroy();
+      await fakeOpenAI.close();
+      await database.drop();
+    },
+  };
+  if (options.worker !== false) await stack.startWorker();
+  return stack;
+}
+
+function toBotColumns(bot: Partial<Omit<BotSettings, 'id'>>) {
+  return {
+    ...(bot.name !== undefined && { name: bot.name }),
+    ...(bot.systemPrompt !== undefined && { system_prompt: bot.systemPrompt }),
+    ...(bot.debounceMs !== undefined && { debounce_ms: bot.debounceMs }),
+    ...(bot.idleTimeoutMs !== undefined && { idle_timeout_ms: bot.idleTimeoutMs }),
+    ...(bot.fallbackReply !== undefined && { fallback_reply: bot.fallbackReply }),
+    ...(bot.moderationPolicy !== undefined && { moderation_policy: bot.moderationPolicy }),
+  };
+}
