@@ -1,0 +1,119 @@
+import { requestJson } from '../support/http';
+import { openEventStream, type SseConnection } from '../support/sse-client';
+import { startTestStack, type TestStack } from '../support/test-stack';
+import { waitFor } from '../support/wait-for';
+
+describe('web chat', () => {
+  let stack: TestStack;
+  const streams: SseConnection[] = [];
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => {
+    streams.forEach((s) => s.close());
+    await stack?.close();
+  });
+
+  async function newVisitor() {
+    const session = await requestJson(stack.baseUrl, `/webchat/${stack.botId}/sessions`, { body: {}, admin: false });
+    expect(session.status).toBe(201);
+    return session.body as { token: string; visitorId: string };
+  }
+
+  async function listen(token: string) {
+    const stream = await openEventStream(`${stack.baseUrl}/webchat/${stack.botId}/events?token=${token}`);
+    streams.push(stream);
+    return stream;
+  }
+
+  function send(token: string, text: string, clientMessageId: string) {
+    return requestJson(stack.baseUrl, `/webchat/${stack.botId}/messages`, {
+      body: { text, clientMessageId },
+      headers: { authorization: `Bearer ${token}` },
+      admin: false,
+    });
+  }
+
+  it('delivers replies over server-sent events, in order, to that visitor only', async () => {
+    const alice = await newVisitor();
+    const bob = await newVisitor();
+    const aliceStream = await listen(alice.token);
+    const bobStream = await listen(bob.token);
+
+    for (const [i, text] of ['hello', 'how are you?', 'bye'].entries()) {
+      expect((await send(alice.token, text, `a-${i}`)).status).toBe(202);
+      await waitFor(`reply to ${text}`, () => aliceStream.events.some((e) => e.role === 'bot' && e.text === `echo: ${text}`));
+    }
+    expect(aliceStream.events.map((e) => [e.role, e.text])).toEqual([
+      ['visitor', 'hello'],
+      ['bot', 'echo: hello'],
+      ['visitor', 'how are you?'],
+      ['bot', 'echo: how are you?'],
+      ['visitor', 'bye'],
+      ['bot', 'echo: bye'],
+    ]);
+    expect(aliceStream.events[0].clientMessageId).toBe('a-0');
+    expect(bobStream.events).toEqual([]);
+  });
+
+  it('replays the history to a reconnecting visitor from the last event it saw', async () => {
+    const carol = await newVisitor();
+    const first = await listen(carol.token);
+    await send(carol.token, 'remember me', 'c-1');
+    await waitFor('the reply', () => first.events.length === 2);
+    first.close();
+
+    await send(carol.token, 'while away', 'c-2');
+    const again = await openEventStream(`${stack.baseUrl}/webchat/${stack.botId}/events?token=${carol.token}`, {
+      'last-event-id': String(first.events[1].seq),
+    });
+    streams.push(again);
+    await waitFor('the missed messages', () => again.events.length === 2);
+    expect(again.events.map((e) => e.text)).toEqual(['while away', 'echo: while away']);
+  });
+
+  it("refuses another visitor's token, another bot's token, and forged or missing tokens", async () => {
+    const dave = await newVisitor();
+    const tampered = `${dave.token.slice(0, -4)}AAAA`;
+    expect((await send(tampered, 'hi', 'x-1')).status).toBe(401);
+    expect((await send('', 'hi', 'x-1')).status).toBe(401);
+    expect((await listen(tampered)).status).toBe(401);
+
+    const other = await startTestStack({ worker: false });
+    try {
+      const res = await requestJson(other.baseUrl, `/webchat/${other.botId}/messages`, {
+        body: { text: 'hi', clientMessageId: 'x-2' },
+        headers: { authorization: `Bearer ${dave.token}` },
+        admin: false,
+      });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('unauthorized');
+    } finally {
+      await other.close();
+    }
+    const rows = await stack.db.selectFrom('messages').select('id').where('platform_message_id', 'like', `${dave.visitorId}%`).execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('rejects an expired visitor token', async () => {
+    const { sign } = await import('hono/jwt');
+    const expired = await sign(
+      { sub: 'visitor-x', bot: stack.botId, exp: Math.floor(Date.now() / 1000) - 10 },
+      stack.config.webchat.tokenSecret,
+      'HS256',
+    );
+    const res = await send(expired, 'hi', 'e-1');
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toMatch(/expired/);
+  });
+
+  it('serves the chat page for a known bot and 404 for an unknown one', async () => {
+    const page = await fetch(`${stack.baseUrl}/chat/${stack.botId}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await page.text();
+    expect(html).toContain(`const BOT_ID = "${stack.botId}"`);
+    expect((await fetch(`${stack.baseUrl}/chat/no-such-bot`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,38 @@
+/** A minimal server-sent events reader over fetch, for tests: collects `message` events as parsed JSON. */
+export interface SseConnection {
+  events: any[];
+  status: number;
+  close(): void;
+}
+
+export async function openEventStream(url: string, headers: Record<string, string> = {}): Promise<SseConnection> {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  const connection: SseConnection = { events: [], status: response.status, close: () => controller.abort() };
+  if (!response.ok || !response.body) return connection;
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = frame
+            .split('\n')
+            .filter((line) => line.startsWith('data:'))
+            .map((line) => line.slice(5).trimStart())
+            .join('\n');
+          if (data) connection.events.push(JSON.parse(data));
+        }
+      }
+    } catch {
+      // aborted by close()
+    }
+  })();
+  return connection;
+}
