@@ -47,6 +47,7 @@ export const ConfigSchema = z
       .min(1)
       .default("Sorry, I can't answer right now. Please try again in a little while."),
     REPLY_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    TEMPORAL_ACCEPT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
     TELEGRAM_API_BASE_URL: z.url().default('https://api.telegram.org'),
     SLACK_API_BASE_URL: z.url().default('https://slack.com'),
@@ -99,6 +100,8 @@ export interface Config {
     fallbackReply: string;
   };
   replyWaitTimeoutMs: number;
+  /** How long Temporal may take to accept a message before the webhook answers 503. */
+  acceptTimeoutMs: number;
   maxBodyBytes: number;
   platformBaseUrls: { telegram: string; slack: string; discord: string; meta: string };
   logLevel: Env['LOG_LEVEL'];
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       fallbackReply: e.DEFAULT_BOT_FALLBACK_REPLY,
     },
     replyWaitTimeoutMs: e.REPLY_WAIT_TIMEOUT_MS,
+    acceptTimeoutMs: e.TEMPORAL_ACCEPT_TIMEOUT_MS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     platformBaseUrls: {
       telegram: e.TELEGRAM_API_BASE_URL,

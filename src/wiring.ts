@@ -67,7 +67,11 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
     logger,
     db,
     temporal,
-    intake: createMessageIntake({ client: temporal, taskQueue: config.temporal.taskQueue }),
+    intake: createMessageIntake({
+      client: temporal,
+      taskQueue: config.temporal.taskQueue,
+      acceptTimeoutMs: config.acceptTimeoutMs,
+    }),
     bots: createBotDirectory({ db, configuredBots: [defaultBotSettings(config)] }),
     feed,
   });

@@ -10,6 +10,7 @@ import { serveHttp } from '../../src/main/serve-http';
 import { createApiServices, createConversationWorker, createWorkerDeps, prepareDatabase } from '../../src/wiring';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/fake-openai';
 import { createTestDatabase } from './test-database';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 import { readTestRun } from './test-run';
 
 export const TEST_ADMIN_KEY = 'test-admin-key';
@@ -21,6 +22,8 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Start the in-process worker at once. Default true. */
   worker?: boolean;
+  /** Route the stack's connections to Postgres or Temporal through a proxy the test can cut. */
+  proxy?: { database?: boolean; temporal?: boolean };
 }
 
 /**
@@ -35,6 +38,7 @@ export interface TestStack {
   temporal: Client;
   fakeOpenAI: FakeOpenAI;
   baseUrl: string;
+  proxies: { database?: TcpProxy; temporal?: TcpProxy };
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -46,10 +50,16 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const database = await createTestDatabase();
   const fakeOpenAI = await startFakeOpenAI();
   const botId = `bot-${randomBytes(4).toString('hex')}`;
+  const proxies = {
+    database: options.proxy?.database ? await startTcpProxy(hostAndPort(new URL(database.url).host)) : undefined,
+    temporal: options.proxy?.temporal ? await startTcpProxy(hostAndPort(run.temporalAddress)) : undefined,
+  };
+  const databaseUrl = proxies.database ? withPort(database.url, proxies.database.port) : database.url;
+  const temporalAddress = proxies.temporal ? `127.0.0.1:${proxies.temporal.port}` : run.temporalAddress;
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATABASE_URL: database.url,
-    TEMPORAL_ADDRESS: run.temporalAddress,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_TASK_QUEUE: `test-${botId}`,
     WORKFLOW_BUNDLE_PATH: run.workflowBundlePath,
     DEFAULT_BOT_ID: botId,
@@ -60,7 +70,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const endpoints = { databaseUrl: database.url, temporalAddress: run.temporalAddress };
+  const endpoints = { databaseUrl, temporalAddress };
 
   await prepareDatabase(config, database.url, logger);
   const db = createDb({ connectionString: database.url, maxConnections: 4 });
@@ -80,12 +90,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     temporal,
     fakeOpenAI,
     baseUrl: `http://127.0.0.1:${server.port}`,
+    proxies,
     async startWorker() {
       if (worker) return;
       const created = await createConversationWorker({
         config,
-        temporalAddress: run.temporalAddress,
-        deps: createWorkerDeps(config, database.url),
+        temporalAddress,
+        deps: createWorkerDeps(config, databaseUrl),
         logger,
       });
       const running = created.worker.run();
@@ -109,6 +120,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await connection.close();
       await db.destroy();
       await fakeOpenAI.close();
+      await Promise.all([proxies.database?.close(), proxies.temporal?.close()]);
       await database.drop();
     },
   };
@@ -125,4 +137,15 @@ function toBotColumns(bot: Partial<Omit<BotSettings, 'id'>>) {
     ...(bot.fallbackReply !== undefined && { fallback_reply: bot.fallbackReply }),
     ...(bot.moderationPolicy !== undefined && { moderation_policy: bot.moderationPolicy }),
   };
+}
+
+function hostAndPort(hostPort: string): { host: string; port: number } {
+  const [host, port] = hostPort.split(':');
+  return { host: host === 'localhost' ? '127.0.0.1' : host!, port: Number(port) };
+}
+
+function withPort(url: string, port: number): string {
+  const parsed = new URL(url);
+  parsed.port = String(port);
+  return parsed.toString();
 }

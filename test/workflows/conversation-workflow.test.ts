@@ -110,9 +110,9 @@ describe('conversation workflow', () => {
       await Promise.all(burst.map((text, i) => postApiMessage(stack, 'long', `b${i}`, text)));
       await waitFor('the burst answered', async () => modelInputs(stack).join('\n').split('\n').length === 8 + burst.length);
 
-      const { runId: firstRunId } = await handle.describe().then((d) => ({ runId: d.firstExecutionRunId }));
+      const conversation = await stack.db.selectFrom('conversations').selectAll().where('chat_id', '=', 'long').executeTakeFirstOrThrow();
       const current = await handle.describe();
-      expect(current.runId).not.toBe(firstRunId);
+      expect(current.runId).not.toBe(conversation.first_run_id);
 
       // An id seen before continue-as-new is still a duplicate.
       await postApiMessage(stack, 'long', 'm0', 'sequential 0');
