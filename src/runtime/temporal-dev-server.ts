@@ -62,7 +62,17 @@ export async function startTemporalDevServer(opts: {
     if (steady) logger.warn({ temporal: line }, 'temporal dev server');
     else logger.debug({ temporal: line }, 'temporal dev server');
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let spawnError: Error | undefined;
+  let gone = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (error) => {
+      spawnError = error;
+      resolve();
+    });
+  }).then(() => {
+    gone = true;
+  });
   // A normal exit of this process must not leave the server holding its ports.
   const killOnExit = () => {
     if (isRunning(child)) child.kill('SIGKILL');
@@ -81,11 +91,12 @@ export async function startTemporalDevServer(opts: {
 
   try {
     await Promise.race([
-      waitUntilReady(address, namespace, () => isRunning(child)),
+      waitUntilReady(address, namespace, () => !gone),
       exited.then(() => {
+        if (spawnError) throw new Error(`could not run ${cliPath}: ${spawnError.message}`);
         throw new Error(
           `temporal server start-dev exited (code ${child.exitCode ?? child.signalCode}) before it was ready:\n` +
-            recentStderr.join('\n'),
+            (recentStderr.join('\n') || '(no output)'),
         );
       }),
     ]);
@@ -94,8 +105,12 @@ export async function startTemporalDevServer(opts: {
     throw error;
   }
   steady = true;
-  logger.info({ address, uiUrl: `http://127.0.0.1:${uiPort}` }, 'Temporal dev server ready');
-  return { address, uiUrl: `http://127.0.0.1:${uiPort}`, stop };
+  void exited.then(() => {
+    if (steady) logger.error({ code: child.exitCode, signal: child.signalCode }, 'Temporal dev server exited unexpectedly');
+  });
+  const uiUrl = `http://127.0.0.1:${uiPort}`;
+  logger.info({ address, uiUrl }, 'Temporal dev server ready');
+  return { address, uiUrl, stop };
 }
 
 function isRunning(child: ChildProcess): boolean {
