@@ -65,8 +65,10 @@ const records = proxyActivities<ConversationActivities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '20 seconds' },
 });
 
+/** Heartbeats let a crashed worker's call be retried elsewhere within seconds. */
 const model = proxyActivities<ConversationActivities>({
   startToCloseTimeout: '60 seconds',
+  heartbeatTimeout: '5 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
@@ -79,6 +81,7 @@ const model = proxyActivities<ConversationActivities>({
 /** Sends retry until the platform takes the message or says it never will; a day bounds an outage. */
 const delivery = proxyActivities<ConversationActivities>({
   startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '5 seconds',
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

@@ -23,7 +23,7 @@ describe('bad input', () => {
     expect(started.done).toBe(true);
   }
 
-  it.each([
+  it.each<[string, { body: unknown; status: number; code: string; headers?: Record<string, string> }]>([
     ['truncated JSON', { body: '{"chatId": "x", "te', status: 400, code: 'invalid_json' }],
     ['a body that is not JSON', { body: 'hello', status: 400, code: 'invalid_json' }],
     ['a missing field', { body: { chatId: 'x', userId: 'u', text: 'hi' }, status: 400, code: 'validation_failed' }],
@@ -33,7 +33,7 @@ describe('bad input', () => {
     ['no API key', { body: valid, headers: { authorization: 'none' }, status: 401, code: 'unauthorized' }],
     ['a wrong API key', { body: valid, headers: { 'x-api-key': 'wrong', authorization: 'Bearer wrong' }, status: 401, code: 'unauthorized' }],
   ])('rejects %s on the API channel', async (_, { body, headers, status, code }) => {
-    const res = await requestJson(stack.baseUrl, apiPath(), { body, headers: headers as Record<string, string> });
+    const res = await requestJson(stack.baseUrl, apiPath(), { body, headers });
     expect(res.status).toBe(status);
     expect(res.body.error).toEqual(expect.objectContaining({ code, message: expect.any(String) }));
     await expectNothingHappened();
