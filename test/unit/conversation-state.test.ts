@@ -1,0 +1,89 @@
+import type { InboundMessage } from '../../src/conversations/inbound-message';
+import {
+  admitMessage,
+  combineTurnText,
+  createInitialState,
+  debounceRemainingMs,
+  findOutcome,
+  LIMITS,
+  outboundKeyFor,
+  recordOutcome,
+  recordTurn,
+  startOverWith,
+} from '../../workflows/conversation-state';
+
+const message = (messageId: string, text = messageId): InboundMessage => ({
+  botId: 'bot',
+  platform: 'api',
+  chatId: 'chat',
+  userId: 'user',
+  messageId,
+  text,
+  attachments: [],
+  receivedAt: '2026-11-28T00:00:00.000Z',
+});
+
+describe('admitMessage', () => {
+  it('queues new messages in order of receipt and drops ids it has seen', () => {
+    let state = createInitialState();
+    for (const id of ['a', 'b', 'a', 'c', 'b']) state = admitMessage(state, message(id)).state;
+    expect(state.queue.map((m) => m.messageId)).toEqual(['a', 'b', 'c']);
+    expect(state.messagesIn).toBe(3);
+  });
+
+  it('remembers a bounded number of ids, forgetting the oldest first', () => {
+    let state = createInitialState();
+    for (let i = 0; i < LIMITS.seenMessageIds + 10; i++) state = admitMessage(state, message(`m${i}`)).state;
+    expect(state.seenMessageIds).toHaveLength(LIMITS.seenMessageIds);
+    expect(admitMessage(state, message('m0')).admitted).toBe(true);
+    expect(admitMessage(state, message(`m${LIMITS.seenMessageIds + 9}`)).admitted).toBe(false);
+  });
+});
+
+describe('debounceRemainingMs', () => {
+  const windowMs = 1_000;
+  it('waits a full window after the newest message', () => {
+    expect(debounceRemainingMs({ firstQueuedAt: 0, lastQueuedAt: 500, now: 600, windowMs })).toBe(900);
+  });
+  it('never waits past the cap measured from the oldest message', () => {
+    const cap = windowMs * LIMITS.debounceWindowsMax;
+    expect(debounceRemainingMs({ firstQueuedAt: 0, lastQueuedAt: cap - 100, now: cap - 50, windowMs })).toBe(50);
+  });
+  it('does not wait with a zero window', () => {
+    expect(debounceRemainingMs({ firstQueuedAt: 0, lastQueuedAt: 0, now: 0, windowMs: 0 })).toBe(0);
+  });
+});
+
+describe('turn helpers', () => {
+  it('reads a burst as one text, describing media that came without a caption', () => {
+    const photo = { ...message('p', ''), attachments: [{ kind: 'image' as const, ref: 'file-1' }] };
+    expect(combineTurnText([message('a', ' hi '), photo, message('b', 'there')])).toBe('hi\n[sent image]\nthere');
+  });
+
+  it('keys a reply by the last message it answers', () => {
+    expect(outboundKeyFor([message('a'), message('b')])).toBe('reply:b');
+    expect(() => outboundKeyFor([])).toThrow();
+  });
+
+  it('keeps a bounded history of turns', () => {
+    let state = createInitialState();
+    for (let i = 0; i < 30; i++) state = recordTurn(state, `q${i}`, { text: `a${i}` });
+    expect(state.history).toHaveLength(LIMITS.historyEntries);
+    expect(state.history.at(-1)).toEqual({ role: 'assistant', text: 'a29' });
+    expect(state.repliesOut).toBe(30);
+  });
+
+  it('finds the outcome of every message a turn answered', () => {
+    const state = recordOutcome(createInitialState(), ['a', 'b'], { status: 'replied', text: 'ok', kind: 'reply' });
+    expect(findOutcome(state, 'a')).toEqual(findOutcome(state, 'b'));
+    expect(findOutcome(state, 'c')).toBeUndefined();
+  });
+
+  it('starts a new conversation with the queued messages and the seen ids, and nothing else', () => {
+    let state = admitMessage(createInitialState(), message('a')).state;
+    state = recordTurn({ ...state, conversationId: 'old', status: 'ended' }, 'a', { text: 'x' });
+    const next = startOverWith(state);
+    expect(next).toMatchObject({ conversationId: null, status: 'active', history: [], queue: state.queue });
+    expect(next.seenMessageIds).toEqual(['a']);
+  });
+});
