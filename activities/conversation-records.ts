@@ -15,6 +15,8 @@ export function createConversationRecordActivities({ db }: Pick<ActivityDeps, 'd
     /** Returns the ids that are new to this conversation; the rest are late duplicates. */
     async persistInbound(args: { conversationId: string; messages: InboundMessage[] }): Promise<string[]> {
       const accepted = await insertInboundMessages(db, args);
+      // The HTTP request ids let one grep follow a message from its webhook to its reply.
+      log.info('Stored inbound messages', { requestIds: args.messages.map((m) => m.requestId), accepted: accepted.length });
       const duplicates = args.messages.length - accepted.length;
       if (duplicates > 0) log.info('Dropped messages the database already holds', { duplicates });
       return accepted;
