@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
-import { access, lchown, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { access, chmod, lchown, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -91,10 +91,10 @@ export async function startEmbeddedPostgres(opts: {
   await mkdir(path.dirname(clusterDir), { recursive: true });
   await mkdir(clusterDir, { recursive: true, mode: 0o700 });
   if (owner) {
-    await assertReachableBy(path.dirname(clusterDir), owner, 'choose another DATA_DIR');
+    await grantTraversal(path.dirname(clusterDir), owner, logger);
     // The postgres user also runs the binaries that ship inside node_modules.
     const binaries = platformPackageDir();
-    if (binaries) await assertReachableBy(binaries, owner, 'move the project somewhere it can reach');
+    if (binaries) await grantTraversal(binaries, owner, logger);
     await chownTreeIfNeeded(clusterDir, owner);
   }
 
@@ -224,15 +224,18 @@ function platformPackageDir(): string | undefined {
   }
 }
 
-/** A data directory under, say, `/root` (mode 700) is out of the postgres user's reach. */
-async function assertReachableBy(dir: string, owner: { uid: number; gid: number }, alternative: string): Promise<void> {
+/**
+ * A project under, say, `/root` (mode 700) is out of the postgres user's reach, both its data
+ * directory and the binaries in node_modules. As root we grant the least that works: o+x.
+ */
+async function grantTraversal(dir: string, owner: { uid: number; gid: number }, logger: Logger): Promise<void> {
   for (let current = dir; ; current = path.dirname(current)) {
     const { mode, uid, gid } = await stat(current);
     const searchable = mode & 0o001 || (uid === owner.uid && mode & 0o100) || (gid === owner.gid && mode & 0o010);
     if (!searchable) {
-      throw new Error(
-        `PostgreSQL runs as the postgres OS user, which cannot enter ${current}; run chmod o+x ${current}, ${alternative}, or set DATABASE_URL`,
-      );
+      // Traversal only: others may pass through the folder, not list or read it.
+      await chmod(current, (mode & 0o7777) | 0o001);
+      logger.warn({ dir: current }, 'Let the postgres OS user pass through this folder (chmod o+x) to run the embedded PostgreSQL');
     }
     if (current === path.dirname(current)) return;
   }
