@@ -31,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
     onProgress: (line) => process.stderr.write(`[temporal-cli] ${line}\n`),
   });
 
-  const [database, temporal, workflowBundlePath] = await Promise.all([
+  const started = await Promise.allSettled([
     startEmbeddedPostgres({
       dataDir: runDir,
       port: await findFreePort(),
@@ -50,10 +50,27 @@ export default async function globalSetup(): Promise<void> {
     }),
     bundleWorkflows(runDir),
   ]);
+  // A failed start must not leave the others running: jest skips teardown when setup throws.
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await stopStarted(started);
+    throw failed.reason;
+  }
+  const [database, temporal, workflowBundlePath] = started.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
+    Awaited<ReturnType<typeof startEmbeddedPostgres>>,
+    TestWorkflowEnvironment,
+    string,
+  ];
 
   const template = createDb({ connectionString: database.connectionString, maxConnections: 1 });
-  await migrateToLatest(template);
-  await template.destroy();
+  try {
+    await migrateToLatest(template);
+  } catch (error) {
+    await stopStarted(started);
+    throw error;
+  } finally {
+    await template.destroy();
+  }
 
   const run: TestRun = {
     templateDatabaseUrl: database.connectionString,
@@ -65,6 +82,14 @@ export default async function globalSetup(): Promise<void> {
   };
   announceTestRun(runDir, run);
   Object.assign(globalThis, { __testRun: { database, temporal, runDir } });
+}
+
+async function stopStarted(started: PromiseSettledResult<unknown>[]): Promise<void> {
+  for (const result of started) {
+    if (result.status !== 'fulfilled') continue;
+    const value = result.value as { stop?: () => Promise<void>; teardown?: () => Promise<void> };
+    await (value.stop?.() ?? value.teardown?.())?.catch(() => undefined);
+  }
 }
 
 async function bundleWorkflows(runDir: string): Promise<string> {
