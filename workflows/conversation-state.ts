@@ -45,6 +45,12 @@ export const LIMITS = {
   recentOutcomes: 200,
   /** A steady stream of messages cannot postpone a turn forever: cap the debounce at this many windows. */
   debounceWindowsMax: 5,
+  /**
+   * Start a fresh run after this many history events, well before Temporal suggests it (4,096 by
+   * default). When a worker must replay a run (after a restart, or when a signal races a workflow
+   * task), it replays the whole history, and a short one keeps that pause short.
+   */
+  historyEventsPerRun: 1000,
 } as const;
 
 export function createInitialState(): ConversationState {
@@ -139,6 +145,10 @@ export function recordOutcome(
 
 export function findOutcome(state: ConversationState, messageId: string): ReplyOutcome | undefined {
   return state.recentOutcomes.find(([id]) => id === messageId)?.[1];
+}
+
+export function shouldContinueAsNew(info: { continueAsNewSuggested: boolean; historyLength: number }): boolean {
+  return info.continueAsNewSuggested || info.historyLength >= LIMITS.historyEventsPerRun;
 }
 
 /** Whether the bot answers a turn right now. In handoff a human answers; messages are only stored. */

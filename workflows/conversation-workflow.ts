@@ -30,6 +30,7 @@ import {
   recordOutcome,
   recordTurn,
   type ReplyKind,
+  shouldContinueAsNew,
   type ReplyOutcome,
   snapshotOf,
   startOverWith,
@@ -154,7 +155,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     state = { ...state, queue: [] };
     await runTurn(batch);
 
-    if (workflowInfo().continueAsNewSuggested) {
+    if (shouldContinueAsNew(workflowInfo())) {
       // Let waiting callers have their replies first; a message that arrives meanwhile is worked first.
       await condition(() => state.queue.length > 0 || allHandlersFinished());
       if (state.queue.length === 0) {

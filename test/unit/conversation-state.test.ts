@@ -9,6 +9,7 @@ import {
   outboundKeyFor,
   recordOutcome,
   recordTurn,
+  shouldContinueAsNew,
   startOverWith,
 } from '../../workflows/conversation-state';
 
@@ -85,5 +86,13 @@ describe('turn helpers', () => {
     const next = startOverWith(state);
     expect(next).toMatchObject({ conversationId: null, status: 'active', history: [], queue: state.queue });
     expect(next.seenMessageIds).toEqual(['a']);
+  });
+});
+
+describe('shouldContinueAsNew', () => {
+  it('follows Temporal\'s suggestion, and keeps runs short even without one', () => {
+    expect(shouldContinueAsNew({ continueAsNewSuggested: true, historyLength: 10 })).toBe(true);
+    expect(shouldContinueAsNew({ continueAsNewSuggested: false, historyLength: LIMITS.historyEventsPerRun })).toBe(true);
+    expect(shouldContinueAsNew({ continueAsNewSuggested: false, historyLength: LIMITS.historyEventsPerRun - 1 })).toBe(false);
   });
 });
