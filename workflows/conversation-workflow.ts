@@ -155,13 +155,11 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     state = { ...state, queue: [] };
     await runTurn(batch);
 
-    if (shouldContinueAsNew(workflowInfo())) {
-      // Let waiting callers have their replies first; a message that arrives meanwhile is worked first.
-      await condition(() => state.queue.length > 0 || allHandlersFinished());
-      if (state.queue.length === 0) {
-        log.info('Continuing as new', { ...logAttributes, historyLength: workflowInfo().historyLength });
-        return continueAsNew<typeof conversationWorkflow>({ key, state });
-      }
+    // Queued messages travel with the state. A caller still waiting on an update keeps this run
+    // until its reply is out, so the check comes again after the next turn.
+    if (shouldContinueAsNew(workflowInfo()) && allHandlersFinished()) {
+      log.info('Continuing as new', { ...logAttributes, historyLength: workflowInfo().historyLength });
+      return continueAsNew<typeof conversationWorkflow>({ key, state });
     }
   }
 
