@@ -1,7 +1,6 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import pino from 'pino';
 import { CONVERSATION_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { createDb } from '../../src/db/create-db';
@@ -9,7 +8,7 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { startEmbeddedPostgres } from '../../src/runtime/embedded-database';
 import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
 import { dynamicConfigArgs } from '../../src/temporal/dev-server-settings';
-import { WORKFLOWS_PATH } from '../../src/wiring';
+import { writeWorkflowBundle } from '../../src/temporal/write-workflow-bundle';
 import { findFreePort } from './free-port';
 import { announceTestRun, TEST_RUNS_DIR, type TestRun } from './test-run';
 
@@ -93,17 +92,7 @@ async function stopStarted(started: PromiseSettledResult<unknown>[]): Promise<vo
 }
 
 async function bundleWorkflows(runDir: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
   const path = join(runDir, 'workflow-bundle.js');
-  writeFileSync(path, code);
+  await writeWorkflowBundle(path);
   return path;
 }
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
-  error: (message: string) => process.stderr.write(`[bundler] ${message}\n`),
-};
