@@ -1,6 +1,7 @@
 import { chatMessages, postApiMessage, waitForReplies } from '../support/conversation-probes';
 import { requestJson } from '../support/http';
 import { startTestStack, type TestStack } from '../support/test-stack';
+import { waitFor } from '../support/wait-for';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -22,11 +23,17 @@ describe('when Temporal is unreachable', () => {
     expect(ready.body.checks).toMatchObject({ database: { ok: true }, temporal: { ok: false } });
 
     stack.proxies.temporal!.restore();
-    await sleep(1500);
     expect(await chatMessages(stack, 'no-temporal')).toEqual([]);
-    // The sender retries with the same id, as platforms do after a 5xx.
-    expect((await postApiMessage(stack, 'no-temporal', 'm1', 'are you there?')).status).toBe(202);
-    const rows = await waitForReplies(stack, 'no-temporal', 1);
+    // The sender retries with the same id, as platforms do after a 5xx, until it is accepted; the
+    // client's connection may take a few seconds to come back.
+    await waitFor(
+      'Temporal to accept the retried message',
+      async () => (await postApiMessage(stack, 'no-temporal', 'm1', 'are you there?')).status === 202,
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
+    await waitForReplies(stack, 'no-temporal', 1);
+    await sleep(1_000);
+    const rows = await chatMessages(stack, 'no-temporal');
     expect(rows.map((r) => r.text)).toEqual(['are you there?', 'echo: are you there?']);
   });
 });
