@@ -36,6 +36,8 @@ export interface ConversationState {
   recentOutcomes: Array<[string, ReplyOutcome]>;
   messagesIn: number;
   repliesOut: number;
+  /** When the last message went out to this chat (workflow time, ms), for pacing. */
+  lastSentAt: number | null;
 }
 
 export const LIMITS = {
@@ -64,6 +66,7 @@ export function createInitialState(): ConversationState {
     recentOutcomes: [],
     messagesIn: 0,
     repliesOut: 0,
+    lastSentAt: null,
   };
 }
 
@@ -118,6 +121,17 @@ export function outboundKeyFor(messages: readonly InboundMessage[]): string {
   const last = messages[messages.length - 1];
   if (!last) throw new Error('outboundKeyFor needs at least one message');
   return `reply:${last.messageId}`;
+}
+
+/** The key of one part of a reply: the reply's own key when it goes out whole. */
+export function outboundPartKey(outboundKey: string, index: number, total: number): string {
+  return total === 1 ? outboundKey : `${outboundKey}#${index + 1}/${total}`;
+}
+
+/** How long to wait before the next message to this chat, to stay inside the platform's rate. */
+export function paceDelayMs(args: { lastSentAt: number | null; now: number; minIntervalMs: number }): number {
+  if (args.lastSentAt === null) return 0;
+  return Math.max(0, args.lastSentAt + args.minIntervalMs - args.now);
 }
 
 export function recordTurn(

@@ -17,6 +17,8 @@ import type { ConversationActivities } from '../activities';
 import type { BotSettings } from '../src/conversations/bot-settings';
 import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
+import { splitText } from '../src/conversations/split-text';
+import { PLATFORM_RULES } from '../src/platforms/platform-rules';
 import {
   admitMessage,
   botMayReply,
@@ -27,6 +29,8 @@ import {
   debounceRemainingMs,
   findOutcome,
   outboundKeyFor,
+  outboundPartKey,
+  paceDelayMs,
   recordOutcome,
   recordTurn,
   type ReplyKind,
@@ -252,13 +256,23 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     return verdict.flagged && current.moderationPolicy === 'block';
   }
 
-  /** Sends, then records. Returns false when the platform refused for good; the failure is recorded. */
+  /**
+   * Sends the reply in parts that fit the platform, paced with durable timers, then records it.
+   * Returns false when the platform refused for good; the failure is recorded.
+   */
   async function deliver(reply: { text: string; kind: ReplyKind }, answered: InboundMessage[]): Promise<boolean> {
     const outboundKey = outboundKeyFor(answered);
     const replyContext = answered[answered.length - 1]?.replyContext;
     const outbound = { conversationId, botId: key.botId, platform: key.platform, outboundKey, author: 'bot' as const, ...reply };
+    const rules = PLATFORM_RULES[key.platform];
+    const parts = splitText(reply.text, rules.textLimit);
     try {
-      await delivery.sendReply({ key, text: reply.text, outboundKey, replyContext });
+      for (const [index, text] of parts.entries()) {
+        const wait = paceDelayMs({ lastSentAt: state.lastSentAt, now: Date.now(), minIntervalMs: rules.minSendIntervalMs });
+        if (wait > 0) await sleep(wait);
+        await delivery.sendReply({ key, text, outboundKey: outboundPartKey(outboundKey, index, parts.length), replyContext });
+        state = { ...state, lastSentAt: Date.now() };
+      }
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
