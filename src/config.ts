@@ -1,9 +1,30 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 const optionalString = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/** The environment variables that declare a channel for the default bot, by credential field. */
+export const CHANNEL_VARIABLES = {
+  telegram: { botToken: 'TELEGRAM_BOT_TOKEN', secretToken: 'TELEGRAM_SECRET_TOKEN' },
+  slack: { botToken: 'SLACK_BOT_TOKEN', signingSecret: 'SLACK_SIGNING_SECRET' },
+  discord: { applicationId: 'DISCORD_APPLICATION_ID', publicKey: 'DISCORD_PUBLIC_KEY', botToken: 'DISCORD_BOT_TOKEN' },
+  messenger: {
+    pageAccessToken: 'MESSENGER_PAGE_ACCESS_TOKEN',
+    appSecret: 'MESSENGER_APP_SECRET',
+    verifyToken: 'MESSENGER_VERIFY_TOKEN',
+  },
+  whatsapp: {
+    accessToken: 'WHATSAPP_ACCESS_TOKEN',
+    phoneNumberId: 'WHATSAPP_PHONE_NUMBER_ID',
+    appSecret: 'WHATSAPP_APP_SECRET',
+    verifyToken: 'WHATSAPP_VERIFY_TOKEN',
+  },
+} as const;
+
+type ChannelPlatform = keyof typeof CHANNEL_VARIABLES;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(0);
@@ -54,10 +75,27 @@ export const ConfigSchema = z
     DISCORD_API_BASE_URL: z.url().default('https://discord.com/api/v10'),
     META_GRAPH_BASE_URL: z.url().default('https://graph.facebook.com'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CHANNEL_ENCRYPTION_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+        .optional(),
+    ),
+    ...Object.fromEntries(
+      Object.values(CHANNEL_VARIABLES).flatMap((variables) => Object.values(variables).map((name) => [name, optionalString])),
+    ),
   })
   .superRefine((env, ctx) => {
+    for (const variables of Object.values(CHANNEL_VARIABLES)) {
+      const names = Object.values(variables) as string[];
+      const set = names.filter((name) => (env as Record<string, unknown>)[name] !== undefined);
+      if (set.length === 0 || set.length === names.length) continue;
+      for (const name of names.filter((n) => !set.includes(n))) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `is required when ${set[0]} is set` });
+      }
+    }
     if (env.NODE_ENV === 'production') {
-      for (const name of ['ADMIN_API_KEY', 'WEBCHAT_TOKEN_SECRET'] as const) {
+      for (const name of ['ADMIN_API_KEY', 'WEBCHAT_TOKEN_SECRET', 'CHANNEL_ENCRYPTION_KEY'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
       }
     }
@@ -105,6 +143,10 @@ export interface Config {
   maxBodyBytes: number;
   platformBaseUrls: { telegram: string; slack: string; discord: string; meta: string };
   logLevel: Env['LOG_LEVEL'];
+  /** Key for channel credentials at rest (AES-256-GCM). */
+  channelEncryptionKey: Buffer;
+  /** Channels of the default bot declared in the environment. */
+  defaultBotChannels: Partial<Record<ChannelPlatform, Record<string, string>>>;
 }
 
 /** Thrown when the environment does not describe a runnable configuration; one line per bad variable. */
@@ -171,5 +213,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       meta: e.META_GRAPH_BASE_URL,
     },
     logLevel: e.LOG_LEVEL,
+    channelEncryptionKey: e.CHANNEL_ENCRYPTION_KEY
+      ? Buffer.from(e.CHANNEL_ENCRYPTION_KEY, 'base64')
+      : // Development needs no setup; production refuses to start without a real key.
+        createHash('sha256').update('chat-orchestrator development-only channel key').digest(),
+    defaultBotChannels: channelsFromEnvironment(e as Record<string, unknown>),
   };
+}
+
+function channelsFromEnvironment(env: Record<string, unknown>): Config['defaultBotChannels'] {
+  const channels: Config['defaultBotChannels'] = {};
+  for (const [platform, variables] of Object.entries(CHANNEL_VARIABLES) as Array<[ChannelPlatform, Record<string, string>]>) {
+    const entries = Object.entries(variables).map(([field, name]) => [field, env[name]] as const);
+    if (entries.every(([, value]) => typeof value === 'string')) {
+      channels[platform] = Object.fromEntries(entries) as Record<string, string>;
+    }
+  }
+  return channels;
 }

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { createBotDirectory } from './bots/bot-directory';
+import { type ChannelDirectory, createChannelDirectory } from './channels/channel-directory';
 import { defaultBotSettings } from './bots/default-bot';
 import type { Config } from './config';
 import { createMessageIntake } from './conversations/message-intake';
@@ -19,6 +20,7 @@ import { createApp } from './http/app';
 import { createModelClient } from './model/create-model-client';
 import type { ModelClient } from './model/model-client';
 import { createApiChannelAdapter } from './platforms/api-channel';
+import { createMessagingAdapter, MESSAGING_PLATFORM_MODULES, platformBaseUrl } from './platforms/messaging-platforms';
 import type { PlatformAdapters } from './platforms/platform-adapter';
 import { createWebchatAdapter } from './platforms/webchat';
 import { createMessageFeed } from './realtime/message-feed';
@@ -74,6 +76,8 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
       acceptTimeoutMs: config.acceptTimeoutMs,
     }),
     bots: createBotDirectory({ db, configuredBots: [defaultBotSettings(config)] }),
+    channels: createChannels(config, db),
+    platforms: MESSAGING_PLATFORM_MODULES,
     feed,
   });
   return {
@@ -93,14 +97,28 @@ export interface WorkerDeps {
 }
 
 export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDeps {
+  const db = createDb({ connectionString: databaseUrl });
+  const channels = createChannels(config, db);
+  const messaging = Object.values(MESSAGING_PLATFORM_MODULES).map((module) =>
+    createMessagingAdapter(module, { channels, baseUrl: platformBaseUrl(module.platform, config.platformBaseUrls) }),
+  );
   return {
-    db: createDb({ connectionString: databaseUrl }),
+    db,
     model: createModelClient(config.openai),
     adapters: {
       webchat: createWebchatAdapter(),
       api: createApiChannelAdapter(),
+      ...Object.fromEntries(messaging.map((adapter) => [adapter.platform, adapter])),
     },
   };
+}
+
+/** Channel credentials: sealed in Postgres, or the default bot's from the environment. */
+function createChannels(config: Config, db: Kysely<Database>): ChannelDirectory {
+  const configured = new Map(
+    Object.entries(config.defaultBotChannels).map(([platform, credentials]) => [`${config.defaultBot.id}:${platform}`, credentials]),
+  );
+  return createChannelDirectory({ db, encryptionKey: config.channelEncryptionKey, configured });
 }
 
 export interface ConversationWorker {

@@ -53,11 +53,21 @@ export interface MessagesTable {
   kind: 'message' | 'reply' | 'fallback' | 'refusal';
   status: Generated<'received' | 'sent' | 'failed'>;
   error: JSONColumnType<{ type: string; message: string }> | null;
+  delivery_ids: ColumnType<string[], string | undefined, string>;
   created_at: Timestamp;
+}
+
+export interface BotChannelsTable {
+  bot_id: string;
+  platform: string;
+  sealed_credentials: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface Database {
   bots: BotsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  bot_channels: BotChannelsTable;
 }

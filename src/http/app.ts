@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { BotDirectory } from '../bots/bot-directory';
+import type { ChannelDirectory } from '../channels/channel-directory';
+import type { MessagingPlatform } from '../platforms/messaging-platform';
 import type { Config } from '../config';
 import type { MessageIntake } from '../conversations/message-intake';
 import type { Database } from '../db/schema';
@@ -13,10 +15,12 @@ import { bodySizeLimit } from './middleware/body-size-limit';
 import { handleError, handleNotFound } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
 import { createApiChannelRoutes } from './routes/api-channel';
+import { createChannelRoutes } from './routes/channels';
 import { createChatPageRoutes } from './routes/chat-page';
 import { createConversationRoutes } from './routes/conversations';
 import { createHealthRoutes } from './routes/health';
 import { createWebchatRoutes } from './routes/webchat';
+import { createWebhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
   config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat'>;
@@ -25,11 +29,13 @@ export interface AppDeps {
   temporal: Client;
   intake: MessageIntake;
   bots: BotDirectory;
+  channels: ChannelDirectory;
+  platforms: Record<string, MessagingPlatform>;
   feed: MessageFeed;
 }
 
 /** The HTTP API. Stateless: run as many as you like behind a load balancer. */
-export function createApp({ config, logger, db, temporal, intake, bots, feed }: AppDeps) {
+export function createApp({ config, logger, db, temporal, intake, bots, channels, platforms, feed }: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use(requestContext(logger));
   app.use(bodySizeLimit(config.maxBodyBytes));
@@ -50,9 +56,12 @@ export function createApp({ config, logger, db, temporal, intake, bots, feed }: 
     }),
   );
 
+  app.route('/webhooks', createWebhookRoutes({ db, bots, channels, intake, platforms }));
+
   const v1 = new Hono<AppEnv>();
   v1.use(requireAdminKey(config.adminApiKey));
   v1.route('/bots', createApiChannelRoutes({ bots, intake, replyWaitTimeoutMs: config.replyWaitTimeoutMs }));
+  v1.route('/bots', createChannelRoutes({ bots, channels, platforms }));
   v1.route('/conversations', createConversationRoutes({ db, temporal }));
   app.route('/v1', v1);
 

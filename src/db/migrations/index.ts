@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-28T0000-initial';
+import * as botChannels from './2026-11-28T0100-bot-channels';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -8,4 +9,5 @@ import * as initial from './2026-11-28T0000-initial';
  */
 export const migrations: Record<string, Migration> = {
   '2026-11-28T0000-initial': initial,
+  '2026-11-28T0100-bot-channels': botChannels,
 };

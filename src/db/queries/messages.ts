@@ -72,6 +72,8 @@ export interface OutboundMessageInput {
   kind: 'reply' | 'fallback' | 'refusal';
   status: 'sent' | 'failed';
   error?: { type: string; message: string };
+  /** The platform's ids of the parts it accepted. */
+  deliveryIds?: string[];
 }
 
 /** Stores a reply once per outbound key; a retry of the same reply changes nothing. */
@@ -90,6 +92,7 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
         kind: input.kind,
         status: input.status,
         error: input.error ? JSON.stringify(input.error) : null,
+        delivery_ids: JSON.stringify(input.deliveryIds ?? []),
       })
       .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
       .returning('id')
@@ -134,4 +137,19 @@ export async function listMessagesByConversationKey(
     .where('conversations.conversation_key', '=', args.conversationKey);
   if (args.afterSeq) query = query.where('messages.seq', '>', args.afterSeq);
   return query.orderBy('messages.seq', 'asc').limit(args.limit).execute();
+}
+
+/** Records a platform's report that a reply we sent never reached the person. */
+export async function markDeliveryFailed(
+  db: Kysely<Database>,
+  args: { botId: string; platform: string; deliveryId: string; type: string; message: string },
+): Promise<void> {
+  await db
+    .updateTable('messages')
+    .set({ status: 'failed', error: JSON.stringify({ type: args.type, message: args.message }) })
+    .where('bot_id', '=', args.botId)
+    .where('platform', '=', args.platform)
+    .where('direction', '=', 'outbound')
+    .where(sql<boolean>`delivery_ids ? ${args.deliveryId}`)
+    .execute();
 }

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { InboundMessage } from '../conversations/inbound-message';
+import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
+
+/** The five messaging platforms, reached through webhooks and their send APIs. */
+export const MESSAGING_PLATFORMS = ['telegram', 'slack', 'discord', 'messenger', 'whatsapp'] as const;
+export type MessagingPlatformName = (typeof MESSAGING_PLATFORMS)[number];
+
+export function isMessagingPlatform(value: string): value is MessagingPlatformName {
+  return (MESSAGING_PLATFORMS as readonly string[]).includes(value);
+}
+
+/** A webhook request as the platform sent it. Signatures are checked over `rawBody`, never a re-encoding. */
+export interface WebhookRequest {
+  method: string;
+  headers: Headers;
+  rawBody: Buffer;
+  query: URLSearchParams;
+}
+
+/** What to answer the platform. JSON when `json` is set, plain text when `text` is. */
+export interface WebhookReply {
+  status: number;
+  json?: unknown;
+  text?: string;
+}
+
+export type WebhookOutcome =
+  /** Messages for the bot, in the order the platform gave them; `reply` overrides the default 200. */
+  | { kind: 'messages'; messages: InboundMessage[]; reply?: WebhookReply }
+  /** A handshake or protocol answer (Slack's challenge, Discord's PONG): nothing is accepted. */
+  | { kind: 'reply'; reply: WebhookReply }
+  /** A real event that carries no message for the bot (edits, receipts, echoes, reactions). */
+  | { kind: 'ignored'; reason: string }
+  /** The platform reports that messages we sent failed (WhatsApp `failed` statuses). */
+  | { kind: 'delivery-failed'; failures: Array<{ deliveryId: string; type: string; message: string }> };
+
+/**
+ * All of one platform's knowledge: its credentials, verifying and reading webhooks, and sending.
+ * Sending throws a transient error to be retried, `rateLimitedFailure` to retry when the platform
+ * asks, or `permanentFailure` when retrying cannot help.
+ */
+export interface MessagingPlatform<Credentials = any> {
+  readonly platform: MessagingPlatformName;
+  readonly credentialsSchema: z.ZodType<Credentials>;
+  /** Answers a GET handshake (Meta's hub.challenge). Absent when the platform has none. */
+  answerHandshake?(request: WebhookRequest, credentials: Credentials): WebhookReply;
+  /** True when the request really comes from the platform. Constant-time comparisons only. */
+  verifyRequest(request: WebhookRequest, credentials: Credentials, now: Date): boolean;
+  /** Reads a verified webhook whose body parsed as JSON. */
+  parseWebhook(args: {
+    botId: string;
+    request: WebhookRequest;
+    body: unknown;
+    credentials: Credentials;
+    receivedAt: string;
+  }): WebhookOutcome;
+  /** Sends one part of a reply (already split to the platform's limit). */
+  sendMessage(args: { reply: OutboundReply; credentials: Credentials; baseUrl: string }): Promise<DeliveryReceipt>;
+}

@@ -1,0 +1,95 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+/** One request a fake platform API received. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  rawBody: string;
+  /** The JSON body, or undefined when it was not JSON. */
+  body: any;
+  /** Date.now() on arrival. */
+  at: number;
+  /** The status the fake answered. */
+  status?: number;
+}
+
+export interface ScriptedAnswer {
+  status: number;
+  json?: unknown;
+  headers?: Record<string, string>;
+  delayMs?: number;
+}
+
+/**
+ * A small real HTTP server that stands in for a platform's API: it records every request and
+ * answers from a script (for 429s, 5xx and permanent errors) or, by default, from `handler`.
+ * Each platform's fake builds its wire format on top.
+ */
+export interface FakePlatformApi {
+  baseUrl: string;
+  requests: RecordedRequest[];
+  /** Answers for the next requests, one each, before the default handler. */
+  enqueue(...answers: ScriptedAnswer[]): void;
+  /** Replaces the default handler. */
+  setHandler(handler: (request: RecordedRequest) => ScriptedAnswer): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startFakePlatformApi(defaultHandler: (request: RecordedRequest) => ScriptedAnswer): Promise<FakePlatformApi> {
+  const requests: RecordedRequest[] = [];
+  const script: ScriptedAnswer[] = [];
+  let handler = defaultHandler;
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      let body: unknown;
+      try {
+        body = rawBody ? JSON.parse(rawBody) : undefined;
+      } catch {
+        body = undefined;
+      }
+      const recorded: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)])),
+        rawBody,
+        body,
+        at: Date.now(),
+      };
+      requests.push(recorded);
+      const answer = script.shift() ?? handler(recorded);
+      recorded.status = answer.status;
+      setTimeout(() => {
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        res.end(answer.json === undefined ? '' : JSON.stringify(answer.json));
+      }, answer.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || !address) throw new Error('fake platform API did not bind');
+
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}`,
+    requests,
+    enqueue: (...answers) => void script.push(...answers),
+    setHandler: (next) => {
+      handler = next;
+    },
+    reset: () => {
+      requests.splice(0);
+      script.splice(0);
+      handler = defaultHandler;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
