@@ -30,4 +30,15 @@ describe('loadConfig', () => {
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', OPENAI_API_KEY: ' ' })).toMatchObject({ databaseUrl: undefined, openai: { apiKey: undefined } });
   });
+
+  it('declares a channel for the default bot from the environment, all of its variables or none', () => {
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_SECRET_TOKEN: 's' });
+    expect(config.defaultBotChannels).toEqual({ telegram: { botToken: '1:abc', secretToken: 's' } });
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb' })).toThrow(/SLACK_SIGNING_SECRET: is required when SLACK_BOT_TOKEN is set/);
+  });
+
+  it('needs a 32-byte channel encryption key', () => {
+    expect(() => loadConfig({ CHANNEL_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/CHANNEL_ENCRYPTION_KEY: must be 32 bytes/);
+    expect(loadConfig({ CHANNEL_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).channelEncryptionKey).toHaveLength(32);
+  });
 });
