@@ -44,10 +44,28 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
+/** Where a stack runs: a database of its own, a Temporal server and a pre-built workflow bundle. */
+export interface StackServers {
+  database: { url: string; drop(): Promise<void> };
+  temporalAddress: string;
+  workflowBundlePath: string;
+}
+
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const run = readTestRun();
+  const servers = {
+    database: await createTestDatabase(),
+    temporalAddress: run.temporalAddress,
+    workflowBundlePath: run.workflowBundlePath,
+  };
+  return startStack(servers, options);
+}
+
+/** The product on the given servers; `startTestStack` for tests, benchmarks with their own servers. */
+export async function startStack(servers: StackServers, options: TestStackOptions = {}): Promise<TestStack> {
+  const run = { temporalAddress: servers.temporalAddress, workflowBundlePath: servers.workflowBundlePath };
+  const database = servers.database;
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const database = await createTestDatabase();
   const fakeOpenAI = await startFakeOpenAI();
   const botId = `bot-${randomBytes(4).toString('hex')}`;
   const proxies = {
