@@ -266,11 +266,13 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     const outbound = { conversationId, botId: key.botId, platform: key.platform, outboundKey, author: 'bot' as const, ...reply };
     const rules = PLATFORM_RULES[key.platform];
     const parts = splitText(reply.text, rules.textLimit);
+    const deliveryIds: string[] = [];
     try {
       for (const [index, text] of parts.entries()) {
         const wait = paceDelayMs({ lastSentAt: state.lastSentAt, now: Date.now(), minIntervalMs: rules.minSendIntervalMs });
         if (wait > 0) await sleep(wait);
-        await delivery.sendReply({ key, text, outboundKey: outboundPartKey(outboundKey, index, parts.length), replyContext });
+        const receipt = await delivery.sendReply({ key, text, outboundKey: outboundPartKey(outboundKey, index, parts.length), replyContext });
+        deliveryIds.push(...receipt.platformMessageIds);
         state = { ...state, lastSentAt: Date.now() };
       }
     } catch (error) {
@@ -278,10 +280,10 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
       const failure = { type: cause?.type ?? 'DeliveryFailed', message: cause?.message ?? error.message };
       await records.recordDeliveryFailure({ conversationId, ...failure });
-      await records.persistOutbound({ ...outbound, status: 'failed', error: failure });
+      await records.persistOutbound({ ...outbound, status: 'failed', error: failure, deliveryIds });
       return false;
     }
-    await records.persistOutbound({ ...outbound, status: 'sent' });
+    await records.persistOutbound({ ...outbound, status: 'sent', deliveryIds });
     return true;
   }
 
