@@ -1,16 +1,123 @@
 import { z } from 'zod';
+import type { Attachment, InboundMessage } from '../conversations/inbound-message';
+import { answerHubChallenge, GraphIdSchema, graphUrl, postToGraph, verifyHubSignature } from './meta-graph';
 import type { MessagingPlatform } from './messaging-platform';
 
 export const MessengerCredentialsSchema = z.object({ pageAccessToken: z.string().min(1), appSecret: z.string().min(1), verifyToken: z.string().min(1) });
 export type MessengerCredentials = z.infer<typeof MessengerCredentialsSchema>;
 
-/** Messenger Platform. Not implemented yet: verification, parsing and sending arrive with issue 3. */
+/** A Page webhook: `entry[]` may batch several Pages' events, each with its `messaging[]` events. */
+const PageWebhookSchema = z.object({
+  object: z.string(),
+  entry: z.array(z.object({ messaging: z.array(z.unknown()).optional() })),
+});
+
+const AttachmentSchema = z.object({
+  type: z.string(),
+  payload: z
+    .object({
+      url: z.string().optional(),
+      sticker_id: z.union([z.string(), z.number()]).optional(),
+      title: z.string().optional(),
+      coordinates: z.object({ lat: z.number(), long: z.number() }).optional(),
+    })
+    .nullish(),
+});
+
+/** One `messaging[]` event. Receipts, reactions and edits carry neither `message` nor `postback`. */
+const MessagingEventSchema = z.object({
+  sender: z.object({ id: GraphIdSchema }),
+  message: z
+    .object({
+      mid: z.string().min(1),
+      text: z.string().optional(),
+      is_echo: z.boolean().optional(),
+      attachments: z.array(AttachmentSchema).optional(),
+    })
+    .optional(),
+  postback: z.object({ mid: z.string().optional(), title: z.string().optional(), payload: z.string().optional() }).optional(),
+  timestamp: z.number().optional(),
+});
+type MessagingEvent = z.infer<typeof MessagingEventSchema>;
+
+const SendResponseSchema = z.object({ message_id: z.string() });
+
+/**
+ * Messenger Platform: Page webhooks in, the Send API out. The chat is the person's Page-scoped id
+ * (PSID); the dedupe key is the message's `mid`. A postback (a tapped button, "Get Started", a
+ * persistent-menu item) is read as if the person had typed the button's title.
+ */
 export const messenger: MessagingPlatform<MessengerCredentials> = {
   platform: 'messenger',
   credentialsSchema: MessengerCredentialsSchema,
-  verifyRequest: () => false,
-  parseWebhook: () => ({ kind: 'ignored', reason: 'not implemented' }),
-  sendMessage: async () => {
-    throw new Error('Messenger sending is not implemented yet');
+  answerHandshake: (request, credentials) => answerHubChallenge(request, credentials.verifyToken),
+  verifyRequest: (request, credentials) => verifyHubSignature(request, credentials.appSecret),
+  parseWebhook({ botId, body, receivedAt }) {
+    const webhook = PageWebhookSchema.safeParse(body);
+    if (!webhook.success || webhook.data.object !== 'page') return { kind: 'ignored', reason: 'not a Page webhook' };
+    const messages: InboundMessage[] = [];
+    for (const entry of webhook.data.entry) {
+      for (const item of entry.messaging ?? []) {
+        const event = MessagingEventSchema.safeParse(item);
+        const message = event.success ? toInboundMessage(event.data, { botId, receivedAt }) : undefined;
+        if (message) messages.push(message);
+      }
+    }
+    if (messages.length === 0) return { kind: 'ignored', reason: 'no message for the bot (echoes, receipts, reactions, edits)' };
+    return { kind: 'messages', messages };
+  },
+  async sendMessage({ reply, credentials, baseUrl }) {
+    // The Send API takes the Page access token as the `access_token` parameter.
+    const url = graphUrl(baseUrl, 'me/messages');
+    url.searchParams.set('access_token', credentials.pageAccessToken);
+    const body = await postToGraph({
+      platform: 'Messenger',
+      url,
+      body: { recipient: { id: reply.key.chatId }, messaging_type: 'RESPONSE', message: { text: reply.text } },
+    });
+    const sent = SendResponseSchema.safeParse(body);
+    return { platformMessageIds: sent.success ? [sent.data.message_id] : [] };
   },
 };
+
+function toInboundMessage(event: MessagingEvent, base: { botId: string; receivedAt: string }): InboundMessage | undefined {
+  const psid = event.sender.id;
+  const common = { ...base, platform: 'messenger' as const, chatId: psid, userId: psid };
+  if (event.message) {
+    if (event.message.is_echo) return undefined;
+    const attachments = toAttachments(event.message.attachments ?? []);
+    const text = event.message.text ?? '';
+    if (text.trim() === '' && attachments.length === 0) return undefined;
+    return { ...common, messageId: event.message.mid, text, attachments };
+  }
+  if (event.postback) {
+    const text = event.postback.title || event.postback.payload || '';
+    if (text === '') return undefined;
+    const messageId = event.postback.mid ?? `postback:${psid}:${event.timestamp ?? ''}:${event.postback.payload ?? ''}`;
+    return { ...common, messageId, text, attachments: [] };
+  }
+  return undefined;
+}
+
+/**
+ * Attachment metadata; the media stays at Meta's URL. While Meta moves stickers to their own
+ * `sticker` type it sends both a `sticker` and an `image` for one sticker: the image is dropped.
+ */
+function toAttachments(attachments: ReadonlyArray<z.infer<typeof AttachmentSchema>>): Attachment[] {
+  const hasSticker = attachments.some((a) => a.type === 'sticker');
+  return attachments.flatMap((attachment): Attachment[] => {
+    const payload = attachment.payload ?? {};
+    const isSticker = attachment.type === 'sticker' || payload.sticker_id !== undefined;
+    if (isSticker) {
+      if (hasSticker && attachment.type !== 'sticker') return [];
+      return [{ kind: 'sticker', ref: payload.url ?? String(payload.sticker_id ?? '') }];
+    }
+    if (attachment.type === 'location' && payload.coordinates) {
+      return [{ kind: 'location', ref: `${payload.coordinates.lat},${payload.coordinates.long}`, name: payload.title }];
+    }
+    const kind = KIND_BY_TYPE[attachment.type] ?? 'other';
+    return [{ kind, ref: payload.url ?? '', ...(payload.title ? { name: payload.title } : {}) }];
+  });
+}
+
+const KIND_BY_TYPE: Readonly<Record<string, Attachment['kind']>> = { image: 'image', audio: 'audio', video: 'video', file: 'file' };

@@ -1,0 +1,74 @@
+import { createHmac } from 'node:crypto';
+import { type FakePlatformApi, type RecordedRequest, type ScriptedAnswer, startFakePlatformApi } from './fake-platform-api';
+
+/**
+ * A stand-in for graph.facebook.com serving both Meta products: Messenger's
+ * `POST /v{n}/me/messages?access_token=…` and WhatsApp's `POST /v{n}/{phone-number-id}/messages`
+ * with a Bearer token. Sends without a token get Graph's error 190, anything else a 404 error.
+ */
+export interface FakeMetaGraph extends FakePlatformApi {
+  /** Requests to the Messenger Send API, in arrival order. */
+  messengerSends(): RecordedRequest[];
+  /** Requests to the WhatsApp Cloud API messages endpoint, in arrival order. */
+  whatsappSends(): RecordedRequest[];
+}
+
+const MESSENGER_PATH = /^\/v\d+\.\d+\/me\/messages(\?|$)/;
+const WHATSAPP_PATH = /^\/v\d+\.\d+\/[^/?]+\/messages(\?|$)/;
+
+export async function startFakeMetaGraph(): Promise<FakeMetaGraph> {
+  let sent = 0;
+  const api = await startFakePlatformApi((request) => {
+    if (request.method !== 'POST') return graphError(100, { status: 400, message: 'Unsupported request' });
+    if (MESSENGER_PATH.test(request.path)) {
+      if (!new URL(request.path, 'http://x').searchParams.get('access_token')) return graphError(190, { status: 400, message: 'An active access token must be used' });
+      sent += 1;
+      return { status: 200, json: { recipient_id: request.body?.recipient?.id, message_id: `m_fake${sent}` } };
+    }
+    if (WHATSAPP_PATH.test(request.path)) {
+      if (!/^Bearer \S+/.test(request.headers.authorization ?? '')) return graphError(190, { status: 401, message: 'Invalid OAuth access token' });
+      sent += 1;
+      return {
+        status: 200,
+        json: {
+          messaging_product: 'whatsapp',
+          contacts: [{ input: request.body?.to, wa_id: request.body?.to }],
+          messages: [{ id: `wamid.FAKE${sent}` }],
+        },
+      };
+    }
+    return graphError(803, { status: 404, message: 'Unknown path components' });
+  });
+  return {
+    ...api,
+    messengerSends: () => api.requests.filter((r) => MESSENGER_PATH.test(r.path)),
+    whatsappSends: () => api.requests.filter((r) => WHATSAPP_PATH.test(r.path) && !MESSENGER_PATH.test(r.path)),
+  };
+}
+
+/** A Graph API error answer: `{error: {message, type, code, error_subcode, fbtrace_id}}`, HTTP 400 unless told. */
+export function graphError(
+  code: number,
+  options: { status?: number; subcode?: number; message?: string; details?: string; headers?: Record<string, string>; isTransient?: boolean } = {},
+): ScriptedAnswer {
+  return {
+    status: options.status ?? 400,
+    headers: options.headers,
+    json: {
+      error: {
+        message: options.message ?? `(#${code}) error ${code}`,
+        type: 'OAuthException',
+        code,
+        ...(options.subcode !== undefined && { error_subcode: options.subcode }),
+        ...(options.details !== undefined && { error_data: { messaging_product: 'whatsapp', details: options.details } }),
+        ...(options.isTransient !== undefined && { is_transient: options.isTransient }),
+        fbtrace_id: 'AbCdEfGhIjK',
+      },
+    },
+  };
+}
+
+/** The `X-Hub-Signature-256` Meta puts on a webhook body. */
+export function signHubBody(rawBody: string | Buffer, appSecret: string): string {
+  return `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}`;
+}
