@@ -1,16 +1,205 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ApiResponse, Message, Opts } from '@grammyjs/types';
 import { z } from 'zod';
-import type { MessagingPlatform } from './messaging-platform';
+import type { Attachment, InboundMessage } from '../conversations/inbound-message';
+import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
+import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
+import type { DeliveryReceipt } from './platform-adapter';
 
-export const TelegramCredentialsSchema = z.object({ botToken: z.string().min(1), secretToken: z.string().min(1) });
+export const TelegramCredentialsSchema = z.object({
+  /** The token @BotFather gave the bot, `123456789:AA…`. */
+  botToken: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'must be a token from @BotFather, like 123456789:AAF…'),
+  /** The `secret_token` passed to setWebhook; Telegram allows 1-256 of A-Z, a-z, 0-9, "_" and "-". */
+  secretToken: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, "_" and "-"'),
+});
 export type TelegramCredentials = z.infer<typeof TelegramCredentialsSchema>;
 
-/** Telegram Bot API. Not implemented yet: verification, parsing and sending arrive with issue 3. */
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+/** A hung connection becomes a transient error well inside the send activity's 30 s. */
+const SEND_TIMEOUT_MS = 20_000;
+
+const FileSchema = z.object({ file_id: z.string(), mime_type: z.string().optional(), file_name: z.string().optional() });
+
+/** The part of an Update this adapter reads. Telegram's own examples omit `is_bot` and `chat.type`. */
+const UpdateSchema = z.object({
+  update_id: z.number().int(),
+  message: z
+    .object({
+      message_id: z.number().int(),
+      message_thread_id: z.number().int().optional(),
+      is_topic_message: z.boolean().optional(),
+      is_automatic_forward: z.boolean().optional(),
+      chat: z.object({ id: z.number().int(), type: z.string().optional() }),
+      from: z.object({ id: z.number().int(), is_bot: z.boolean().optional() }).optional(),
+      text: z.string().optional(),
+      caption: z.string().optional(),
+      photo: z.array(FileSchema).optional(),
+      voice: FileSchema.optional(),
+      audio: FileSchema.optional(),
+      document: FileSchema.optional(),
+      video: FileSchema.optional(),
+      video_note: FileSchema.optional(),
+      animation: FileSchema.optional(),
+      sticker: FileSchema.optional(),
+      location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+    })
+    .optional(),
+});
+type TelegramMessage = NonNullable<z.infer<typeof UpdateSchema>['message']>;
+
+/**
+ * Telegram Bot API: webhooks carry `X-Telegram-Bot-Api-Secret-Token`, one Update per request;
+ * replies go out through `sendMessage` as plain text (no parse_mode, so model output is never
+ * rejected as bad markup).
+ */
 export const telegram: MessagingPlatform<TelegramCredentials> = {
   platform: 'telegram',
   credentialsSchema: TelegramCredentialsSchema,
-  verifyRequest: () => false,
-  parseWebhook: () => ({ kind: 'ignored', reason: 'not implemented' }),
-  sendMessage: async () => {
-    throw new Error('Telegram sending is not implemented yet');
-  },
+  verifyRequest: verifyTelegramSecret,
+  parseWebhook: ({ botId, body, receivedAt }) => parseTelegramUpdate(botId, body, receivedAt),
+  sendMessage: ({ reply, credentials, baseUrl }) =>
+    sendTelegramMessage({ baseUrl, botToken: credentials.botToken, chatId: reply.key.chatId, text: reply.text, replyContext: reply.replyContext }),
 };
+
+/** Telegram does not sign updates: the secret given to setWebhook comes back in a header. */
+export function verifyTelegramSecret(request: WebhookRequest, credentials: TelegramCredentials): boolean {
+  const given = request.headers.get(SECRET_HEADER);
+  if (given === null) return false;
+  // Hashing both sides gives equal lengths, so the comparison leaks neither content nor length.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(credentials.secretToken));
+}
+
+/**
+ * Turns one Update into the bot's message, or says why it is not one. Only new messages from
+ * people count: edits, channel posts (a broadcast, with no person to answer) and their automatic
+ * forwards, button presses, membership changes, reactions, service messages and bots' messages
+ * (anonymous group admins among them: Telegram shows them as a bot) are ignored.
+ */
+export function parseTelegramUpdate(botId: string, body: unknown, receivedAt: string): WebhookOutcome {
+  const parsed = UpdateSchema.safeParse(body);
+  if (!parsed.success) return { kind: 'ignored', reason: 'not a Telegram update' };
+  const { update_id: updateId, message } = parsed.data;
+  if (!message) return { kind: 'ignored', reason: `update kind "${updateKind(body)}"` };
+  if (!message.from) return { kind: 'ignored', reason: 'message without a sender' };
+  if (message.from.is_bot) return { kind: 'ignored', reason: 'message from a bot' };
+  if (message.is_automatic_forward) return { kind: 'ignored', reason: 'channel post forwarded into its discussion group' };
+
+  const attachments = attachmentsOf(message);
+  const text = message.text ?? message.caption ?? '';
+  if (text.trim() === '' && attachments.length === 0) return { kind: 'ignored', reason: 'service message or unsupported content' };
+
+  const inbound: InboundMessage = {
+    botId,
+    platform: 'telegram',
+    chatId: String(message.chat.id),
+    userId: String(message.from.id),
+    // update_id is what Telegram repeats when it redelivers; message_id is only unique per chat.
+    messageId: String(updateId),
+    text,
+    attachments,
+    receivedAt,
+  };
+  // In a forum topic the reply must name the topic, or it lands in "General".
+  if (message.is_topic_message && message.message_thread_id !== undefined) {
+    inbound.replyContext = { messageThreadId: String(message.message_thread_id) };
+  }
+  return { kind: 'messages', messages: [inbound] };
+}
+
+function updateKind(body: unknown): string {
+  return Object.keys(body as object).find((key) => key !== 'update_id') ?? 'empty';
+}
+
+/** Media as metadata: Telegram's `file_id` is the handle getFile downloads it by. */
+function attachmentsOf(message: TelegramMessage): Attachment[] {
+  const file = (kind: Attachment['kind'], f: z.infer<typeof FileSchema>): Attachment => ({
+    kind,
+    ref: f.file_id,
+    ...(f.mime_type && { mimeType: f.mime_type }),
+    ...(f.file_name && { name: f.file_name }),
+  });
+  const attachments: Attachment[] = [];
+  // Sizes come smallest first: the last one is the original.
+  const photo = message.photo?.at(-1);
+  if (photo) attachments.push(file('image', photo));
+  if (message.voice) attachments.push(file('audio', message.voice));
+  if (message.audio) attachments.push(file('audio', message.audio));
+  if (message.video) attachments.push(file('video', message.video));
+  if (message.video_note) attachments.push(file('video', message.video_note));
+  // An animation (GIF) also arrives as `document`: one attachment, not two.
+  if (message.animation) attachments.push(file('video', message.animation));
+  else if (message.document) attachments.push(file('file', message.document));
+  if (message.sticker) attachments.push(file('sticker', message.sticker));
+  if (message.location) attachments.push({ kind: 'location', ref: `geo:${message.location.latitude},${message.location.longitude}` });
+  return attachments;
+}
+
+/** The failure types a send can end with, for admins reading `conversations.last_error`. */
+export const TelegramFailureType = {
+  rateLimited: 'TelegramRateLimited',
+  botBlocked: 'TelegramBotBlocked',
+  chatNotFound: 'TelegramChatNotFound',
+  unauthorized: 'TelegramUnauthorized',
+  badRequest: 'TelegramBadRequest',
+} as const;
+
+/**
+ * Sends one part through `sendMessage`. Retries stay Temporal's: this throws a rate-limit failure
+ * carrying Telegram's `retry_after`, a permanent failure when retrying cannot help, and a plain
+ * error (network, 5xx) otherwise. A group that became a supergroup gets the reply at its new id.
+ */
+export async function sendTelegramMessage(args: {
+  baseUrl: string;
+  botToken: string;
+  chatId: string;
+  text: string;
+  replyContext?: Record<string, string>;
+  /** Set when this call already follows a group's migration; it is followed once. */
+  migratedFrom?: string;
+}): Promise<DeliveryReceipt> {
+  const { baseUrl, botToken, chatId, text, replyContext } = args;
+  const threadId = replyContext?.messageThreadId;
+  // chat_id stays the string we received: Telegram accepts it, and no 52-bit id is ever rounded.
+  const body: Opts<never>['sendMessage'] = { chat_id: chatId, text, ...(threadId && { message_thread_id: Number(threadId) }) };
+  const response = await fetch(`${baseUrl}/bot${botToken}/sendMessage`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  });
+  const answer = await readAnswer(response);
+  if (answer?.ok) return { platformMessageIds: [String(answer.result.message_id)] };
+
+  const description = answer?.description ?? `HTTP ${response.status}`;
+  const migratedTo = answer?.parameters?.migrate_to_chat_id;
+  if (migratedTo !== undefined && args.migratedFrom === undefined) {
+    return sendTelegramMessage({ ...args, chatId: String(migratedTo), migratedFrom: chatId });
+  }
+  throw failureFor(response, description, answer?.parameters?.retry_after);
+}
+
+async function readAnswer(response: Response): Promise<ApiResponse<Message.TextMessage> | undefined> {
+  try {
+    return (await response.json()) as ApiResponse<Message.TextMessage>;
+  } catch {
+    return undefined; // a proxy's HTML error page, say: the status decides
+  }
+}
+
+function failureFor(response: Response, description: string, retryAfterSeconds: number | undefined): Error {
+  const status = response.status;
+  const message = `Telegram sendMessage failed: ${status} ${description}`;
+  if (status === 429) {
+    const retryAfterMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : parseRetryAfterMs(response.headers.get('retry-after'));
+    return rateLimitedFailure(message, retryAfterMs, TelegramFailureType.rateLimited);
+  }
+  // Telegram answers 404 to a token that does not exist, 401 to one that was revoked.
+  if (status === 401 || status === 404) return permanentFailure(message, TelegramFailureType.unauthorized);
+  // Blocked by the user, user deactivated, bot kicked from the group or not a member.
+  if (status === 403) return permanentFailure(message, TelegramFailureType.botBlocked);
+  if (status === 400 && /chat not found/i.test(description)) return permanentFailure(message, TelegramFailureType.chatNotFound);
+  // Any other 400 (empty text, a thread that was deleted) fails the same way on every attempt.
+  if (status === 400) return permanentFailure(message, TelegramFailureType.badRequest);
+  return new Error(message);
+}

@@ -1,0 +1,96 @@
+import { type FakePlatformApi, type RecordedRequest, type ScriptedAnswer, startFakePlatformApi } from './fake-platform-api';
+
+/** One message the fake Bot API accepted through sendMessage. */
+export interface TelegramSend {
+  chatId: string;
+  text: string;
+  messageThreadId?: number;
+  /** Date.now() on arrival. */
+  at: number;
+  request: RecordedRequest;
+}
+
+export interface FakeTelegram extends FakePlatformApi {
+  /** The sendMessage calls it accepted (200), in order of arrival; for one chat when `chatId` is given. */
+  sends(chatId?: string): TelegramSend[];
+  /** Every sendMessage call, whatever it was answered, for one chat when `chatId` is given. */
+  sendAttempts(chatId?: string): RecordedRequest[];
+}
+
+/** Error answers as the Bot API gives them: the HTTP status repeats `error_code`. */
+export const telegramAnswers = {
+  tooManyRequests: (retryAfterSeconds: number): ScriptedAnswer =>
+    apiError(429, `Too Many Requests: retry after ${retryAfterSeconds}`, { retry_after: retryAfterSeconds }),
+  blockedByUser: () => apiError(403, 'Forbidden: bot was blocked by the user'),
+  userDeactivated: () => apiError(403, 'Forbidden: user is deactivated'),
+  kickedFromGroup: () => apiError(403, 'Forbidden: bot was kicked from the group chat'),
+  chatNotFound: () => apiError(400, 'Bad Request: chat not found'),
+  unauthorized: () => apiError(401, 'Unauthorized'),
+  /** What the Bot API answers when the token in the path names no bot at all. */
+  notFound: () => apiError(404, 'Not Found'),
+  migratedToSupergroup: (newChatId: number) =>
+    apiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: newChatId }),
+  serverError: (): ScriptedAnswer => apiError(500, 'Internal Server Error'),
+  /** A 502 from a proxy in front of the API: not JSON at all. */
+  badGateway: (): ScriptedAnswer => ({ status: 502, headers: { 'content-type': 'text/html' }, json: undefined }),
+};
+
+function apiError(status: number, description: string, parameters?: Record<string, number>): ScriptedAnswer {
+  return { status, json: { ok: false, error_code: status, description, ...(parameters && { parameters }) } };
+}
+
+const SEND_PATH = /^\/bot([^/]+)\/sendMessage$/i;
+
+/**
+ * A stand-in for api.telegram.org: `POST /bot{token}/sendMessage` with a JSON body, checked the
+ * way the Bot API checks it (the token, a chat id, 1-4096 characters of text), answered with the
+ * sent Message. Scripted answers (`telegramAnswers`) play 429s, 5xx and permanent errors.
+ */
+export async function startFakeTelegram({ botToken }: { botToken: string }): Promise<FakeTelegram> {
+  let nextMessageId = 1;
+  const api = await startFakePlatformApi((request) => {
+    const match = SEND_PATH.exec(request.path);
+    if (request.method !== 'POST' || !match) return apiError(404, 'Not Found');
+    if (match[1] !== botToken) return telegramAnswers.unauthorized();
+    const body = request.body as { chat_id?: unknown; text?: unknown } | undefined;
+    if (body?.chat_id === undefined || body.chat_id === '') return apiError(400, 'Bad Request: chat_id is empty');
+    if (typeof body.text !== 'string' || body.text.trim() === '') return apiError(400, 'Bad Request: message text is empty');
+    if ([...body.text].length > 4096) return apiError(400, 'Bad Request: message is too long');
+    const chatId = Number(body.chat_id);
+    return {
+      status: 200,
+      json: {
+        ok: true,
+        result: {
+          message_id: nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: chatId, type: chatId < 0 ? 'supergroup' : 'private' },
+          from: { id: Number(botToken.split(':')[0]), is_bot: true, first_name: 'Fake bot' },
+          text: body.text,
+        },
+      },
+    };
+  });
+
+  const attempts = (chatId?: string) =>
+    api.requests.filter((r) => SEND_PATH.test(r.path) && (chatId === undefined || String(r.body?.chat_id) === chatId));
+
+  return {
+    ...api,
+    sendAttempts: attempts,
+    sends: (chatId) =>
+      attempts(chatId)
+        .filter((r) => r.status === 200)
+        .map((r) => ({
+          chatId: String(r.body.chat_id),
+          text: r.body.text,
+          ...(r.body.message_thread_id !== undefined && { messageThreadId: r.body.message_thread_id }),
+          at: r.at,
+          request: r,
+        })),
+    reset: () => {
+      api.reset();
+      nextMessageId = 1;
+    },
+  };
+}

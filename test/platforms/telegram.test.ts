@@ -1,0 +1,435 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { parseTelegramUpdate, telegram, TelegramCredentialsSchema, verifyTelegramSecret } from '../../src/platforms/telegram';
+import { type FakeTelegram, startFakeTelegram, telegramAnswers } from '../fakes/fake-telegram';
+import { telegramHeaders } from '../fakes/webhook-signers';
+import { modelInputs } from '../support/conversation-probes';
+import { startTestStack, type TestStack } from '../support/test-stack';
+import { waitFor } from '../support/wait-for';
+
+const BOT_TOKEN = '123456789:AAFakeTelegramToken_for-tests';
+const SECRET = 'telegram-secret_token-42';
+
+// Payloads follow the update examples in Telegram's webhook guide (core.telegram.org/bots/webhooks).
+const person = (id: number) => ({ id, is_bot: false, first_name: 'Test Firstname', last_name: 'Test Lastname', username: 'Testusername' });
+const privateChat = (id: number) => ({ id, type: 'private', first_name: 'Test Firstname', last_name: 'Test Lastname', username: 'Testusername' });
+const supergroup = (id: number) => ({ id, type: 'supergroup', title: 'Test group' });
+
+let nextUpdateId = 10_000;
+let nextChatId = 1_111_111;
+
+function textUpdate(chatId: number, text: string, extra: Record<string, unknown> = {}) {
+  return {
+    update_id: nextUpdateId++,
+    message: { message_id: 1365, date: 1441645532, chat: privateChat(chatId), from: person(chatId), text, ...extra },
+  };
+}
+
+describe('Telegram', () => {
+  let stack: TestStack;
+  let fake: FakeTelegram;
+
+  beforeAll(async () => {
+    fake = await startFakeTelegram({ botToken: BOT_TOKEN });
+    stack = await startTestStack({
+      env: { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_SECRET_TOKEN: SECRET, TELEGRAM_API_BASE_URL: fake.baseUrl },
+    });
+  });
+  afterAll(async () => {
+    await stack?.close();
+    await fake?.close();
+  });
+  beforeEach(() => {
+    fake.reset();
+    stack.fakeOpenAI.reset();
+  });
+
+  const webhookPath = (botId = stack.botId) => `/webhooks/telegram/${botId}`;
+
+  async function post(body: unknown, headers: Record<string, string> = telegramHeaders(SECRET), botId?: string) {
+    const response = await fetch(`${stack.baseUrl}${webhookPath(botId)}`, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  const newChat = () => nextChatId++;
+  const waitForSends = (chatId: number | string, count: number, timeoutMs = 20_000) =>
+    waitFor(`${count} sends to ${chatId}`, () => fake.sends(String(chatId)).length >= count && fake.sends(String(chatId)), { timeoutMs });
+
+  async function storedMessages(chatId: number | string) {
+    return stack.db
+      .selectFrom('messages')
+      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+      .select(['messages.direction', 'messages.text', 'messages.status', 'messages.platform_message_id', 'messages.user_id', 'messages.attachments'])
+      .where('conversations.bot_id', '=', stack.botId)
+      .where('conversations.platform', '=', 'telegram')
+      .where('conversations.chat_id', '=', String(chatId))
+      .orderBy('messages.seq')
+      .execute();
+  }
+
+  const gapsBetween = (times: number[]) => times.slice(1).map((at, i) => at - times[i]!);
+
+  describe('inbound', () => {
+    it('answers a private text message through sendMessage, as plain text to the same chat', async () => {
+      const chatId = newChat();
+      const update = textUpdate(chatId, 'hello bot');
+      expect(await post(update)).toEqual({ status: 200, body: { ok: true } });
+
+      const [send] = await waitForSends(chatId, 1);
+      expect(send!.request).toMatchObject({ method: 'POST', path: `/bot${BOT_TOKEN}/sendMessage` });
+      expect(send!.request.headers['content-type']).toBe('application/json');
+      expect(send!.request.headers.authorization).toBeUndefined();
+      expect(send!.request.body).toEqual({ chat_id: String(chatId), text: 'echo: hello bot' });
+      expect(modelInputs(stack)).toEqual(['hello bot']);
+
+      await waitFor('the reply stored', async () => (await storedMessages(chatId)).length === 2);
+      expect(await storedMessages(chatId)).toEqual([
+        expect.objectContaining({ direction: 'inbound', text: 'hello bot', platform_message_id: String(update.update_id), user_id: String(chatId) }),
+        expect.objectContaining({ direction: 'outbound', text: 'echo: hello bot', status: 'sent' }),
+      ]);
+    });
+
+    it('answers in a group under its negative chat id, and inside the forum topic it was asked in', async () => {
+      const groupId = -1001234567890;
+      const inGroup = { update_id: nextUpdateId++, message: { message_id: 77, date: 1441645532, chat: supergroup(groupId), from: person(4242), text: 'hi all' } };
+      expect((await post(inGroup)).status).toBe(200);
+      const [groupReply] = await waitForSends(groupId, 1);
+      expect(groupReply!.request.body).toEqual({ chat_id: '-1001234567890', text: 'echo: hi all' });
+
+      const forumId = -1009876543210;
+      const inTopic = {
+        update_id: nextUpdateId++,
+        message: { message_id: 78, message_thread_id: 7, is_topic_message: true, date: 1441645532, chat: { ...supergroup(forumId), is_forum: true }, from: person(4242), text: 'in a topic' },
+      };
+      expect((await post(inTopic)).status).toBe(200);
+      const [topicReply] = await waitForSends(forumId, 1);
+      expect(topicReply!.request.body).toEqual({ chat_id: '-1009876543210', message_thread_id: 7, text: 'echo: in a topic' });
+
+      const conversations = await stack.db.selectFrom('conversations').select('chat_id').where('platform', '=', 'telegram').execute();
+      expect(conversations.map((c) => c.chat_id)).toEqual(expect.arrayContaining(['-1001234567890', '-1009876543210']));
+    });
+
+    it('reads a photo with a caption: the caption is the text, the largest size is the attachment', async () => {
+      const chatId = newChat();
+      const photo = [
+        { file_id: 'AgACAgQAAxkBAAIBsmall', file_unique_id: 'AQADs', file_size: 1200, width: 90, height: 67 },
+        { file_id: 'AgACAgQAAxkBAAIBmedium', file_unique_id: 'AQADm', file_size: 18000, width: 320, height: 240 },
+        { file_id: 'AgACAgQAAxkBAAIBlarge', file_unique_id: 'AQADl', file_size: 95000, width: 1280, height: 960 },
+      ];
+      const update = { update_id: nextUpdateId++, message: { message_id: 1366, date: 1441645532, chat: privateChat(chatId), from: person(chatId), photo, caption: 'What is this?' } };
+      expect((await post(update)).status).toBe(200);
+
+      const [send] = await waitForSends(chatId, 1);
+      expect(send!.text).toBe('echo: What is this?');
+      expect(modelInputs(stack)).toEqual(['What is this?']);
+      const [inbound] = await storedMessages(chatId);
+      expect(inbound).toMatchObject({ text: 'What is this?', attachments: [{ kind: 'image', ref: 'AgACAgQAAxkBAAIBlarge' }] });
+    });
+
+    it('has no handshake: a GET is not a webhook', async () => {
+      const response = await fetch(`${stack.baseUrl}${webhookPath()}`);
+      expect(response.status).toBe(404);
+    });
+
+    it.each<[string, Record<string, string>]>([
+      ['a missing secret header', { 'content-type': 'application/json' }],
+      ['a wrong secret', telegramHeaders('telegram-secret_token-43')],
+      ['a secret of another length', telegramHeaders('short')],
+      ['the secret in another case', telegramHeaders(SECRET.toUpperCase())],
+      ['an empty secret', telegramHeaders('')],
+    ])('refuses %s with 401 and keeps nothing', async (_, headers) => {
+      const chatId = newChat();
+      const response = await post(textUpdate(chatId, 'let me in'), headers);
+      expect(response.status).toBe(401);
+      expect(response.body.error.code).toBe('unauthorized');
+      // Not even a truncated body gets past the secret: nothing is read before it checks out.
+      expect((await post('{"update_id": 1, "mess', headers)).status).toBe(401);
+
+      expect(await storedMessages(chatId)).toEqual([]);
+      expect(fake.requests).toEqual([]);
+      expect(stack.fakeOpenAI.chatCalls()).toEqual([]);
+    });
+
+    it('answers bad bodies with a clear 4xx and keeps nothing', async () => {
+      const chatId = newChat();
+      const valid = JSON.stringify(textUpdate(chatId, 'hello'));
+
+      const truncated = await post(valid.slice(0, valid.length - 10));
+      expect([truncated.status, truncated.body.error.code]).toEqual([400, 'invalid_json']);
+      const wrongType = await post(valid, { ...telegramHeaders(SECRET), 'content-type': 'text/plain' });
+      expect([wrongType.status, wrongType.body.error.code]).toEqual([415, 'unsupported_media_type']);
+      const oversized = await post(textUpdate(chatId, 'x'.repeat(70 * 1024)));
+      expect([oversized.status, oversized.body.error.code]).toEqual([413, 'payload_too_large']);
+      const unknownBot = await post(valid, telegramHeaders(SECRET), 'no-such-bot');
+      expect(unknownBot.status).toBe(404);
+      // JSON from Telegram's secret holder that is no Update: 200, so Telegram does not retry it forever.
+      expect(await post({ hello: 'world' })).toEqual({ status: 200, body: { ok: true } });
+
+      expect(await storedMessages(chatId)).toEqual([]);
+      expect(fake.requests).toEqual([]);
+      expect(stack.fakeOpenAI.chatCalls()).toEqual([]);
+    });
+
+    it('accepts and ignores updates that are not new messages from a person', async () => {
+      const chatId = newChat();
+      const chat = privateChat(chatId);
+      const from = person(chatId);
+      const message = { message_id: 1365, date: 1441645532, chat, from, text: 'original' };
+      const channel = { id: -1001000000001, type: 'channel', title: 'Test channel' };
+      const ignored: Array<Record<string, unknown>> = [
+        { edited_message: { ...message, text: 'Edited text', edit_date: 1441646600 } },
+        { channel_post: { message_id: 5, date: 1441645532, chat: channel, sender_chat: channel, text: 'news' } },
+        { edited_channel_post: { message_id: 5, date: 1441645532, edit_date: 1441646600, chat: channel, sender_chat: channel, text: 'news!' } },
+        { callback_query: { id: '4382bfdwdsb323b2d9', from, data: 'Data from button callback', inline_message_id: '1234csdbsk4839' } },
+        { inline_query: { id: '134567890097', from, query: 'inline query', offset: '' } },
+        {
+          my_chat_member: {
+            chat,
+            from,
+            date: 1441645532,
+            old_chat_member: { status: 'member', user: { id: 123456789, is_bot: true, first_name: 'Bot' } },
+            new_chat_member: { status: 'kicked', until_date: 0, user: { id: 123456789, is_bot: true, first_name: 'Bot' } },
+          },
+        },
+        { message_reaction: { chat, message_id: 1365, user: from, date: 1441645532, old_reaction: [], new_reaction: [{ type: 'emoji', emoji: '👍' }] } },
+        { message: { ...message, from: { id: 987654321, is_bot: true, first_name: 'Other bot' }, text: 'beep' } },
+        { message: { ...message, text: undefined, new_chat_members: [person(555)] } },
+        { message: { ...message, from: { id: 777000, is_bot: false, first_name: 'Telegram' }, is_automatic_forward: true, text: 'news' } },
+      ];
+      for (const body of ignored) {
+        expect(await post({ update_id: nextUpdateId++, ...body })).toEqual({ status: 200, body: { ok: true } });
+      }
+
+      // A real message after them: once it is answered, anything the others set off would show.
+      expect((await post(textUpdate(chatId, 'a real one'))).status).toBe(200);
+      await waitForSends(chatId, 1);
+      expect(modelInputs(stack)).toEqual(['a real one']);
+      expect(fake.sendAttempts()).toHaveLength(1);
+      await waitFor('the reply stored', async () => (await storedMessages(chatId)).length >= 2);
+      expect((await storedMessages(chatId)).map((m) => m.text)).toEqual(['a real one', 'echo: a real one']);
+    });
+
+    it('answers an update delivered three times once', async () => {
+      const chatId = newChat();
+      const update = textUpdate(chatId, 'only once');
+      const concurrent = await Promise.all([post(update), post(update)]);
+      expect(concurrent.map((r) => r.status)).toEqual([200, 200]);
+      await waitForSends(chatId, 1);
+      expect((await post(update)).status).toBe(200);
+
+      // The next message is answered in order, after anything the duplicates could have caused.
+      expect((await post(textUpdate(chatId, 'and this'))).status).toBe(200);
+      const sends = await waitForSends(chatId, 2);
+      expect(sends.map((s) => s.text)).toEqual(['echo: only once', 'echo: and this']);
+      expect(modelInputs(stack)).toEqual(['only once', 'and this']);
+      expect((await storedMessages(chatId)).filter((m) => m.direction === 'inbound')).toHaveLength(2);
+    });
+  });
+
+  describe('outbound', () => {
+    it('sends a long reply as ten ordered parts within 4096 characters, about one a second', async () => {
+      const chatId = newChat();
+      const paragraphs = Array.from({ length: 10 }, (_, i) => `Part ${i + 1}. ${'All work and no play. '.repeat(180).trim()}`);
+      stack.fakeOpenAI.enqueue({ kind: 'reply', text: paragraphs.join('\n\n') });
+      expect((await post(textUpdate(chatId, 'tell me everything'))).status).toBe(200);
+
+      const sends = await waitForSends(chatId, 10, 30_000);
+      expect(sends.map((s) => s.text)).toEqual(paragraphs);
+      for (const send of sends) expect([...send.text].length).toBeLessThanOrEqual(4096);
+      // PLATFORM_RULES.telegram.minSendIntervalMs: no burst that Telegram would answer with 429.
+      for (const gap of gapsBetween(sends.map((s) => s.at))) expect(gap).toBeGreaterThanOrEqual(950);
+      expect(fake.sendAttempts(String(chatId))).toHaveLength(10);
+    });
+
+    it('keeps about a second between replies to one chat across turns', async () => {
+      const chatId = newChat();
+      for (const [i, text] of ['one', 'two', 'three'].entries()) {
+        expect((await post(textUpdate(chatId, text))).status).toBe(200);
+        await waitForSends(chatId, i + 1);
+      }
+      const sends = fake.sends(String(chatId));
+      expect(sends.map((s) => s.text)).toEqual(['echo: one', 'echo: two', 'echo: three']);
+      for (const gap of gapsBetween(sends.map((s) => s.at))) expect(gap).toBeGreaterThanOrEqual(950);
+    });
+
+    it("waits out a 429 storm for Telegram's retry_after, then delivers once", async () => {
+      const chatId = newChat();
+      fake.enqueue(telegramAnswers.tooManyRequests(1), telegramAnswers.tooManyRequests(1), telegramAnswers.tooManyRequests(1));
+      expect((await post(textUpdate(chatId, 'busy?'))).status).toBe(200);
+
+      await waitForSends(chatId, 1);
+      const attempts = fake.sendAttempts(String(chatId));
+      expect(attempts.map((a) => a.status)).toEqual([429, 429, 429, 200]);
+      for (const gap of gapsBetween(attempts.map((a) => a.at))) expect(gap).toBeGreaterThanOrEqual(950);
+      await waitFor('the reply stored as sent', async () => (await storedMessages(chatId)).some((m) => m.status === 'sent'));
+    });
+
+    it('retries a 5xx and delivers once', async () => {
+      const chatId = newChat();
+      fake.enqueue(telegramAnswers.badGateway(), telegramAnswers.serverError());
+      expect((await post(textUpdate(chatId, 'flaky?'))).status).toBe(200);
+      await waitForSends(chatId, 1);
+      expect(fake.sendAttempts(String(chatId)).map((a) => a.status)).toEqual([502, 500, 200]);
+    });
+
+    it('stops at a user who blocked the bot, records it, and other chats go on', async () => {
+      const blockedChat = newChat();
+      fake.enqueue(telegramAnswers.blockedByUser());
+      expect((await post(textUpdate(blockedChat, 'bye forever'))).status).toBe(200);
+
+      const conversation = await waitFor('the failure recorded', () =>
+        stack.db
+          .selectFrom('conversations')
+          .select(['last_error'])
+          .where('chat_id', '=', String(blockedChat))
+          .where('last_error', 'is not', null)
+          .executeTakeFirst(),
+      );
+      expect(conversation.last_error).toMatchObject({ type: 'TelegramBotBlocked', message: expect.stringContaining('bot was blocked by the user') });
+      await waitFor('the failed reply stored', async () => (await storedMessages(blockedChat)).some((m) => m.status === 'failed'));
+
+      const otherChat = newChat();
+      expect((await post(textUpdate(otherChat, 'still there?'))).status).toBe(200);
+      await waitForSends(otherChat, 1);
+      expect(fake.sendAttempts(String(blockedChat))).toHaveLength(1);
+    });
+  });
+});
+
+describe('Telegram send mapping', () => {
+  let fake: FakeTelegram;
+  const credentials = { botToken: BOT_TOKEN, secretToken: SECRET };
+  const reply = (chatId = '1111111', replyContext?: Record<string, string>) => ({
+    key: { botId: 'b', platform: 'telegram' as const, chatId },
+    text: 'hello',
+    outboundKey: 'k',
+    replyContext,
+  });
+  const send = (chatId?: string) => telegram.sendMessage({ reply: reply(chatId), credentials, baseUrl: fake.baseUrl });
+
+  beforeAll(async () => {
+    fake = await startFakeTelegram({ botToken: BOT_TOKEN });
+  });
+  afterAll(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ApplicationFailure);
+    return error as ApplicationFailure;
+  }
+
+  it("returns Telegram's message id as the receipt", async () => {
+    expect(await send()).toEqual({ platformMessageIds: ['1'] });
+    expect(await send()).toEqual({ platformMessageIds: ['2'] });
+  });
+
+  it("retries a 429 after Telegram's retry_after", async () => {
+    fake.enqueue(telegramAnswers.tooManyRequests(3));
+    const failure = await failureOf(send());
+    expect(failure).toMatchObject({ type: 'TelegramRateLimited', nonRetryable: false, nextRetryDelay: 3000 });
+  });
+
+  it.each([
+    ['a user who blocked the bot', telegramAnswers.blockedByUser(), 'TelegramBotBlocked'],
+    ['a deactivated user', telegramAnswers.userDeactivated(), 'TelegramBotBlocked'],
+    ['a bot kicked from the group', telegramAnswers.kickedFromGroup(), 'TelegramBotBlocked'],
+    ['a chat that is gone', telegramAnswers.chatNotFound(), 'TelegramChatNotFound'],
+    ['a revoked token', telegramAnswers.unauthorized(), 'TelegramUnauthorized'],
+    ['a token that names no bot', telegramAnswers.notFound(), 'TelegramUnauthorized'],
+  ])('stops for good at %s', async (_, answer, type) => {
+    fake.enqueue(answer);
+    expect(await failureOf(send())).toMatchObject({ type, nonRetryable: true });
+  });
+
+  it('stops at a wrong token, which goes in the path and nowhere else', async () => {
+    const failure = await failureOf(
+      telegram.sendMessage({ reply: reply(), credentials: { ...credentials, botToken: '42:wrong' }, baseUrl: fake.baseUrl }),
+    );
+    expect(failure).toMatchObject({ type: 'TelegramUnauthorized', nonRetryable: true });
+    expect(fake.requests[0]!.path).toBe('/bot42:wrong/sendMessage');
+    // The failure ends up in conversations.last_error, which admins read: no token in it.
+    expect(failure.message).not.toContain('42:wrong');
+  });
+
+  it('lets Temporal retry 5xx answers and answers that are not JSON', async () => {
+    for (const answer of [telegramAnswers.serverError(), telegramAnswers.badGateway()]) {
+      fake.enqueue(answer);
+      const error = await send().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(error).not.toBeInstanceOf(ApplicationFailure);
+    }
+  });
+
+  it('follows a group that became a supergroup, once', async () => {
+    fake.enqueue(telegramAnswers.migratedToSupergroup(-1001111111111));
+    expect(await send('-2222222')).toEqual({ platformMessageIds: ['1'] });
+    expect(fake.requests.map((r) => r.body.chat_id)).toEqual(['-2222222', '-1001111111111']);
+
+    fake.reset();
+    fake.enqueue(telegramAnswers.migratedToSupergroup(-1001111111111), telegramAnswers.migratedToSupergroup(-1003333333333));
+    expect(await failureOf(send('-2222222'))).toMatchObject({ type: 'TelegramBadRequest', nonRetryable: true });
+    expect(fake.requests).toHaveLength(2);
+  });
+});
+
+describe('Telegram webhook reading', () => {
+  const base = { message_id: 1365, date: 1441645532, chat: { id: 1111111, type: 'private' }, from: { id: 1111111, is_bot: false, first_name: 'Test' } };
+  const read = (message: Record<string, unknown>) => parseTelegramUpdate('bot', { update_id: 10000, message: { ...base, ...message } }, '2026-01-01T00:00:00.000Z');
+
+  it.each<[string, Record<string, unknown>, unknown[]]>([
+    ['a voice message', { voice: { file_id: 'AwADBAADbXXXXXXXXXXXGBdhD2l6_XX', duration: 5, mime_type: 'audio/ogg', file_size: 23000 } }, [{ kind: 'audio', ref: 'AwADBAADbXXXXXXXXXXXGBdhD2l6_XX', mimeType: 'audio/ogg' }]],
+    ['a document', { document: { file_id: 'BQADBAADdoc', file_name: 'Testfile.pdf', mime_type: 'application/pdf', file_size: 536392 } }, [{ kind: 'file', ref: 'BQADBAADdoc', mimeType: 'application/pdf', name: 'Testfile.pdf' }]],
+    ['a video', { video: { file_id: 'BAADBAADvid', file_unique_id: 'u', width: 640, height: 360, duration: 3, mime_type: 'video/mp4' } }, [{ kind: 'video', ref: 'BAADBAADvid', mimeType: 'video/mp4' }]],
+    ['a GIF (animation and document at once)', { animation: { file_id: 'CgADgif', file_unique_id: 'u', width: 1, height: 1, duration: 1, mime_type: 'video/mp4' }, document: { file_id: 'CgADgif', mime_type: 'video/mp4' } }, [{ kind: 'video', ref: 'CgADgif', mimeType: 'video/mp4' }]],
+    ['a sticker', { sticker: { file_id: 'CAACAgsticker', file_unique_id: 'u', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }, [{ kind: 'sticker', ref: 'CAACAgsticker' }]],
+    ['a location', { location: { latitude: 52.52, longitude: 13.405 } }, [{ kind: 'location', ref: 'geo:52.52,13.405' }]],
+  ])('reads %s as attachment metadata', (_, message, attachments) => {
+    expect(read(message)).toEqual({
+      kind: 'messages',
+      messages: [
+        { botId: 'bot', platform: 'telegram', chatId: '1111111', userId: '1111111', messageId: '10000', text: '', attachments, receivedAt: '2026-01-01T00:00:00.000Z' },
+      ],
+    });
+  });
+
+  it("reads Telegram's own example, which has no is_bot and no chat type", () => {
+    const example = {
+      update_id: 10000,
+      message: {
+        date: 1441645532,
+        chat: { last_name: 'Test Lastname', id: 1111111, first_name: 'Test', username: 'Test' },
+        message_id: 1365,
+        from: { last_name: 'Test Lastname', id: 1111111, first_name: 'Test', username: 'Test' },
+        text: '/start',
+      },
+    };
+    expect(parseTelegramUpdate('bot', example, 'now')).toMatchObject({ kind: 'messages', messages: [{ chatId: '1111111', text: '/start' }] });
+  });
+
+  it('checks the secret header without throwing on any length', () => {
+    const request = (secret?: string) => ({
+      method: 'POST',
+      headers: new Headers(secret === undefined ? {} : { 'x-telegram-bot-api-secret-token': secret }),
+      rawBody: Buffer.from('{}'),
+      query: new URLSearchParams(),
+    });
+    const credentials = { botToken: BOT_TOKEN, secretToken: SECRET };
+    expect(verifyTelegramSecret(request(SECRET), credentials)).toBe(true);
+    for (const wrong of [undefined, '', 'x', `${SECRET}x`, 'y'.repeat(1000)]) expect(verifyTelegramSecret(request(wrong), credentials)).toBe(false);
+  });
+
+  it('takes only credentials that setWebhook and the Bot API accept', () => {
+    expect(TelegramCredentialsSchema.safeParse({ botToken: BOT_TOKEN, secretToken: SECRET }).success).toBe(true);
+    expect(TelegramCredentialsSchema.safeParse({ botToken: BOT_TOKEN, secretToken: 'has spaces' }).success).toBe(false);
+    expect(TelegramCredentialsSchema.safeParse({ botToken: BOT_TOKEN, secretToken: 'x'.repeat(257) }).success).toBe(false);
+    expect(TelegramCredentialsSchema.safeParse({ botToken: 'not/a-token', secretToken: SECRET }).success).toBe(false);
+  });
+});
