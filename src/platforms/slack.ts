@@ -1,16 +1,201 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { MessagingPlatform } from './messaging-platform';
+import type { Attachment, InboundMessage } from '../conversations/inbound-message';
+import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
+import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
+import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
 
 export const SlackCredentialsSchema = z.object({ botToken: z.string().min(1), signingSecret: z.string().min(1) });
 export type SlackCredentials = z.infer<typeof SlackCredentialsSchema>;
 
-/** Slack Events API. Not implemented yet: verification, parsing and sending arrive with issue 3. */
+/** Slack signs the request time with the body; anything older is treated as a replay. */
+const SIGNATURE_WINDOW_SECONDS = 300;
+
+/** A send that hangs is retried by Temporal; well inside the activity's start-to-close timeout. */
+const SEND_TIMEOUT_MS = 10_000;
+
+/** Message subtypes that a person writes: a message with files, a thread reply also sent to the channel. */
+const PERSON_SUBTYPES = new Set(['file_share', 'thread_broadcast']);
+
+/** `ok:false` errors that say "try again later" rather than "this request will never work". */
+const TRANSIENT_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+const RATE_LIMIT_ERRORS = new Set(['ratelimited', 'rate_limited']);
+
+const UrlVerificationSchema = z.object({ type: z.literal('url_verification'), challenge: z.string() });
+
+const EventCallbackSchema = z.object({
+  type: z.literal('event_callback'),
+  event_id: z.string().optional(),
+  authorizations: z.array(z.object({ user_id: z.string().nullish(), is_bot: z.boolean().nullish() })).nullish(),
+  authed_users: z.array(z.string()).nullish(),
+  event: z.looseObject({ type: z.string(), subtype: z.string().nullish(), bot_id: z.string().nullish() }),
+});
+type EventCallback = z.infer<typeof EventCallbackSchema>;
+
+const FileSchema = z.object({
+  id: z.string(),
+  name: z.string().nullish(),
+  title: z.string().nullish(),
+  mimetype: z.string().nullish(),
+});
+
+const MessageEventSchema = z.object({
+  type: z.enum(['message', 'app_mention']),
+  user: z.string().min(1),
+  channel: z.string().min(1),
+  ts: z.string().min(1),
+  thread_ts: z.string().nullish(),
+  text: z.string().nullish(),
+  files: z.array(FileSchema).nullish(),
+});
+type MessageEvent = z.infer<typeof MessageEventSchema>;
+
+/**
+ * Slack's Events API over HTTP: a v0 HMAC over the raw body with a five-minute window, the
+ * url_verification handshake, `message` and `app_mention` events in, `chat.postMessage` out.
+ */
 export const slack: MessagingPlatform<SlackCredentials> = {
   platform: 'slack',
   credentialsSchema: SlackCredentialsSchema,
-  verifyRequest: () => false,
-  parseWebhook: () => ({ kind: 'ignored', reason: 'not implemented' }),
-  sendMessage: async () => {
-    throw new Error('Slack sending is not implemented yet');
-  },
+  verifyRequest: (request, credentials, now) => verifySlackSignature(request, credentials.signingSecret, now),
+  parseWebhook: ({ botId, body, receivedAt }) => parseSlackWebhook({ botId, body, receivedAt }),
+  sendMessage: ({ reply, credentials, baseUrl }) => sendSlackMessage({ reply, botToken: credentials.botToken, baseUrl }),
 };
+
+/**
+ * True when `X-Slack-Signature` is `v0=` + hex HMAC-SHA256(signing secret, `v0:{timestamp}:{raw body}`)
+ * and the timestamp is within five minutes of `now`, so a captured request cannot be replayed later.
+ */
+export function verifySlackSignature(request: WebhookRequest, signingSecret: string, now: Date): boolean {
+  const timestamp = request.headers.get('x-slack-request-timestamp') ?? '';
+  const signature = request.headers.get('x-slack-signature') ?? '';
+  if (!/^\d{1,12}$/.test(timestamp)) return false;
+  if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > SIGNATURE_WINDOW_SECONDS) return false;
+  const expected = Buffer.from(
+    `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:`).update(request.rawBody).digest('hex')}`,
+  );
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Reads a verified Slack request: the url_verification challenge, or one person's message. Every
+ * other event Slack sends (edits, deletes, joins, bot posts, our own posts, reactions) is ignored
+ * with a 200, so Slack does not retry it.
+ */
+export function parseSlackWebhook({ botId, body, receivedAt }: { botId: string; body: unknown; receivedAt: string }): WebhookOutcome {
+  const handshake = UrlVerificationSchema.safeParse(body);
+  if (handshake.success) return { kind: 'reply', reply: { status: 200, text: handshake.data.challenge } };
+
+  const envelope = EventCallbackSchema.safeParse(body);
+  if (!envelope.success) return { kind: 'ignored', reason: `Slack payload of type ${describeType(body)}` };
+  const { event } = envelope.data;
+  if (event.type !== 'message' && event.type !== 'app_mention') return { kind: 'ignored', reason: `Slack ${event.type} event` };
+  if (event.subtype && !PERSON_SUBTYPES.has(event.subtype)) return { kind: 'ignored', reason: `Slack ${event.subtype} message` };
+  if (event.bot_id) return { kind: 'ignored', reason: 'Slack message from a bot' };
+
+  const parsed = MessageEventSchema.safeParse(event);
+  if (!parsed.success) return { kind: 'ignored', reason: `Slack ${event.type} event without user, channel or ts` };
+  const message = parsed.data;
+  const botUserIds = botUserIdsOf(envelope.data);
+  if (botUserIds.includes(message.user)) return { kind: 'ignored', reason: "the bot's own Slack message" };
+
+  const text = readSlackText(message.text ?? '', botUserIds);
+  const attachments = (message.files ?? []).map(toAttachment);
+  if (!text && attachments.length === 0) return { kind: 'ignored', reason: 'Slack message without text or files' };
+
+  const inbound: InboundMessage = {
+    botId,
+    platform: 'slack',
+    chatId: message.channel,
+    userId: message.user,
+    messageId: slackMessageKey(message),
+    text,
+    attachments,
+    receivedAt,
+    // Reply in the thread only when the person wrote in one; a top-level message gets a top-level reply.
+    ...(message.thread_ts && { replyContext: { thread_ts: message.thread_ts } }),
+  };
+  return { kind: 'messages', messages: [inbound] };
+}
+
+/**
+ * The dedupe key of a Slack message: its channel and `ts`, which is how Slack itself names a
+ * message. A retried delivery (`X-Slack-Retry-Num`) carries the same pair, with or without an
+ * `event_id`; and the `message` and `app_mention` events Slack sends for one mention (each with its
+ * own `event_id`) share it too, so a mention gets one reply, not two.
+ */
+export function slackMessageKey(message: Pick<MessageEvent, 'channel' | 'ts'>): string {
+  return `${message.channel}:${message.ts}`;
+}
+
+/**
+ * Posts one part with `chat.postMessage`. HTTP 429 and `ratelimited` retry after `Retry-After`;
+ * 5xx and Slack's own transient errors retry with backoff; every other `ok:false` error (channel
+ * gone, bot removed, token revoked, bad request) stops, because repeating the call cannot help.
+ */
+export async function sendSlackMessage({ reply, botToken, baseUrl }: { reply: OutboundReply; botToken: string; baseUrl: string }): Promise<DeliveryReceipt> {
+  const threadTs = reply.replyContext?.thread_ts;
+  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/api/chat.postMessage`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${botToken}`, 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify({ channel: reply.key.chatId, text: escapeSlackText(reply.text), ...(threadTs && { thread_ts: threadTs }) }),
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  });
+  const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+  if (response.status === 429) throw rateLimitedFailure('Slack rate limited chat.postMessage', retryAfterMs, 'SlackRateLimited');
+  if (response.status >= 500) throw new Error(`Slack answered chat.postMessage with HTTP ${response.status}`);
+
+  const body = (await response.json().catch(() => undefined)) as { ok?: unknown; ts?: unknown; error?: unknown } | undefined;
+  if (response.ok && body?.ok === true && typeof body.ts === 'string') return { platformMessageIds: [body.ts] };
+  if (typeof body?.error === 'string') throw slackErrorFailure(body.error, retryAfterMs);
+  if (response.ok) throw new Error('Slack answered chat.postMessage with neither ok nor an error');
+  throw permanentFailure(`Slack answered chat.postMessage with HTTP ${response.status}`, `SlackHttp${response.status}`);
+}
+
+/** Maps a Slack Web API `error` code onto what a retry must do. */
+function slackErrorFailure(error: string, retryAfterMs: number | undefined): Error {
+  if (RATE_LIMIT_ERRORS.has(error)) return rateLimitedFailure(`Slack rate limited chat.postMessage: ${error}`, retryAfterMs, 'SlackRateLimited');
+  if (TRANSIENT_ERRORS.has(error)) return new Error(`Slack could not post the message right now: ${error}`);
+  return permanentFailure(`Slack refused the message: ${error}`, slackFailureType(error));
+}
+
+/** `channel_not_found` → `SlackChannelNotFound`: the failure type admins see on the conversation. */
+export function slackFailureType(error: string): string {
+  const words = error.split(/[^a-zA-Z0-9]+/).filter(Boolean);
+  return `Slack${words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('') || 'Error'}`;
+}
+
+/**
+ * The bot's own user ids, from the event's `authorizations` (the bot installation, `is_bot`), or
+ * from the legacy `authed_users` list when a payload has no `authorizations`.
+ */
+function botUserIdsOf(envelope: EventCallback): string[] {
+  if (envelope.authorizations) {
+    return envelope.authorizations.filter((a) => a.is_bot && a.user_id).map((a) => a.user_id!);
+  }
+  return envelope.authed_users ?? [];
+}
+
+/** Slack escapes `&`, `<` and `>` in message text; mentions of the bot itself say nothing to the model. */
+function readSlackText(text: string, botUserIds: string[]): string {
+  const withoutBot = botUserIds.reduce((t, id) => t.split(`<@${id}>`).join(''), text);
+  return withoutBot.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/ {2,}/g, ' ').trim();
+}
+
+/** Slack reads `&`, `<` and `>` as markup; these three must be escaped and nothing else. */
+function escapeSlackText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function toAttachment(file: z.infer<typeof FileSchema>): Attachment {
+  const mimeType = file.mimetype ?? undefined;
+  const kind = mimeType?.startsWith('image/') ? 'image' : mimeType?.startsWith('audio/') ? 'audio' : mimeType?.startsWith('video/') ? 'video' : 'file';
+  const name = file.name ?? file.title ?? undefined;
+  return { kind, ref: file.id, ...(mimeType && { mimeType }), ...(name && { name }) };
+}
+
+function describeType(body: unknown): string {
+  const type = typeof body === 'object' && body !== null ? (body as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type.slice(0, 40) : 'unknown';
+}
