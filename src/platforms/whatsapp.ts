@@ -1,16 +1,176 @@
 import { z } from 'zod';
-import type { MessagingPlatform } from './messaging-platform';
+import type { Attachment, InboundMessage } from '../conversations/inbound-message';
+import { answerHubChallenge, describeGraphError, GraphIdSchema, graphErrorType, graphUrl, postToGraph, verifyHubSignature } from './meta-graph';
+import type { MessagingPlatform, WebhookOutcome } from './messaging-platform';
 
 export const WhatsAppCredentialsSchema = z.object({ accessToken: z.string().min(1), phoneNumberId: z.string().min(1), appSecret: z.string().min(1), verifyToken: z.string().min(1) });
 export type WhatsAppCredentials = z.infer<typeof WhatsAppCredentialsSchema>;
 
-/** WhatsApp Cloud API. Not implemented yet: verification, parsing and sending arrive with issue 3. */
+/** A WhatsApp Business Account webhook: `entry[].changes[].value` each carry messages or statuses. */
+const AccountWebhookSchema = z.object({
+  object: z.string(),
+  entry: z.array(z.object({ changes: z.array(z.object({ value: z.unknown() })).optional() })),
+});
+
+const ChangeValueSchema = z.object({
+  metadata: z.object({ phone_number_id: GraphIdSchema }).optional(),
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
+});
+
+const MediaSchema = z.object({
+  id: z.string().min(1),
+  mime_type: z.string().optional(),
+  caption: z.string().optional(),
+  filename: z.string().optional(),
+});
+
+const MessageSchema = z.object({
+  from: GraphIdSchema,
+  id: z.string().min(1),
+  type: z.string(),
+  text: z.object({ body: z.string() }).optional(),
+  image: MediaSchema.optional(),
+  audio: MediaSchema.optional(),
+  video: MediaSchema.optional(),
+  document: MediaSchema.optional(),
+  sticker: MediaSchema.optional(),
+  location: z
+    .object({ latitude: z.number(), longitude: z.number(), name: z.string().optional(), address: z.string().optional() })
+    .optional(),
+  interactive: z
+    .object({
+      button_reply: z.object({ title: z.string() }).optional(),
+      list_reply: z.object({ title: z.string() }).optional(),
+    })
+    .optional(),
+  button: z.object({ text: z.string() }).optional(),
+});
+type WhatsAppMessage = z.infer<typeof MessageSchema>;
+
+const StatusSchema = z.object({
+  id: z.string().min(1),
+  status: z.string(),
+  errors: z
+    .array(
+      z.object({
+        code: z.coerce.number().optional(),
+        title: z.string().optional(),
+        message: z.string().optional(),
+        error_data: z.object({ details: z.string().optional() }).optional(),
+      }),
+    )
+    .optional(),
+});
+
+const SendResponseSchema = z.object({ messages: z.array(z.object({ id: z.string() })).min(1) });
+
+const MEDIA_KINDS = { image: 'image', audio: 'audio', video: 'video', document: 'file', sticker: 'sticker' } as const;
+
+type DeliveryFailure = Extract<WebhookOutcome, { kind: 'delivery-failed' }>['failures'][number];
+
+/**
+ * WhatsApp Cloud API: account webhooks in, `/{phone-number-id}/messages` out. A conversation is one
+ * person (`from`, their wa_id); the dedupe key is the message's wamid. Status receipts are ignored,
+ * except `failed`, which names the wamid of a message we sent and why it never arrived.
+ */
 export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
   platform: 'whatsapp',
   credentialsSchema: WhatsAppCredentialsSchema,
-  verifyRequest: () => false,
-  parseWebhook: () => ({ kind: 'ignored', reason: 'not implemented' }),
-  sendMessage: async () => {
-    throw new Error('WhatsApp sending is not implemented yet');
+  answerHandshake: (request, credentials) => answerHubChallenge(request, credentials.verifyToken),
+  verifyRequest: (request, credentials) => verifyHubSignature(request, credentials.appSecret),
+  parseWebhook({ botId, body, credentials, receivedAt }) {
+    const webhook = AccountWebhookSchema.safeParse(body);
+    if (!webhook.success || webhook.data.object !== 'whatsapp_business_account') {
+      return { kind: 'ignored', reason: 'not a WhatsApp Business Account webhook' };
+    }
+    const messages: InboundMessage[] = [];
+    const failures: DeliveryFailure[] = [];
+    for (const entry of webhook.data.entry) {
+      for (const change of entry.changes ?? []) {
+        const value = ChangeValueSchema.safeParse(change.value);
+        // One app's webhook hears every number of the account: this bot answers for its own number only.
+        if (!value.success || (value.data.metadata && value.data.metadata.phone_number_id !== credentials.phoneNumberId)) continue;
+        for (const item of value.data.messages ?? []) {
+          const message = MessageSchema.safeParse(item);
+          const inbound = message.success ? toInboundMessage(message.data, { botId, receivedAt }) : undefined;
+          if (inbound) messages.push(inbound);
+        }
+        for (const item of value.data.statuses ?? []) {
+          const status = StatusSchema.safeParse(item);
+          if (status.success && status.data.status === 'failed') failures.push(toDeliveryFailure(status.data));
+        }
+      }
+    }
+    // Meta sends messages and statuses in separate notifications; should one ever carry both, the
+    // messages must be accepted (or Meta retries them) and the failures are left to the log.
+    if (messages.length > 0) return { kind: 'messages', messages };
+    if (failures.length > 0) return { kind: 'delivery-failed', failures };
+    return { kind: 'ignored', reason: 'no message for the bot (statuses, reactions, unsupported types)' };
+  },
+  async sendMessage({ reply, credentials, baseUrl }) {
+    const body = await postToGraph({
+      platform: 'WhatsApp',
+      url: graphUrl(baseUrl, `${encodeURIComponent(credentials.phoneNumberId)}/messages`),
+      headers: { authorization: `Bearer ${credentials.accessToken}` },
+      body: { messaging_product: 'whatsapp', recipient_type: 'individual', to: reply.key.chatId, type: 'text', text: { body: reply.text } },
+    });
+    const sent = SendResponseSchema.safeParse(body);
+    return { platformMessageIds: sent.success ? sent.data.messages.map((m) => m.id) : [] };
   },
 };
+
+function toInboundMessage(message: WhatsAppMessage, base: { botId: string; receivedAt: string }): InboundMessage | undefined {
+  const common = { ...base, platform: 'whatsapp' as const, chatId: message.from, userId: message.from, messageId: message.id };
+  const content = readContent(message);
+  return content && { ...common, ...content };
+}
+
+/** The text and attachments of the message types a person writes; reactions and the rest are not for the bot. */
+function readContent(message: WhatsAppMessage): { text: string; attachments: Attachment[] } | undefined {
+  switch (message.type) {
+    case 'text':
+      return message.text && { text: message.text.body, attachments: [] };
+    case 'image':
+    case 'audio':
+    case 'video':
+    case 'document':
+    case 'sticker': {
+      const media = message[message.type];
+      if (!media) return undefined;
+      const attachment: Attachment = {
+        kind: MEDIA_KINDS[message.type],
+        ref: media.id,
+        ...(media.mime_type && { mimeType: media.mime_type }),
+        ...(media.filename && { name: media.filename }),
+      };
+      return { text: media.caption ?? '', attachments: [attachment] };
+    }
+    case 'location': {
+      const place = message.location;
+      if (!place) return undefined;
+      const name = place.name ?? place.address;
+      return { text: '', attachments: [{ kind: 'location', ref: `${place.latitude},${place.longitude}`, ...(name && { name }) }] };
+    }
+    case 'interactive': {
+      const title = message.interactive?.button_reply?.title ?? message.interactive?.list_reply?.title;
+      return title ? { text: title, attachments: [] } : undefined;
+    }
+    case 'button':
+      return message.button && { text: message.button.text, attachments: [] };
+    default:
+      return undefined;
+  }
+}
+
+function toDeliveryFailure(status: z.infer<typeof StatusSchema>): DeliveryFailure {
+  const error = status.errors?.[0];
+  if (!error) return { deliveryId: status.id, type: 'WhatsAppDeliveryFailed', message: 'WhatsApp reported the message failed, without a reason' };
+  const graphError = { code: error.code, message: error.title ?? error.message, details: error.error_data?.details };
+  const type = graphErrorType('WhatsApp', graphError);
+  return {
+    deliveryId: status.id,
+    type: type === 'WhatsAppRequestRejected' ? 'WhatsAppDeliveryFailed' : type,
+    message: describeGraphError(graphError),
+  };
+}
