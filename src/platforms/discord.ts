@@ -1,16 +1,269 @@
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import type {
+  APIInteractionResponse,
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  InteractionType,
+  MessageFlags,
+  RESTError,
+  RESTJSONErrorCodes,
+  RESTPatchAPIInteractionOriginalResponseJSONBody,
+  RESTPostAPIChannelMessageJSONBody,
+  RESTPostAPIInteractionFollowupJSONBody,
+  RESTRateLimit,
+} from 'discord-api-types/v10';
 import { z } from 'zod';
-import type { MessagingPlatform } from './messaging-platform';
+import type { InboundMessage } from '../conversations/inbound-message';
+import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
+import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
+import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
 
-export const DiscordCredentialsSchema = z.object({ applicationId: z.string().min(1), publicKey: z.string().regex(/^[0-9a-f]{64}$/i, '64 hex characters'), botToken: z.string().min(1) });
+export const DiscordCredentialsSchema = z.object({
+  applicationId: z.string().min(1),
+  publicKey: z.string().regex(/^[0-9a-f]{64}$/i, '64 hex characters'),
+  botToken: z.string().min(1),
+});
 export type DiscordCredentials = z.infer<typeof DiscordCredentialsSchema>;
 
-/** Discord HTTP interactions. Not implemented yet: verification, parsing and sending arrive with issue 3. */
+/** The one slash command the bot answers: `/ask text:<question>`. */
+export const ASK_COMMAND = { name: 'ask', textOption: 'text' } as const;
+
+// Wire constants, checked against discord-api-types (a dev dependency: types only at run time).
+const PING = 1 satisfies InteractionType.Ping;
+const APPLICATION_COMMAND = 2 satisfies InteractionType.ApplicationCommand;
+const AUTOCOMPLETE = 4 satisfies InteractionType.ApplicationCommandAutocomplete;
+const CHAT_INPUT = 1 satisfies ApplicationCommandType.ChatInput;
+const STRING_OPTION = 3 satisfies ApplicationCommandOptionType.String;
+const EPHEMERAL = 64 satisfies MessageFlags.Ephemeral;
+
+const PONG: APIInteractionResponse = { type: 1 };
+/** "The bot is thinking…": the reply follows through the interaction webhook. */
+const DEFERRED_REPLY: APIInteractionResponse = { type: 5 };
+const NO_CHOICES: APIInteractionResponse = { type: 8, data: { choices: [] } };
+
+/** Replies never ping anyone: the model's text may contain @everyone or role mentions. */
+const NO_MENTIONS = { parse: [] };
+
+/** How long one call to Discord may take before it counts as a transient failure. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+const UserSchema = z.object({ id: z.string().min(1), bot: z.boolean().optional() });
+
+/** The parts of an interaction this adapter reads; Discord sends many more fields. */
+const InteractionSchema = z.object({
+  type: z.number().int(),
+  id: z.string().min(1).optional(),
+  application_id: z.string().min(1).optional(),
+  token: z.string().min(1).optional(),
+  channel_id: z.string().min(1).optional(),
+  channel: z.object({ id: z.string().min(1) }).optional(),
+  member: z.object({ user: UserSchema.optional() }).optional(),
+  user: UserSchema.optional(),
+  data: z
+    .object({
+      name: z.string().optional(),
+      type: z.number().int().optional(),
+      options: z.array(z.object({ name: z.string(), type: z.number().int(), value: z.unknown().optional() })).optional(),
+    })
+    .optional(),
+});
+type Interaction = z.infer<typeof InteractionSchema>;
+
+/**
+ * Discord HTTP interactions: Ed25519-signed webhooks, PING→PONG, and `/ask` answered with a
+ * deferred response whose reply later fills in the interaction's "thinking…" message.
+ */
 export const discord: MessagingPlatform<DiscordCredentials> = {
   platform: 'discord',
   credentialsSchema: DiscordCredentialsSchema,
-  verifyRequest: () => false,
-  parseWebhook: () => ({ kind: 'ignored', reason: 'not implemented' }),
-  sendMessage: async () => {
-    throw new Error('Discord sending is not implemented yet');
-  },
+  verifyRequest: (request, credentials) => verifyDiscordSignature(request, credentials.publicKey),
+  parseWebhook: ({ botId, body, credentials, receivedAt }) => parseDiscordInteraction({ botId, body, applicationId: credentials.applicationId, receivedAt }),
+  sendMessage: (args) => sendDiscordMessage(args),
 };
+
+/** Ed25519 DER prefix for a raw 32-byte public key (SubjectPublicKeyInfo, OID 1.3.101.112). */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/**
+ * True when Discord signed `X-Signature-Timestamp` + the raw body with the app's key. Discord
+ * probes endpoints with bad signatures on purpose and disables those that accept them.
+ */
+export function verifyDiscordSignature(request: WebhookRequest, publicKeyHex: string): boolean {
+  const signature = request.headers.get('x-signature-ed25519') ?? '';
+  const timestamp = request.headers.get('x-signature-timestamp') ?? '';
+  if (!/^[0-9a-f]{128}$/i.test(signature) || timestamp === '') return false;
+  try {
+    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(publicKeyHex, 'hex')]), format: 'der', type: 'spki' });
+    return verify(null, Buffer.concat([Buffer.from(timestamp, 'utf8'), request.rawBody]), key, Buffer.from(signature, 'hex'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads one verified interaction. `/ask` becomes a message answered at once with a deferred
+ * response (Discord wants an answer within 3 s; the model takes longer). Anything else a person
+ * can trigger gets a short answer only they can see, so Discord never shows "did not respond".
+ */
+export function parseDiscordInteraction(args: { botId: string; body: unknown; applicationId: string; receivedAt: string }): WebhookOutcome {
+  const parsed = InteractionSchema.safeParse(args.body);
+  if (!parsed.success) return { kind: 'ignored', reason: 'not an interaction' };
+  const interaction = parsed.data;
+  if (interaction.type === PING) return { kind: 'reply', reply: { status: 200, json: PONG } };
+
+  const user = interaction.member?.user ?? interaction.user;
+  if (user?.bot) return { kind: 'ignored', reason: 'from a bot' };
+  if (interaction.type === AUTOCOMPLETE) return { kind: 'reply', reply: { status: 200, json: NO_CHOICES } };
+  if (interaction.type !== APPLICATION_COMMAND || !isAskCommand(interaction)) {
+    return privateAnswer(`I only answer /${ASK_COMMAND.name}. Try: /${ASK_COMMAND.name} ${ASK_COMMAND.textOption}: How are you?`);
+  }
+
+  const text = askText(interaction);
+  const chatId = interaction.channel?.id ?? interaction.channel_id;
+  if (!interaction.id || !interaction.token || !chatId || !user) return { kind: 'ignored', reason: 'command without id, token, channel or user' };
+  if (!text) return privateAnswer(`Write your question after /${ASK_COMMAND.name}, for example: /${ASK_COMMAND.name} ${ASK_COMMAND.textOption}: How are you?`);
+
+  const message: InboundMessage = {
+    botId: args.botId,
+    platform: 'discord',
+    chatId,
+    userId: user.id,
+    // Discord never redelivers an interaction, but its id is unique: a replayed request changes nothing.
+    messageId: interaction.id,
+    text,
+    attachments: [],
+    receivedAt: args.receivedAt,
+    replyContext: { applicationId: interaction.application_id ?? args.applicationId, interactionToken: interaction.token },
+  };
+  return { kind: 'messages', messages: [message], reply: { status: 200, json: DEFERRED_REPLY } };
+}
+
+function isAskCommand(interaction: Interaction): boolean {
+  const type = interaction.data?.type ?? CHAT_INPUT;
+  return type === CHAT_INPUT && interaction.data?.name === ASK_COMMAND.name;
+}
+
+function askText(interaction: Interaction): string {
+  const option = interaction.data?.options?.find((o) => o.name === ASK_COMMAND.textOption && o.type === STRING_OPTION);
+  return typeof option?.value === 'string' ? option.value.trim() : '';
+}
+
+function privateAnswer(content: string): WebhookOutcome {
+  const json: APIInteractionResponse = { type: 4, data: { content, flags: EPHEMERAL } };
+  return { kind: 'reply', reply: { status: 200, json } };
+}
+
+/**
+ * Sends one part of a reply. An interaction's first part fills in its deferred "thinking…"
+ * message (PATCH @original: a retried send rewrites it instead of posting twice); later parts are
+ * follow-ups. Without an interaction, or once its 15-minute token has expired, the part goes to the
+ * channel with a nonce derived from the outbound key, which Discord enforces to drop a repeat.
+ */
+export async function sendDiscordMessage(args: { reply: OutboundReply; credentials: DiscordCredentials; baseUrl: string }): Promise<DeliveryReceipt> {
+  const { reply, credentials, baseUrl } = args;
+  const { applicationId, interactionToken } = reply.replyContext ?? {};
+  if (applicationId && interactionToken) {
+    const webhook = `${baseUrl}/webhooks/${encodeURIComponent(applicationId)}/${encodeURIComponent(interactionToken)}`;
+    const response = isFirstPart(reply.outboundKey)
+      ? await callDiscord('PATCH', `${webhook}/messages/@original`, { content: reply.text, allowed_mentions: NO_MENTIONS } satisfies RESTPatchAPIInteractionOriginalResponseJSONBody)
+      : await callDiscord('POST', webhook, { content: reply.text, allowed_mentions: NO_MENTIONS } satisfies RESTPostAPIInteractionFollowupJSONBody);
+    if (!isExpiredInteraction(response)) return receiptOf(response);
+  }
+  const body = {
+    content: reply.text,
+    allowed_mentions: NO_MENTIONS,
+    nonce: discordNonce(reply.outboundKey),
+    enforce_nonce: true,
+  } satisfies RESTPostAPIChannelMessageJSONBody;
+  const response = await callDiscord('POST', `${baseUrl}/channels/${encodeURIComponent(reply.key.chatId)}/messages`, body, `Bot ${credentials.botToken}`);
+  return receiptOf(response);
+}
+
+/** Discord nonces hold at most 25 characters: a hash of the outbound key, the same on every retry. */
+export function discordNonce(outboundKey: string): string {
+  return createHash('sha256').update(outboundKey).digest('hex').slice(0, 25);
+}
+
+/** The workflow keys a multi-part reply's parts `…#1/3`, `…#2/3`; a whole reply has no suffix. */
+function isFirstPart(outboundKey: string): boolean {
+  const part = /#(\d+)\/\d+$/.exec(outboundKey);
+  return !part || part[1] === '1';
+}
+
+interface DiscordResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+async function callDiscord(method: 'POST' | 'PATCH', url: string, body: unknown, authorization?: string): Promise<DiscordResponse> {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(authorization && { authorization }) },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: json };
+}
+
+const UNKNOWN_WEBHOOK = 10015 satisfies RESTJSONErrorCodes.UnknownWebhook;
+const INVALID_WEBHOOK_TOKEN = 50027 satisfies RESTJSONErrorCodes.InvalidWebhookToken;
+
+/** An interaction token lives 15 minutes; after that its webhook is unknown or its token invalid. */
+function isExpiredInteraction(response: DiscordResponse): boolean {
+  const code = errorOf(response).code;
+  return (response.status === 404 && code === UNKNOWN_WEBHOOK) || (response.status === 401 && code === INVALID_WEBHOOK_TOKEN);
+}
+
+/** Discord's error codes that no retry can fix, with the failure type recorded on the conversation. */
+const PERMANENT_ERRORS: Partial<Record<number, string>> = {
+  [50007 satisfies RESTJSONErrorCodes.CannotSendMessagesToThisUser]: 'DiscordCannotMessageUser',
+  [50013 satisfies RESTJSONErrorCodes.MissingPermissions]: 'DiscordMissingPermissions',
+  [10003 satisfies RESTJSONErrorCodes.UnknownChannel]: 'DiscordUnknownChannel',
+  [10062 satisfies RESTJSONErrorCodes.UnknownInteraction]: 'DiscordUnknownInteraction',
+  [50001 satisfies RESTJSONErrorCodes.MissingAccess]: 'DiscordMissingAccess',
+};
+
+/** The message's id, or the error that says what a retry must do. */
+function receiptOf(response: DiscordResponse): DeliveryReceipt {
+  const { status } = response;
+  if (status >= 200 && status < 300) {
+    const id = (response.body as { id?: unknown } | undefined)?.id;
+    return { platformMessageIds: typeof id === 'string' ? [id] : [] };
+  }
+  const error = errorOf(response);
+  const description = `Discord answered ${status}${error.code ? ` (code ${error.code})` : ''}: ${error.message ?? 'no message'}`;
+  if (status === 429) throw rateLimitedFailure(description, retryAfterMs(response), 'DiscordRateLimited');
+  const permanent = error.code === undefined ? undefined : PERMANENT_ERRORS[error.code];
+  if (permanent) throw permanentFailure(description, permanent);
+  if (status === 401) throw permanentFailure(description, 'DiscordBadToken');
+  // Other 4xx are requests Discord will refuse again; repeating them counts toward a Cloudflare ban.
+  if (status >= 400 && status < 500) throw permanentFailure(description, 'DiscordRequestRejected');
+  throw new Error(description);
+}
+
+function errorOf(response: DiscordResponse): Partial<RESTError> {
+  const body = response.body;
+  return typeof body === 'object' && body !== null ? (body as Partial<RESTError>) : {};
+}
+
+/**
+ * The longest of the waits Discord gives: `retry_after` (precise seconds) in the body, and the
+ * `Retry-After` and `X-RateLimit-Reset-After` headers. Retrying early only earns another 429.
+ */
+function retryAfterMs(response: DiscordResponse): number | undefined {
+  const body = response.body as Partial<RESTRateLimit> | undefined;
+  const waits = [
+    typeof body?.retry_after === 'number' ? Math.ceil(body.retry_after * 1000) : undefined,
+    parseRetryAfterMs(response.headers.get('retry-after')),
+    parseRetryAfterMs(response.headers.get('x-ratelimit-reset-after')),
+  ].filter((ms): ms is number => ms !== undefined);
+  return waits.length > 0 ? Math.max(...waits) : undefined;
+}

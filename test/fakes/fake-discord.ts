@@ -1,0 +1,82 @@
+import { type FakePlatformApi, type RecordedRequest, type ScriptedAnswer, startFakePlatformApi } from './fake-platform-api';
+
+/**
+ * Discord's REST API as the adapter uses it: editing an interaction's original response, posting
+ * follow-ups, and posting channel messages with a bot token and an enforced nonce (a repeated
+ * nonce returns the message it first created, as Discord does).
+ */
+export interface FakeDiscord extends FakePlatformApi {
+  /** The requests that carried message text (edits, follow-ups, channel posts), in arrival order. */
+  messageRequests(): RecordedRequest[];
+  /** From now on, this interaction's webhook answers as Discord does after 15 minutes. */
+  expireInteraction(token: string): void;
+  /** Answers for the next requests whose path matches, one each, before the default behaviour. */
+  enqueueFor(path: RegExp, ...answers: ScriptedAnswer[]): void;
+}
+
+export async function startFakeDiscord(options: { botToken: string }): Promise<FakeDiscord> {
+  let nextId = 1_100_000_000_000_000_000n;
+  const byNonce = new Map<string, ScriptedAnswer>();
+  const expired = new Set<string>();
+  const routeScripts: Array<{ path: RegExp; answer: ScriptedAnswer }> = [];
+  const message = (channelId: string, content: unknown): ScriptedAnswer => ({
+    status: 200,
+    json: { id: String(nextId++), type: 0, channel_id: channelId, content, timestamp: new Date().toISOString() },
+  });
+
+  const api = await startFakePlatformApi((request) => {
+    const scripted = routeScripts.findIndex((s) => s.path.test(request.path));
+    if (scripted >= 0) return routeScripts.splice(scripted, 1)[0]!.answer;
+    const path = request.path.replace(/^\/api\/v10/, '');
+    const webhook = /^\/webhooks\/[^/]+\/([^/]+)(\/messages\/@original)?$/.exec(path);
+    if (webhook && (request.method === 'POST' || request.method === 'PATCH')) {
+      if (expired.has(webhook[1]!)) return discordError(401, 50027, 'Invalid Webhook Token');
+      return message('interaction-channel', request.body?.content);
+    }
+    const channel = /^\/channels\/([^/]+)\/messages$/.exec(path);
+    if (channel && request.method === 'POST') {
+      if (request.headers.authorization !== `Bot ${options.botToken}`) return discordError(401, 0, '401: Unauthorized');
+      const nonce = request.body?.enforce_nonce ? String(request.body.nonce) : undefined;
+      const existing = nonce === undefined ? undefined : byNonce.get(nonce);
+      if (existing) return existing;
+      const created = message(channel[1]!, request.body?.content);
+      if (nonce !== undefined) byNonce.set(nonce, created);
+      return created;
+    }
+    return discordError(404, 0, '404: Not Found');
+  });
+
+  return {
+    ...api,
+    messageRequests: () => api.requests.filter((r) => typeof r.body?.content === 'string'),
+    expireInteraction: (token) => void expired.add(token),
+    enqueueFor: (path, ...answers) => void routeScripts.push(...answers.map((answer) => ({ path, answer }))),
+    reset() {
+      api.reset();
+      byNonce.clear();
+      expired.clear();
+      routeScripts.splice(0);
+    },
+  };
+}
+
+/** A Discord JSON error, e.g. `discordError(403, 50007, 'Cannot send messages to this user')`. */
+export function discordError(status: number, code: number, message: string): ScriptedAnswer {
+  return { status, json: { code, message } };
+}
+
+/** A 429 as Discord sends it: `retry_after` in seconds (float) and the matching headers. */
+export function discordRateLimit(retryAfterSeconds: number, global = false): ScriptedAnswer {
+  return {
+    status: 429,
+    json: { message: 'You are being rate limited.', retry_after: retryAfterSeconds, global },
+    headers: {
+      'retry-after': String(Math.ceil(retryAfterSeconds)),
+      'x-ratelimit-limit': '5',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset-after': String(retryAfterSeconds),
+      'x-ratelimit-scope': global ? 'global' : 'user',
+      ...(global && { 'x-ratelimit-global': 'true' }),
+    },
+  };
+}
