@@ -153,10 +153,13 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     if (endRequest !== null || !hasWork) break;
 
     bot = await settings.loadBotSettings(key.botId);
-    for (let wait = debounceWait(); wait > 0 && endRequest === null; wait = debounceWait()) await sleep(wait);
+    const { replyToEachMessage } = PLATFORM_RULES[key.platform];
+    if (!replyToEachMessage) {
+      for (let wait = debounceWait(); wait > 0 && endRequest === null; wait = debounceWait()) await sleep(wait);
+    }
 
-    const batch = state.queue;
-    state = { ...state, queue: [] };
+    const batch = replyToEachMessage ? state.queue.slice(0, 1) : state.queue;
+    state = { ...state, queue: state.queue.slice(batch.length) };
     await runTurn(batch);
 
     // Queued messages travel with the state. A caller still waiting on an update keeps this run

@@ -67,6 +67,24 @@ describe('discord', () => {
   const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const conversationsOf = (chatId: string) => stack.db.selectFrom('conversations').select('id').where('chat_id', '=', chatId).execute();
 
+  it('answers each /ask on its own, even within the bot\'s debounce window', async () => {
+    await stack.db.updateTable('bots').set({ debounce_ms: 1_500 }).where('id', '=', stack.botId).execute();
+    try {
+      const first = askCommand('first question', { channelId: 'debounced-channel' });
+      const second = askCommand('second question', { channelId: 'debounced-channel' });
+      expect((await post(first)).status).toBe(200);
+      expect((await post(second)).status).toBe(200);
+      const requests = await sent(2);
+      // Each interaction's own "thinking…" message gets its own answer.
+      expect(requests.map((r) => [r.path, r.body.content])).toEqual([
+        [`${webhookPath(first.token)}/messages/@original`, 'echo: first question'],
+        [`${webhookPath(second.token)}/messages/@original`, 'echo: second question'],
+      ]);
+    } finally {
+      await stack.db.updateTable('bots').set({ debounce_ms: 0 }).where('id', '=', stack.botId).execute();
+    }
+  });
+
   it('answers the PING with a PONG, as JSON', async () => {
     const res = await post({ type: 1, id: '1', application_id: APPLICATION_ID, token: 'ping-token', version: 1 });
     expect(res.status).toBe(200);
