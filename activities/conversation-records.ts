@@ -1,7 +1,12 @@
 import { log } from '@temporalio/activity';
 import type { ConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
-import { markConversationEnded, openConversation, recordConversationError } from '../src/db/queries/conversations';
+import {
+  markConversationEnded,
+  openConversation,
+  recordConversationError,
+  updateConversationStatus,
+} from '../src/db/queries/conversations';
 import { insertInboundMessages, insertOutboundMessage, type OutboundMessageInput } from '../src/db/queries/messages';
 import type { ActivityDeps } from './deps';
 
@@ -24,6 +29,10 @@ export function createConversationRecordActivities({ db }: Pick<ActivityDeps, 'd
 
     async persistOutbound(message: OutboundMessageInput): Promise<void> {
       await insertOutboundMessage(db, message);
+    },
+
+    async setConversationStatus(args: { conversationId: string; status: 'active' | 'handoff' }): Promise<void> {
+      await updateConversationStatus(db, args);
     },
 
     async endConversation(args: { conversationId: string; reason: string }): Promise<void> {

@@ -67,6 +67,7 @@ export const ConfigSchema = z
       .string()
       .min(1)
       .default("Sorry, I can't answer right now. Please try again in a little while."),
+    DEFAULT_BOT_HANDOFF_TIMEOUT_MS: z.coerce.number().int().positive().default(10 * 60 * 1000),
     REPLY_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
     TEMPORAL_ACCEPT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
@@ -136,6 +137,7 @@ export interface Config {
     debounceMs: number;
     idleTimeoutMs: number;
     fallbackReply: string;
+    handoffTimeoutMs: number;
   };
   replyWaitTimeoutMs: number;
   /** How long Temporal may take to accept a message before the webhook answers 503. */
@@ -202,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       debounceMs: e.DEFAULT_BOT_DEBOUNCE_MS,
       idleTimeoutMs: e.DEFAULT_BOT_IDLE_TIMEOUT_MS,
       fallbackReply: e.DEFAULT_BOT_FALLBACK_REPLY,
+      handoffTimeoutMs: e.DEFAULT_BOT_HANDOFF_TIMEOUT_MS,
     },
     replyWaitTimeoutMs: e.REPLY_WAIT_TIMEOUT_MS,
     acceptTimeoutMs: e.TEMPORAL_ACCEPT_TIMEOUT_MS,

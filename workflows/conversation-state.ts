@@ -12,7 +12,22 @@ export interface HistoryEntry {
   text: string;
 }
 
-export type ReplyKind = 'reply' | 'fallback' | 'refusal';
+export type ReplyKind = 'reply' | 'fallback' | 'refusal' | 'notice';
+
+/** A message an operator sends as the agent, through the same durable send path as the bot's. */
+export interface AgentMessage {
+  messageId: string;
+  text: string;
+  by: string;
+}
+
+export interface Handoff {
+  /** Workflow time (ms) the human took over. */
+  since: number;
+  by: string;
+  /** Workflow time of the operator's last message; the auto-release timer counts from it. */
+  lastAgentMessageAt: number | null;
+}
 
 /** What a caller waiting on a message (the `?wait=true` API channel) gets back. */
 export type ReplyOutcome =
@@ -38,6 +53,10 @@ export interface ConversationState {
   repliesOut: number;
   /** When the last message went out to this chat (workflow time, ms), for pacing. */
   lastSentAt: number | null;
+  /** Set while a human has the conversation. */
+  handoff: Handoff | null;
+  /** Operator messages waiting to go out, in order. */
+  agentOutbox: AgentMessage[];
 }
 
 export const LIMITS = {
@@ -67,7 +86,14 @@ export function createInitialState(): ConversationState {
     messagesIn: 0,
     repliesOut: 0,
     lastSentAt: null,
+    handoff: null,
+    agentOutbox: [],
   };
+}
+
+/** A state carried over from an older run, with any field that run did not know filled in. */
+export function restoreState(carried: Partial<ConversationState> | undefined): ConversationState {
+  return { ...createInitialState(), ...carried };
 }
 
 /** Queues a message unless its platform message id was seen before. */
@@ -163,6 +189,41 @@ export function findOutcome(state: ConversationState, messageId: string): ReplyO
 
 export function shouldContinueAsNew(info: { continueAsNewSuggested: boolean; historyLength: number }): boolean {
   return info.continueAsNewSuggested || info.historyLength >= LIMITS.historyEventsPerRun;
+}
+
+/** Polite, fixed messages that need no model. */
+export const NOTICES = {
+  handoffRequested: "I've asked a person from our team to join. They'll reply here soon.",
+  autoReleased: "Thanks for waiting. Nobody from our team is free right now, so I'm back to help. What can I do for you?",
+} as const;
+
+/** The simple rule for "the user asks for a human"; a model can do better later. */
+const ASKS_FOR_HUMAN =
+  /\b(talk|speak|chat|connect|transfer)\b.{0,30}\b(human|person|agent|operator|someone|representative)\b|\b(real person|live agent|human agent)\b/i;
+
+export function asksForHuman(text: string): boolean {
+  return ASKS_FOR_HUMAN.test(text);
+}
+
+export function startHandoff(state: ConversationState, by: string, now: number): ConversationState {
+  if (state.handoff) return state;
+  return { ...state, status: 'handoff', handoff: { since: now, by, lastAgentMessageAt: null } };
+}
+
+export function endHandoff(state: ConversationState): ConversationState {
+  return { ...state, status: state.status === 'handoff' ? 'active' : state.status, handoff: null };
+}
+
+export function queueAgentMessage(state: ConversationState, message: AgentMessage, now: number): ConversationState {
+  if (state.agentOutbox.some((m) => m.messageId === message.messageId)) return state;
+  const handoff = state.handoff && { ...state.handoff, lastAgentMessageAt: now };
+  return { ...state, handoff, agentOutbox: [...state.agentOutbox, message] };
+}
+
+/** Time left before an unanswered handoff returns to the bot; undefined when no human has it. */
+export function handoffRemainingMs(state: ConversationState, now: number, timeoutMs: number): number | undefined {
+  if (!state.handoff) return undefined;
+  return Math.max(0, (state.handoff.lastAgentMessageAt ?? state.handoff.since) + timeoutMs - now);
 }
 
 /** Whether the bot answers a turn right now. In handoff a human answers; messages are only stored. */

@@ -21,29 +21,39 @@ import { splitText } from '../src/conversations/split-text';
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
 import {
   admitMessage,
+  asksForHuman,
   botMayReply,
   combineTurnText,
   type ConversationState,
   type ConversationStatus,
-  createInitialState,
   debounceRemainingMs,
+  endHandoff,
+  handoffRemainingMs,
+  NOTICES,
   findOutcome,
   outboundKeyFor,
   outboundPartKey,
   paceDelayMs,
+  queueAgentMessage,
   recordOutcome,
   recordTurn,
   type ReplyKind,
   shouldContinueAsNew,
   type ReplyOutcome,
+  restoreState,
   snapshotOf,
+  startHandoff,
   startOverWith,
 } from './conversation-state';
 import {
+  agentMessageUpdate,
   conversationStateQuery,
   endConversationSignal,
+  handoffUpdate,
   inboundMessageSignal,
   inboundMessageUpdate,
+  type OperatorAction,
+  releaseUpdate,
 } from './definitions';
 import { ConversationStatusAttribute } from './search-attributes';
 
@@ -104,8 +114,10 @@ const settings = proxyLocalActivities<ConversationActivities>({
 export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<ConversationWorkflowResult> {
   const { key } = input;
   const logAttributes = { conversationKey: formatConversationKey(key) };
-  let state = input.state ?? createInitialState();
+  let state = restoreState(input.state);
   let endRequest: string | null = null;
+  /** Bumped by operator actions, so the main loop re-reads the state it waits on. */
+  let wakeups = 0;
   let burst = { firstAt: Date.now(), lastAt: Date.now() };
   /** Messages taken from the queue into the turn being worked. */
   const inTurn = new Set<string>();
@@ -137,6 +149,40 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   });
   setHandler(conversationStateQuery, () => snapshotOf(state));
 
+  const forThisConversation = ({ conversationId: target }: OperatorAction) => {
+    if (target !== state.conversationId || state.status === 'ended') throw new Error('This conversation has ended.');
+  };
+  setHandler(
+    handoffUpdate,
+    async ({ by }) => {
+      await changeStatus('handoff', by);
+      return snapshotOf(state);
+    },
+    { validator: forThisConversation },
+  );
+  setHandler(
+    releaseUpdate,
+    async ({ by }) => {
+      await changeStatus('active', by);
+      return snapshotOf(state);
+    },
+    { validator: forThisConversation },
+  );
+  setHandler(
+    agentMessageUpdate,
+    ({ messageId, text, by }) => {
+      state = queueAgentMessage(state, { messageId, text, by }, Date.now());
+      wakeups++;
+      return { queued: true };
+    },
+    {
+      validator: (action) => {
+        forThisConversation(action);
+        if (state.status !== 'handoff') throw new Error('Take the conversation over first: POST /v1/conversations/:id/handoff.');
+      },
+    },
+  );
+
   if (state.conversationId === null) {
     const info = workflowInfo();
     const conversationId = await records.openConversation({ key, workflowId: info.workflowId, firstRunId: info.runId });
@@ -149,8 +195,23 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   let bot = await settings.loadBotSettings(key.botId);
 
   for (;;) {
-    const hasWork = await condition(() => state.queue.length > 0 || endRequest !== null, bot.idleTimeoutMs);
-    if (endRequest !== null || !hasWork) break;
+    const seenWakeups = wakeups;
+    const handoffLeft = handoffRemainingMs(state, Date.now(), bot.handoffTimeoutMs);
+    const woke = await condition(
+      () => state.queue.length > 0 || state.agentOutbox.length > 0 || endRequest !== null || wakeups !== seenWakeups,
+      Math.min(bot.idleTimeoutMs, handoffLeft ?? Infinity),
+    );
+    if (endRequest !== null) break;
+    if (!woke) {
+      if (handoffRemainingMs(state, Date.now(), bot.handoffTimeoutMs) !== 0) break;
+      await releaseUnansweredHandoff();
+      continue;
+    }
+    if (state.agentOutbox.length > 0) {
+      await sendAgentMessages();
+      continue;
+    }
+    if (state.queue.length === 0) continue;
 
     bot = await settings.loadBotSettings(key.botId);
     const { replyToEachMessage } = PLATFORM_RULES[key.platform];
@@ -206,13 +267,27 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         return;
       }
 
+      if (asksForHuman(userText)) {
+        await changeStatus('handoff', 'bot');
+        const notice = { text: NOTICES.handoffRequested, kind: 'notice' as const };
+        await deliver(notice, { outboundKey: outboundKeyFor(fresh), replyContext: fresh.at(-1)?.replyContext, author: 'bot' });
+        state = recordOutcome(recordTurn(state, userText, notice), ids, { status: 'replied', ...notice });
+        return;
+      }
+
       const reply = await composeReply(bot, userText);
-      const delivered = await deliver(reply, fresh);
+      const result = await deliver(reply, { outboundKey: outboundKeyFor(fresh), replyContext: fresh.at(-1)?.replyContext, author: 'bot' });
+      if (result === 'suppressed') {
+        // A human took over while the reply was being written: it never goes out.
+        log.info('Reply suppressed: a human has the conversation', logAttributes);
+        state = recordOutcome(recordTurn(state, userText, null), ids, { status: 'not-answered', reason: 'handoff' });
+        return;
+      }
       state = recordTurn(state, userText, reply);
       state = recordOutcome(
         state,
         ids,
-        delivered ? { status: 'replied', ...reply } : { status: 'not-answered', reason: 'delivery-failed' },
+        result === 'sent' ? { status: 'replied', ...reply } : { status: 'not-answered', reason: 'delivery-failed' },
       );
       updateMemo();
     } finally {
@@ -260,21 +335,43 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   }
 
   /**
-   * Sends the reply in parts that fit the platform, paced with durable timers, then records it.
-   * Returns false when the platform refused for good; the failure is recorded.
+   * Sends a message in parts that fit the platform, paced with durable timers, then records it.
+   * The bot's own replies stop at the first part a human's takeover reaches ('suppressed'); notices
+   * and the operator's messages always go. 'failed' means the platform refused for good, recorded.
    */
-  async function deliver(reply: { text: string; kind: ReplyKind }, answered: InboundMessage[]): Promise<boolean> {
-    const outboundKey = outboundKeyFor(answered);
-    const replyContext = answered[answered.length - 1]?.replyContext;
-    const outbound = { conversationId, botId: key.botId, platform: key.platform, outboundKey, author: 'bot' as const, ...reply };
+  async function deliver(
+    message: { text: string; kind: ReplyKind },
+    route: { outboundKey: string; replyContext?: Record<string, string>; author: 'bot' | 'agent' },
+  ): Promise<'sent' | 'failed' | 'suppressed'> {
+    const { outboundKey, replyContext, author } = route;
     const rules = PLATFORM_RULES[key.platform];
-    const parts = splitText(reply.text, rules.textLimit);
+    const parts = splitText(message.text, rules.textLimit);
+    const mayStop = author === 'bot' && message.kind !== 'notice';
+    const sent: string[] = [];
     const deliveryIds: string[] = [];
+    const record = (status: 'sent' | 'failed', error?: { type: string; message: string }) =>
+      records.persistOutbound({
+        conversationId,
+        botId: key.botId,
+        platform: key.platform,
+        outboundKey,
+        author,
+        kind: message.kind,
+        text: status === 'sent' && sent.length < parts.length ? sent.join('\n') : message.text,
+        status,
+        error,
+        deliveryIds,
+      });
     try {
       for (const [index, text] of parts.entries()) {
         const wait = paceDelayMs({ lastSentAt: state.lastSentAt, now: Date.now(), minIntervalMs: rules.minSendIntervalMs });
         if (wait > 0) await sleep(wait);
+        if (mayStop && !botMayReply(state.status)) {
+          if (sent.length > 0) await record('sent');
+          return 'suppressed';
+        }
         const receipt = await delivery.sendReply({ key, text, outboundKey: outboundPartKey(outboundKey, index, parts.length), replyContext });
+        sent.push(text);
         deliveryIds.push(...receipt.platformMessageIds);
         state = { ...state, lastSentAt: Date.now() };
       }
@@ -283,11 +380,35 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
       const failure = { type: cause?.type ?? 'DeliveryFailed', message: cause?.message ?? error.message };
       await records.recordDeliveryFailure({ conversationId, ...failure });
-      await records.persistOutbound({ ...outbound, status: 'failed', error: failure, deliveryIds });
-      return false;
+      await record('failed', failure);
+      return 'failed';
     }
-    await records.persistOutbound({ ...outbound, status: 'sent', deliveryIds });
-    return true;
+    await record('sent');
+    return 'sent';
+  }
+
+  async function sendAgentMessages(): Promise<void> {
+    while (state.agentOutbox.length > 0) {
+      const [next] = state.agentOutbox;
+      await deliver({ text: next!.text, kind: 'reply' }, { outboundKey: `agent:${next!.messageId}`, author: 'agent' });
+      state = { ...state, agentOutbox: state.agentOutbox.slice(1) };
+    }
+  }
+
+  /** Nobody answered within the bot's handoff timeout: the bot takes the conversation back and says so. */
+  async function releaseUnansweredHandoff(): Promise<void> {
+    const since = state.handoff?.since ?? Date.now();
+    await changeStatus('active', 'handoff timeout');
+    await deliver({ text: NOTICES.autoReleased, kind: 'notice' }, { outboundKey: `notice:released:${since}`, author: 'bot' });
+  }
+
+  async function changeStatus(next: 'active' | 'handoff', by: string): Promise<void> {
+    if (state.status === next || state.status === 'ended') return;
+    state = next === 'handoff' ? startHandoff(state, by, Date.now()) : endHandoff(state);
+    wakeups++;
+    setStatus(state.status);
+    log.info(next === 'handoff' ? 'A human took the conversation over' : 'The bot has the conversation again', { ...logAttributes, by });
+    await records.setConversationStatus({ conversationId: state.conversationId!, status: next });
   }
 
   function setStatus(status: ConversationStatus): void {

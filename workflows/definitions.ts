@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { InboundMessage } from '../src/conversations/inbound-message';
-import type { ConversationSnapshot, ReplyOutcome } from './conversation-state';
+import type { AgentMessage, ConversationSnapshot, ReplyOutcome } from './conversation-state';
 
 export const inboundMessageSignal = defineSignal<[InboundMessage]>('inboundMessage');
 
@@ -12,6 +12,24 @@ export const inboundMessageSignal = defineSignal<[InboundMessage]>('inboundMessa
 export const inboundMessageUpdate = defineUpdate<ReplyOutcome, [InboundMessage]>('inboundMessageAwaitReply');
 
 export const endConversationSignal = defineSignal<[{ reason: string }]>('endConversation');
+
+/**
+ * Operator actions. Each names the conversation it is meant for: the workflow id outlives a
+ * conversation, and the validator rejects an action aimed at one that already ended.
+ */
+export interface OperatorAction {
+  conversationId: string;
+  by: string;
+}
+
+/** A human takes over: from now on the bot sends nothing, not even a reply it was writing. */
+export const handoffUpdate = defineUpdate<ConversationSnapshot, [OperatorAction]>('handoff');
+
+/** The bot takes the conversation back. */
+export const releaseUpdate = defineUpdate<ConversationSnapshot, [OperatorAction]>('release');
+
+/** An operator's message, sent through the same paced, retried, split send path as the bot's. */
+export const agentMessageUpdate = defineUpdate<{ queued: boolean }, [OperatorAction & Omit<AgentMessage, 'by'>]>('agentMessage');
 
 export const conversationStateQuery = defineQuery<ConversationSnapshot>('conversationState');
 

@@ -14,6 +14,7 @@ export function defaultBotSettings(config: Pick<Config, 'defaultBot'>): BotSetti
     debounceMs: bot.debounceMs,
     idleTimeoutMs: bot.idleTimeoutMs,
     fallbackReply: bot.fallbackReply,
+    handoffTimeoutMs: bot.handoffTimeoutMs,
     moderationPolicy: 'block',
     enabled: true,
   };

@@ -11,6 +11,8 @@ export interface BotSettings {
   /** The conversation ends after this long without a message. */
   idleTimeoutMs: number;
   fallbackReply: string;
+  /** A handed-off conversation with no operator message for this long returns to the bot. */
+  handoffTimeoutMs: number;
   moderationPolicy: 'off' | 'flag' | 'block';
   enabled: boolean;
 }

@@ -12,6 +12,7 @@ export interface BotsTable {
   debounce_ms: number;
   idle_timeout_ms: number;
   fallback_reply: string;
+  handoff_timeout_ms: number;
   moderation_policy: 'off' | 'flag' | 'block';
   enabled: Generated<boolean>;
   created_at: Timestamp;
@@ -50,7 +51,7 @@ export interface MessagesTable {
   user_id: string | null;
   text: string;
   attachments: ColumnType<unknown[], string | undefined, string>;
-  kind: 'message' | 'reply' | 'fallback' | 'refusal';
+  kind: 'message' | 'reply' | 'fallback' | 'refusal' | 'notice';
   status: Generated<'received' | 'sent' | 'failed'>;
   error: JSONColumnType<{ type: string; message: string }> | null;
   delivery_ids: ColumnType<string[], string | undefined, string>;

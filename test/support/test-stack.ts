@@ -153,6 +153,7 @@ function toBotColumns(bot: Partial<Omit<BotSettings, 'id'>>) {
     ...(bot.debounceMs !== undefined && { debounce_ms: bot.debounceMs }),
     ...(bot.idleTimeoutMs !== undefined && { idle_timeout_ms: bot.idleTimeoutMs }),
     ...(bot.fallbackReply !== undefined && { fallback_reply: bot.fallbackReply }),
+    ...(bot.handoffTimeoutMs !== undefined && { handoff_timeout_ms: bot.handoffTimeoutMs }),
     ...(bot.moderationPolicy !== undefined && { moderation_policy: bot.moderationPolicy }),
   };
 }

@@ -1,6 +1,7 @@
 import type { InboundMessage } from '../../src/conversations/inbound-message';
 import {
   admitMessage,
+  asksForHuman,
   combineTurnText,
   createInitialState,
   debounceRemainingMs,
@@ -95,4 +96,14 @@ describe('shouldContinueAsNew', () => {
     expect(shouldContinueAsNew({ continueAsNewSuggested: false, historyLength: LIMITS.historyEventsPerRun })).toBe(true);
     expect(shouldContinueAsNew({ continueAsNewSuggested: false, historyLength: LIMITS.historyEventsPerRun - 1 })).toBe(false);
   });
+});
+
+describe('asksForHuman', () => {
+  it.each(['Can I talk to a human?', 'I want to speak with someone', 'connect me to an agent please', 'real person please'])(
+    'hands over for "%s"',
+    (text) => expect(asksForHuman(text)).toBe(true),
+  );
+  it.each(['What is a human genome?', 'How do agents work in Temporal?', 'hello'])('keeps the bot for "%s"', (text) =>
+    expect(asksForHuman(text)).toBe(false),
+  );
 });

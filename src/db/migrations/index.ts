@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as initial from './2026-11-28T0000-initial';
 import * as botChannels from './2026-11-28T0100-bot-channels';
+import * as handoffTimeout from './2026-11-28T0200-handoff-timeout';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -10,4 +11,5 @@ import * as botChannels from './2026-11-28T0100-bot-channels';
 export const migrations: Record<string, Migration> = {
   '2026-11-28T0000-initial': initial,
   '2026-11-28T0100-bot-channels': botChannels,
+  '2026-11-28T0200-handoff-timeout': handoffTimeout,
 };

@@ -21,6 +21,7 @@ export async function seedBot(db: Kysely<Database>, bot: BotSettings): Promise<v
       debounce_ms: bot.debounceMs,
       idle_timeout_ms: bot.idleTimeoutMs,
       fallback_reply: bot.fallbackReply,
+      handoff_timeout_ms: bot.handoffTimeoutMs,
       moderation_policy: bot.moderationPolicy,
       enabled: bot.enabled,
     })
@@ -40,6 +41,7 @@ function toBotSettings(row: Selectable<BotsTable>): BotSettings {
     // bigint columns arrive as strings from pg.
     idleTimeoutMs: Number(row.idle_timeout_ms),
     fallbackReply: row.fallback_reply,
+    handoffTimeoutMs: row.handoff_timeout_ms,
     moderationPolicy: row.moderation_policy,
     enabled: row.enabled,
   };

@@ -43,6 +43,14 @@ export async function markConversationEnded(
     .execute();
 }
 
+export async function updateConversationStatus(
+  db: Kysely<Database>,
+  args: { conversationId: string; status: 'active' | 'handoff' },
+): Promise<void> {
+  // An ended conversation stays ended.
+  await db.updateTable('conversations').set({ status: args.status }).where('id', '=', args.conversationId).where('status', '!=', 'ended').execute();
+}
+
 export async function recordConversationError(
   db: Kysely<Database>,
   args: { conversationId: string; type: string; message: string },

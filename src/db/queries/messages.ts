@@ -69,7 +69,7 @@ export interface OutboundMessageInput {
   outboundKey: string;
   author: 'bot' | 'agent';
   text: string;
-  kind: 'reply' | 'fallback' | 'refusal';
+  kind: 'reply' | 'fallback' | 'refusal' | 'notice';
   status: 'sent' | 'failed';
   error?: { type: string; message: string };
   /** The platform's ids of the parts it accepted. */

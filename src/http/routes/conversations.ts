@@ -1,4 +1,5 @@
-import type { Client } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { type Client, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -6,11 +7,17 @@ import { PLATFORMS } from '../../conversations/platform';
 import { type ConversationRow, findConversation, listConversations } from '../../db/queries/conversations';
 import { listMessages, type MessageRow } from '../../db/queries/messages';
 import type { Database } from '../../db/schema';
-import { conversationStateQuery, endConversationSignal } from '../../../workflows/definitions';
+import {
+  agentMessageUpdate,
+  conversationStateQuery,
+  endConversationSignal,
+  handoffUpdate,
+  releaseUpdate,
+} from '../../../workflows/definitions';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { readQuery } from '../json-body';
+import { readJsonBody, readQuery } from '../json-body';
 
 const ListQuerySchema = z.object({
   botId: z.string().min(1).optional(),
@@ -27,12 +34,18 @@ const MessagesQuerySchema = z.object({
 
 const CursorSchema = z.object({ startedAt: z.string(), id: z.uuid() });
 
+const AgentMessageSchema = z.object({
+  text: z.string().trim().min(1, 'must not be empty').max(8000),
+  /** Send the same id again to retry without sending twice. */
+  messageId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).optional(),
+});
+
 export interface ConversationRoutesDeps {
   db: Kysely<Database>;
   temporal: Client;
 }
 
-/** Conversations for admins and operators: list, read, read messages, end. */
+/** Conversations for admins and operators: list, read, read messages, end, hand over to a human and back. */
 export function createConversationRoutes({ db, temporal }: ConversationRoutesDeps) {
   const app = new Hono<AppEnv>();
 
@@ -61,6 +74,28 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
     return c.json({ data: page.map(toMessageView), nextCursor });
   });
 
+  app.post('/:id/handoff', async (c) => {
+    const row = await requireConversation(db, c.req.param('id'));
+    const state = await runOperatorAction(temporal, row, (handle, action) => handle.executeUpdate(handoffUpdate, { args: [action] }));
+    return c.json({ data: { id: row.id, status: state.status } });
+  });
+
+  app.post('/:id/release', async (c) => {
+    const row = await requireConversation(db, c.req.param('id'));
+    const state = await runOperatorAction(temporal, row, (handle, action) => handle.executeUpdate(releaseUpdate, { args: [action] }));
+    return c.json({ data: { id: row.id, status: state.status } });
+  });
+
+  app.post('/:id/messages', async (c) => {
+    const row = await requireConversation(db, c.req.param('id'));
+    const body = await readJsonBody(c, AgentMessageSchema);
+    const messageId = body.messageId ?? randomUUID();
+    await runOperatorAction(temporal, row, (handle, action) =>
+      handle.executeUpdate(agentMessageUpdate, { args: [{ ...action, messageId, text: body.text }] }),
+    );
+    return c.json({ data: { id: row.id, messageId, status: 'queued' } }, 202);
+  });
+
   app.post('/:id/end', async (c) => {
     const row = await requireConversation(db, c.req.param('id'));
     if (row.status === 'ended') throw new AppError('conflict', 'The conversation has already ended.');
@@ -73,6 +108,28 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
   });
 
   return app;
+}
+
+/**
+ * Runs an operator action on the conversation's workflow. The workflow id is shared by every
+ * conversation of a chat, so the action names this conversation and the workflow refuses it when
+ * that one has ended: 409.
+ */
+async function runOperatorAction<T>(
+  temporal: Client,
+  row: ConversationRow,
+  act: (handle: WorkflowHandle, action: { conversationId: string; by: string }) => Promise<T>,
+): Promise<T> {
+  if (row.status === 'ended') throw new AppError('conflict', 'The conversation has already ended.');
+  try {
+    return await act(temporal.workflow.getHandle(row.workflow_id), { conversationId: row.id, by: 'operator' });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      throw new AppError('conflict', error.cause?.message ?? 'The conversation refused the action.');
+    }
+    if (error instanceof WorkflowNotFoundError) throw new AppError('conflict', 'The conversation has already ended.');
+    throw error;
+  }
 }
 
 async function requireConversation(db: Kysely<Database>, id: string): Promise<ConversationRow> {
