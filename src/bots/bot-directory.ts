@@ -7,6 +7,8 @@ import type { Database } from '../db/schema';
 export interface BotDirectory {
   /** `undefined` when the bot does not exist; throws `BotDirectoryUnavailableError` when nobody can tell. */
   find(botId: string): Promise<BotSettings | undefined>;
+  /** Drops the cached answer, so this process sees a change it just made at once rather than after the TTL. */
+  forget(botId: string): void;
 }
 
 /** Thrown when the database is unreachable and the bot was never seen before. */
@@ -47,6 +49,9 @@ export function createBotDirectory({ db, configuredBots, ttlMs = 5_000 }: BotDir
         if (fallback) return fallback;
         throw new BotDirectoryUnavailableError(botId);
       }
+    },
+    forget(botId) {
+      cache.delete(botId);
     },
   };
 }

@@ -17,6 +17,8 @@ export interface BotsTable {
   enabled: Generated<boolean>;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Set when the bot is deleted: the row stays for its conversations, but the bot is gone. */
+  deleted_at: Timestamp | null;
 }
 
 export interface ConversationsTable {

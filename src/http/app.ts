@@ -15,6 +15,7 @@ import { bodySizeLimit } from './middleware/body-size-limit';
 import { handleError, handleNotFound } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
 import { createApiChannelRoutes } from './routes/api-channel';
+import { createBotRoutes } from './routes/bots';
 import { createChannelRoutes } from './routes/channels';
 import { createChatPageRoutes } from './routes/chat-page';
 import { createConversationRoutes } from './routes/conversations';
@@ -62,6 +63,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   v1.use(requireAdminKey(config.adminApiKey));
   v1.route('/bots', createApiChannelRoutes({ bots, intake, replyWaitTimeoutMs: config.replyWaitTimeoutMs }));
   v1.route('/bots', createChannelRoutes({ bots, channels, platforms }));
+  v1.route('/bots', createBotRoutes({ db, bots, temporal }));
   v1.route('/conversations', createConversationRoutes({ db, temporal }));
   app.route('/v1', v1);
 
