@@ -192,9 +192,12 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   const conversationId = state.conversationId!;
   updateMemo();
 
-  let bot = await settings.loadBotSettings(key.botId);
+  const firstBot = await loadBot();
+  let botDeleted = firstBot === undefined;
+  // Read only while the bot exists: the loop below never runs for a deleted one.
+  let bot = firstBot as BotSettings;
 
-  for (;;) {
+  while (!botDeleted) {
     const seenWakeups = wakeups;
     const handoffLeft = handoffRemainingMs(state, Date.now(), bot.handoffTimeoutMs);
     const woke = await condition(
@@ -213,7 +216,12 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     }
     if (state.queue.length === 0) continue;
 
-    bot = await settings.loadBotSettings(key.botId);
+    const current = await loadBot();
+    if (!current) {
+      botDeleted = true;
+      break;
+    }
+    bot = current;
     const { replyToEachMessage } = PLATFORM_RULES[key.platform];
     if (!replyToEachMessage) {
       for (let wait = debounceWait(); wait > 0 && endRequest === null; wait = debounceWait()) await sleep(wait);
@@ -231,7 +239,11 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     }
   }
 
-  const endReason = endRequest ?? 'idle';
+  const endReason = botDeleted ? 'bot deleted' : (endRequest ?? 'idle');
+  if (botDeleted) {
+    // Nobody is left to answer; queued messages must not open another conversation.
+    state = recordOutcome({ ...state, queue: [] }, state.queue.map((m) => m.messageId), { status: 'not-answered', reason: 'ended' });
+  }
   setStatus('ended');
   await records.endConversation({ conversationId, reason: endReason });
   log.info('Conversation ended', { ...logAttributes, reason: endReason });
@@ -241,6 +253,18 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     return continueAsNew<typeof conversationWorkflow>({ key, state: startOverWith(state) });
   }
   return { conversationId, endReason, messagesIn: state.messagesIn, repliesOut: state.repliesOut };
+
+  /** The bot's settings, read at every turn so edits apply at once; undefined once it was deleted. */
+  async function loadBot(): Promise<BotSettings | undefined> {
+    try {
+      return await settings.loadBotSettings(key.botId);
+    } catch (error) {
+      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'BotNotFound') {
+        return undefined;
+      }
+      throw error;
+    }
+  }
 
   function debounceWait(): number {
     return debounceRemainingMs({
@@ -264,6 +288,11 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       const userText = combineTurnText(fresh);
       if (!botMayReply(state.status)) {
         state = recordOutcome(recordTurn(state, userText, null), ids, { status: 'not-answered', reason: 'handoff' });
+        return;
+      }
+      if (!bot.enabled) {
+        // A disabled bot keeps what people say and answers nothing.
+        state = recordOutcome(recordTurn(state, userText, null), ids, { status: 'not-answered', reason: 'disabled' });
         return;
       }
 

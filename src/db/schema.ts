@@ -68,9 +68,32 @@ export interface BotChannelsTable {
   updated_at: Timestamp;
 }
 
+export interface ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  role: 'admin' | 'operator' | 'viewer';
+  key_hash: string;
+  key_prefix: string;
+  created_by: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  actor: string;
+  action: string;
+  status: number;
+  request_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   bots: BotsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   bot_channels: BotChannelsTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
 }

@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
+import type { Actor } from '../auth/roles';
 
 /** What every request carries through the middleware chain. */
 export interface AppEnv {
   Variables: {
     requestId: string;
     logger: Logger;
+    /** Set by `authenticate` on `/v1`. */
+    actor: Actor | undefined;
   };
 }

@@ -10,12 +10,15 @@ import type { MessageIntake } from '../conversations/message-intake';
 import type { Database } from '../db/schema';
 import type { MessageFeed } from '../realtime/message-feed';
 import type { AppEnv } from './app-env';
-import { requireAdminKey } from './middleware/admin-auth';
+import { auditTrail } from './middleware/audit-trail';
+import { authenticate } from './middleware/authenticate';
+import { authorize } from './middleware/authorize';
 import { bodySizeLimit } from './middleware/body-size-limit';
 import { handleError, handleNotFound } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
 import { createApiChannelRoutes } from './routes/api-channel';
 import { createBotRoutes } from './routes/bots';
+import { createApiKeyRoutes } from './routes/api-keys';
 import { createChannelRoutes } from './routes/channels';
 import { createChatPageRoutes } from './routes/chat-page';
 import { createConversationRoutes } from './routes/conversations';
@@ -60,7 +63,10 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   app.route('/webhooks', createWebhookRoutes({ db, bots, channels, intake, platforms }));
 
   const v1 = new Hono<AppEnv>();
-  v1.use(requireAdminKey(config.adminApiKey));
+  v1.use(authenticate({ db, bootstrapAdminKey: config.adminApiKey }));
+  v1.use(authorize('/v1'));
+  v1.use(auditTrail(db));
+  v1.route('/api-keys', createApiKeyRoutes({ db }));
   v1.route('/bots', createApiChannelRoutes({ bots, intake, replyWaitTimeoutMs: config.replyWaitTimeoutMs }));
   v1.route('/bots', createChannelRoutes({ bots, channels, platforms }));
   v1.route('/bots', createBotRoutes({ db, bots, temporal }));

@@ -132,6 +132,24 @@ describe('bots over /v1/bots', () => {
     expect(conversations[0]!.status).toBe('active');
   });
 
+  it('keeps the messages of a disabled bot and answers none, until it is enabled again', async () => {
+    const botId = botIdFor('disabled');
+    expect((await createBot(newBot(botId))).status).toBe(201);
+    expect((await patchBot(botId, { enabled: false })).status).toBe(200);
+
+    const quiet = await postMessage(botId, 'quiet', 'm1', 'anyone home?');
+    expect(quiet.status).toBe(200);
+    expect(quiet.body.reply).toEqual({ status: 'not-answered', reason: 'disabled' });
+    const [conversation] = await conversationsOf(botId);
+    const stored = await stack.db.selectFrom('messages').select(['direction', 'text']).where('conversation_id', '=', conversation!.id).execute();
+    expect(stored).toEqual([{ direction: 'inbound', text: 'anyone home?' }]);
+    expect(systemPromptFor('anyone home?')).toBeUndefined();
+
+    expect((await patchBot(botId, { enabled: true })).status).toBe(200);
+    const answered = await postMessage(botId, 'quiet', 'm2', 'and now?');
+    expect(answered.body.reply).toMatchObject({ status: 'replied', text: 'echo: and now?' });
+  });
+
   it('answers 409 for a taken id', async () => {
     const id = botIdFor('taken');
     expect((await createBot(newBot(id))).status).toBe(201);

@@ -10,7 +10,7 @@ import { listMessagesByConversationKey, type MessageRow } from '../../db/queries
 import type { Database } from '../../db/schema';
 import type { MessageFeed } from '../../realtime/message-feed';
 import type { AppEnv } from '../app-env';
-import { bearerToken } from '../middleware/admin-auth';
+import { bearerToken } from '../bearer-token';
 import { readJsonBody } from '../json-body';
 import { acceptMessage, requireBot } from '../message-acceptance';
 import { issueVisitorToken, verifyVisitorToken } from '../visitor-token';

@@ -1,0 +1,41 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Role } from '../../auth/roles';
+import type { ApiKeysTable, Database } from '../schema';
+
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+
+export async function insertApiKey(
+  db: Kysely<Database>,
+  args: { name: string; role: Role; hash: string; prefix: string; createdBy: string },
+): Promise<ApiKeyRow> {
+  return db
+    .insertInto('api_keys')
+    .values({ name: args.name, role: args.role, key_hash: args.hash, key_prefix: args.prefix, created_by: args.createdBy })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** The key with this hash unless it was revoked; records that it was used. */
+export async function useApiKey(db: Kysely<Database>, hash: string): Promise<ApiKeyRow | undefined> {
+  return db
+    .updateTable('api_keys')
+    .set({ last_used_at: sql`now()` })
+    .where('key_hash', '=', hash)
+    .where('revoked_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function listApiKeys(db: Kysely<Database>): Promise<ApiKeyRow[]> {
+  return db.selectFrom('api_keys').selectAll().orderBy('created_at', 'desc').execute();
+}
+
+export async function revokeApiKey(db: Kysely<Database>, id: string): Promise<boolean> {
+  const result = await db
+    .updateTable('api_keys')
+    .set({ revoked_at: sql`now()` })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,0 +1,38 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createMiddleware } from 'hono/factory';
+import type { Kysely } from 'kysely';
+import { hashApiKey } from '../../auth/api-key-secrets';
+import { useApiKey } from '../../db/queries/api-keys';
+import type { Database } from '../../db/schema';
+import type { AppEnv } from '../app-env';
+import { AppError } from '../app-error';
+import { bearerToken } from '../bearer-token';
+
+/**
+ * Who is calling: `Authorization: Bearer <key>` or `X-API-Key: <key>`, checked against the bootstrap
+ * ADMIN_API_KEY (constant time) and the stored keys (by hash; a revoked key fails at once).
+ */
+export function authenticate({ db, bootstrapAdminKey }: { db: Kysely<Database>; bootstrapAdminKey: string | undefined }) {
+  const bootstrap = bootstrapAdminKey ? digest(bootstrapAdminKey) : undefined;
+  return createMiddleware<AppEnv>(async function authenticate(c, next) {
+    const offered = bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key');
+    if (!offered) {
+      throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".');
+    }
+    if (bootstrap && timingSafeEqual(digest(offered), bootstrap)) {
+      c.set('actor', { id: 'bootstrap', name: 'ADMIN_API_KEY', role: 'admin' });
+      return next();
+    }
+    const key = await useApiKey(db, hashApiKey(offered));
+    if (!key) {
+      const hint = bootstrap ? 'Ask an admin for a key (POST /v1/api-keys).' : 'Set ADMIN_API_KEY and restart to bootstrap an admin.';
+      throw new AppError('unauthorized', `The API key is unknown or revoked. ${hint}`);
+    }
+    c.set('actor', { id: key.id, name: key.name, role: key.role });
+    return next();
+  });
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
