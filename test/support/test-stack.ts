@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import pino from 'pino';
 import type { BotSettings } from '../../src/conversations/bot-settings';
 import { type Config, loadConfig } from '../../src/config';
 import { createDb } from '../../src/db/create-db';
+import { createLogger } from '../../src/logger';
 import type { Database } from '../../src/db/schema';
 import { serveHttp } from '../../src/main/serve-http';
 import { createApiServices, createConversationWorker, createWorkerDeps, prepareDatabase } from '../../src/wiring';
@@ -22,6 +22,8 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** Start the in-process worker at once. Default true. */
   worker?: boolean;
+  /** Keep every log line the stack writes, at debug level, in `stack.logs`. */
+  captureLogs?: boolean;
   /** Route the stack's connections to Postgres or Temporal through a proxy the test can cut. */
   proxy?: { database?: boolean; temporal?: boolean };
 }
@@ -39,6 +41,8 @@ export interface TestStack {
   fakeOpenAI: FakeOpenAI;
   baseUrl: string;
   proxies: { database?: TcpProxy; temporal?: TcpProxy };
+  /** The log lines written so far, when `captureLogs` was set. */
+  logs: string[];
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -65,7 +69,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 export async function startStack(servers: StackServers, options: TestStackOptions = {}): Promise<TestStack> {
   const run = { temporalAddress: servers.temporalAddress, workflowBundlePath: servers.workflowBundlePath };
   const database = servers.database;
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logs: string[] = [];
+  // The product's own logger, redaction included, so tests see what production would write.
+  const logger = options.captureLogs
+    ? createLogger({ level: 'debug', destination: { write: (line: string) => void logs.push(line) } })
+    : createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const fakeOpenAI = await startFakeOpenAI();
   const botId = `bot-${randomBytes(4).toString('hex')}`;
   const proxies = {
@@ -109,6 +117,7 @@ export async function startStack(servers: StackServers, options: TestStackOption
     fakeOpenAI,
     baseUrl: `http://127.0.0.1:${server.port}`,
     proxies,
+    logs,
     async startWorker() {
       if (worker) return;
       const created = await createConversationWorker({
