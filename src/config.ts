@@ -50,6 +50,9 @@ export const ConfigSchema = z
     OPENAI_MODERATION_MODEL: z.string().min(1).default('omni-moderation-latest'),
     ADMIN_API_KEY: optionalString,
     WEBCHAT_TOKEN_SECRET: optionalString,
+    WEBCHAT_ALLOWED_ORIGINS: optionalString.transform((value) =>
+      value ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : [],
+    ),
     WEBCHAT_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
     DEFAULT_BOT_ID: z
       .string()
@@ -128,7 +131,12 @@ export interface Config {
     moderationModel: string;
   };
   adminApiKey: string | undefined;
-  webchat: { tokenSecret: string; tokenTtlSeconds: number };
+  webchat: {
+    tokenSecret: string;
+    tokenTtlSeconds: number;
+    /** Origins whose pages may embed the web chat and call /webchat from the browser (CORS). */
+    allowedOrigins: string[];
+  };
   defaultBot: {
     id: string;
     name: string;
@@ -195,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // Development needs no setup: an unset secret falls back to a fixed, clearly non-production value.
       tokenSecret: e.WEBCHAT_TOKEN_SECRET ?? 'development-only-webchat-secret',
       tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
+      allowedOrigins: e.WEBCHAT_ALLOWED_ORIGINS,
     },
     defaultBot: {
       id: e.DEFAULT_BOT_ID,

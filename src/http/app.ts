@@ -1,5 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { BotDirectory } from '../bots/bot-directory';
@@ -42,7 +44,10 @@ export interface AppDeps {
 export function createApp({ config, logger, db, temporal, intake, bots, channels, platforms, feed }: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use(requestContext(logger));
+  app.use(secureHeaders());
   app.use(bodySizeLimit(config.maxBodyBytes));
+  // Other sites may host the widget only when named; the chat page itself is same-origin.
+  app.use('/webchat/*', cors({ origin: config.webchat.allowedOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'] }));
   app.onError(handleError());
   app.notFound(handleNotFound());
 

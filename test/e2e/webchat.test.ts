@@ -117,3 +117,31 @@ describe('web chat', () => {
     expect((await fetch(`${stack.baseUrl}/chat/no-such-bot`)).status).toBe(404);
   });
 });
+
+describe('web chat from other sites', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({ worker: false, env: { WEBCHAT_ALLOWED_ORIGINS: 'https://shop.example' } });
+  });
+  afterAll(() => stack?.close());
+
+  it('lets named origins call the widget API, and no one else', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${stack.baseUrl}/webchat/${stack.botId}/messages`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      });
+    const allowed = await preflight('https://shop.example');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(allowed.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
+    const refused = await preflight('https://evil.example');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('sends security headers with the chat page', async () => {
+    const page = await fetch(`${stack.baseUrl}/chat/${stack.botId}`);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+  });
+});
