@@ -71,6 +71,9 @@ export const ConfigSchema = z
       .min(1)
       .default("Sorry, I can't answer right now. Please try again in a little while."),
     DEFAULT_BOT_HANDOFF_TIMEOUT_MS: z.coerce.number().int().positive().default(10 * 60 * 1000),
+    RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    RATE_LIMIT_WEBCHAT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
+    RATE_LIMIT_WEBCHAT_VISITOR_PER_MINUTE: z.coerce.number().int().positive().default(30),
     REPLY_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
     TEMPORAL_ACCEPT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
@@ -148,6 +151,8 @@ export interface Config {
     handoffTimeoutMs: number;
   };
   replyWaitTimeoutMs: number;
+  /** Requests a minute: per API key on /v1, per IP address and per visitor on /webchat. */
+  rateLimits: { apiKey: number; webchatIp: number; webchatVisitor: number };
   /** How long Temporal may take to accept a message before the webhook answers 503. */
   acceptTimeoutMs: number;
   maxBodyBytes: number;
@@ -216,6 +221,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       handoffTimeoutMs: e.DEFAULT_BOT_HANDOFF_TIMEOUT_MS,
     },
     replyWaitTimeoutMs: e.REPLY_WAIT_TIMEOUT_MS,
+    rateLimits: {
+      apiKey: e.RATE_LIMIT_API_PER_MINUTE,
+      webchatIp: e.RATE_LIMIT_WEBCHAT_IP_PER_MINUTE,
+      webchatVisitor: e.RATE_LIMIT_WEBCHAT_VISITOR_PER_MINUTE,
+    },
     acceptTimeoutMs: e.TEMPORAL_ACCEPT_TIMEOUT_MS,
     maxBodyBytes: e.MAX_BODY_BYTES,
     platformBaseUrls: {

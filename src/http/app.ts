@@ -15,6 +15,7 @@ import type { AppEnv } from './app-env';
 import { auditTrail } from './middleware/audit-trail';
 import { authenticate } from './middleware/authenticate';
 import { authorize } from './middleware/authorize';
+import { clientAddress, rateLimit, tokenFingerprint } from './middleware/rate-limit';
 import { bodySizeLimit } from './middleware/body-size-limit';
 import { handleError, handleNotFound } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
@@ -29,7 +30,7 @@ import { createWebchatRoutes } from './routes/webchat';
 import { createWebhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
-  config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat'>;
+  config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits'>;
   logger: Logger;
   db: Kysely<Database>;
   temporal: Client;
@@ -46,8 +47,14 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   app.use(requestContext(logger));
   app.use(secureHeaders());
   app.use(bodySizeLimit(config.maxBodyBytes));
-  // Other sites may host the widget only when named; the chat page itself is same-origin.
+  // Other sites may host the widget only when named; the chat page itself is same-origin. CORS
+  // comes first, so a browser can read a 429 too.
   app.use('/webchat/*', cors({ origin: config.webchat.allowedOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'] }));
+  app.use('/webchat/*', rateLimit({ per: 'IP address', limit: config.rateLimits.webchatIp, keyOf: clientAddress }));
+  app.use(
+    '/webchat/:botId/messages',
+    rateLimit({ per: 'visitor', limit: config.rateLimits.webchatVisitor, keyOf: (c) => tokenFingerprint(c.req.header('authorization')) }),
+  );
   app.onError(handleError());
   app.notFound(handleNotFound());
 
@@ -69,6 +76,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
 
   const v1 = new Hono<AppEnv>();
   v1.use(authenticate({ db, bootstrapAdminKey: config.adminApiKey }));
+  v1.use(rateLimit({ per: 'API key', limit: config.rateLimits.apiKey, keyOf: (c) => c.get('actor')?.id }));
   v1.use(authorize('/v1'));
   v1.use(auditTrail(db));
   v1.route('/api-keys', createApiKeyRoutes({ db }));

@@ -1,0 +1,38 @@
+import { requestJson } from '../support/http';
+import { startTestStack, type TestStack } from '../support/test-stack';
+
+describe('rate limits', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack({
+      worker: false,
+      env: { RATE_LIMIT_API_PER_MINUTE: '5', RATE_LIMIT_WEBCHAT_VISITOR_PER_MINUTE: '3', RATE_LIMIT_WEBCHAT_IP_PER_MINUTE: '50' },
+    });
+  });
+  afterAll(() => stack?.close());
+
+  it('answers 429 with Retry-After once an API key has used its share, and other keys go on', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await requestJson(stack.baseUrl, '/v1/conversations')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = await requestJson(stack.baseUrl, '/v1/conversations');
+    expect(limited.body.error.code).toBe('rate_limited');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+  });
+
+  it('limits each web chat visitor on its own', async () => {
+    const session = async () => (await requestJson(stack.baseUrl, `/webchat/${stack.botId}/sessions`, { body: {}, admin: false })).body.token as string;
+    const send = (token: string, i: number) =>
+      requestJson(stack.baseUrl, `/webchat/${stack.botId}/messages`, {
+        body: { text: `message ${i}`, clientMessageId: `c-${i}` },
+        headers: { authorization: `Bearer ${token}` },
+        admin: false,
+      });
+    const chatty = await session();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await send(chatty, i)).status);
+    expect(statuses).toEqual([202, 202, 202, 429]);
+    expect((await send(await session(), 0)).status).toBe(202);
+  });
+});
