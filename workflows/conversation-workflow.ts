@@ -121,6 +121,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   let burst = { firstAt: Date.now(), lastAt: Date.now() };
   /** Messages taken from the queue into the turn being worked. */
   const inTurn = new Set<string>();
+  /** Model tokens spent in the turn being worked, recorded with its reply. */
+  let turnTokens: number | null = null;
 
   function admit(message: InboundMessage): boolean {
     const wasEmpty = state.queue.length === 0;
@@ -305,7 +307,12 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       }
 
       const reply = await composeReply(bot, userText);
-      const result = await deliver(reply, { outboundKey: outboundKeyFor(fresh), replyContext: fresh.at(-1)?.replyContext, author: 'bot' });
+      const result = await deliver(reply, {
+        outboundKey: outboundKeyFor(fresh),
+        replyContext: fresh.at(-1)?.replyContext,
+        author: 'bot',
+        modelTokens: turnTokens,
+      });
       if (result === 'suppressed') {
         // A human took over while the reply was being written: it never goes out.
         log.info('Reply suppressed: a human has the conversation', logAttributes);
@@ -325,6 +332,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   }
 
   async function composeReply(current: BotSettings, userText: string): Promise<{ text: string; kind: ReplyKind }> {
+    turnTokens = null;
     if (await isFlagged(current, userText)) return { text: REFUSAL_REPLY, kind: 'refusal' };
     let text: string;
     try {
@@ -338,6 +346,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         userText,
       });
       text = generated.text;
+      turnTokens = generated.tokens ? generated.tokens.prompt + generated.tokens.completion : null;
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       log.warn('The model failed after its retries; sending the fallback reply', {
@@ -370,9 +379,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
    */
   async function deliver(
     message: { text: string; kind: ReplyKind },
-    route: { outboundKey: string; replyContext?: Record<string, string>; author: 'bot' | 'agent' },
+    route: { outboundKey: string; replyContext?: Record<string, string>; author: 'bot' | 'agent'; modelTokens?: number | null },
   ): Promise<'sent' | 'failed' | 'suppressed'> {
-    const { outboundKey, replyContext, author } = route;
+    const { outboundKey, replyContext, author, modelTokens } = route;
     const rules = PLATFORM_RULES[key.platform];
     const parts = splitText(message.text, rules.textLimit);
     const mayStop = author === 'bot' && message.kind !== 'notice';
@@ -390,6 +399,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         status,
         error,
         deliveryIds,
+        modelTokens,
       });
     try {
       for (const [index, text] of parts.entries()) {

@@ -35,6 +35,7 @@ export interface ConversationsTable {
   ended_at: Timestamp | null;
   end_reason: string | null;
   last_error: JSONColumnType<{ type: string; message: string; at: string }> | null;
+  handoff_count: Generated<number>;
 }
 
 export interface MessagesTable {
@@ -57,6 +58,7 @@ export interface MessagesTable {
   status: Generated<'received' | 'sent' | 'failed'>;
   error: JSONColumnType<{ type: string; message: string }> | null;
   delivery_ids: ColumnType<string[], string | undefined, string>;
+  model_tokens: number | null;
   created_at: Timestamp;
 }
 

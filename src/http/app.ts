@@ -19,6 +19,7 @@ import { clientAddress, rateLimit, tokenFingerprint } from './middleware/rate-li
 import { bodySizeLimit } from './middleware/body-size-limit';
 import { handleError, handleNotFound } from './middleware/error-handler';
 import { requestContext } from './middleware/request-context';
+import { createAnalyticsRoutes } from './routes/analytics';
 import { createApiChannelRoutes } from './routes/api-channel';
 import { createBotRoutes } from './routes/bots';
 import { createApiKeyRoutes } from './routes/api-keys';
@@ -80,6 +81,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   v1.use(authorize('/v1'));
   v1.use(auditTrail(db));
   v1.route('/api-keys', createApiKeyRoutes({ db }));
+  v1.route('/analytics', createAnalyticsRoutes({ db }));
   v1.route('/bots', createApiChannelRoutes({ bots, intake, replyWaitTimeoutMs: config.replyWaitTimeoutMs }));
   v1.route('/bots', createChannelRoutes({ bots, channels, platforms }));
   v1.route('/bots', createBotRoutes({ db, bots, temporal }));

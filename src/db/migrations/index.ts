@@ -4,6 +4,7 @@ import * as botChannels from './2026-11-28T0100-bot-channels';
 import * as handoffTimeout from './2026-11-28T0200-handoff-timeout';
 import * as botDeletion from './2026-11-28T0300-bot-deletion';
 import * as apiKeysAndAuditLog from './2026-11-28T0400-api-keys-and-audit-log';
+import * as analytics from './2026-11-28T0500-analytics';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0200-handoff-timeout': handoffTimeout,
   '2026-11-28T0300-bot-deletion': botDeletion,
   '2026-11-28T0400-api-keys-and-audit-log': apiKeysAndAuditLog,
+  '2026-11-28T0500-analytics': analytics,
 };

@@ -48,7 +48,16 @@ export async function updateConversationStatus(
   args: { conversationId: string; status: 'active' | 'handoff' },
 ): Promise<void> {
   // An ended conversation stays ended.
-  await db.updateTable('conversations').set({ status: args.status }).where('id', '=', args.conversationId).where('status', '!=', 'ended').execute();
+  await db
+    .updateTable('conversations')
+    .set((eb) => ({
+      status: args.status,
+      handoff_count: args.status === 'handoff' ? eb('handoff_count', '+', 1) : eb.ref('handoff_count'),
+    }))
+    .where('id', '=', args.conversationId)
+    .where('status', '!=', 'ended')
+    .where('status', '!=', args.status)
+    .execute();
 }
 
 export async function recordConversationError(

@@ -74,6 +74,8 @@ export interface OutboundMessageInput {
   error?: { type: string; message: string };
   /** The platform's ids of the parts it accepted. */
   deliveryIds?: string[];
+  /** Model tokens spent writing it. */
+  modelTokens?: number | null;
 }
 
 /** Stores a reply once per outbound key; a retry of the same reply changes nothing. */
@@ -93,6 +95,7 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
         status: input.status,
         error: input.error ? JSON.stringify(input.error) : null,
         delivery_ids: JSON.stringify(input.deliveryIds ?? []),
+        model_tokens: input.modelTokens ?? null,
       })
       .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
       .returning('id')
