@@ -72,3 +72,17 @@ export function graphError(
 export function signHubBody(rawBody: string | Buffer, appSecret: string): string {
   return `sha256=${createHmac('sha256', appSecret).update(rawBody).digest('hex')}`;
 }
+
+/** POSTs a webhook as Meta does: the raw bytes, signed with the app secret unless told otherwise. */
+export async function postMetaWebhook(
+  url: string,
+  payload: unknown,
+  init: { appSecret: string; signature?: string | null; contentType?: string },
+): Promise<{ status: number; text: string }> {
+  const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const headers: Record<string, string> = { 'content-type': init.contentType ?? 'application/json' };
+  const signature = init.signature === undefined ? signHubBody(raw, init.appSecret) : init.signature;
+  if (signature !== null) headers['x-hub-signature-256'] = signature;
+  const response = await fetch(url, { method: 'POST', headers, body: raw });
+  return { status: response.status, text: await response.text() };
+}

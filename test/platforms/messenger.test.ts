@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { graphFailure } from '../../src/platforms/meta-graph';
-import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph } from '../fakes/fake-meta-graph';
+import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph, postMetaWebhook } from '../fakes/fake-meta-graph';
 import { chatMessages, modelInputs, waitForReplies } from '../support/conversation-probes';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
@@ -38,15 +38,8 @@ describe('Messenger', () => {
 
   const webhookUrl = (botId = stack.botId) => `${stack.baseUrl}/webhooks/messenger/${botId}`;
 
-  /** POSTs a webhook as Meta does: the raw bytes, signed with the app secret unless told otherwise. */
-  async function postWebhook(payload: unknown, init: { signature?: string | null; contentType?: string; botId?: string } = {}) {
-    const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const headers: Record<string, string> = { 'content-type': init.contentType ?? 'application/json' };
-    const signature = init.signature === undefined ? signHubBody(raw, APP_SECRET) : init.signature;
-    if (signature !== null) headers['x-hub-signature-256'] = signature;
-    const response = await fetch(webhookUrl(init.botId), { method: 'POST', headers, body: raw });
-    const text = await response.text();
-    return { status: response.status, text };
+  function postWebhook(payload: unknown, init: { signature?: string | null; contentType?: string; botId?: string } = {}) {
+    return postMetaWebhook(webhookUrl(init.botId), payload, { appSecret: APP_SECRET, ...init });
   }
 
   /** A Page webhook with one entry per array of `messaging` events, as Meta batches them. */

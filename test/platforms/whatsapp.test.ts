@@ -1,5 +1,5 @@
 import { whatsapp } from '../../src/platforms/whatsapp';
-import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph } from '../fakes/fake-meta-graph';
+import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph, postMetaWebhook } from '../fakes/fake-meta-graph';
 import { chatMessages, modelInputs, waitForReplies } from '../support/conversation-probes';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
@@ -82,13 +82,8 @@ describe('WhatsApp', () => {
 
   const webhookUrl = (botId = stack.botId) => `${stack.baseUrl}/webhooks/whatsapp/${botId}`;
 
-  async function postWebhook(payload: unknown, init: { signature?: string | null; contentType?: string; botId?: string } = {}) {
-    const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const headers: Record<string, string> = { 'content-type': init.contentType ?? 'application/json' };
-    const signature = init.signature === undefined ? signHubBody(raw, APP_SECRET) : init.signature;
-    if (signature !== null) headers['x-hub-signature-256'] = signature;
-    const response = await fetch(webhookUrl(init.botId), { method: 'POST', headers, body: raw });
-    return { status: response.status, text: await response.text() };
+  function postWebhook(payload: unknown, init: { signature?: string | null; contentType?: string; botId?: string } = {}) {
+    return postMetaWebhook(webhookUrl(init.botId), payload, { appSecret: APP_SECRET, ...init });
   }
 
   const sendsTo = (to: string) => graph.whatsappSends().filter((r) => r.body?.to === to);

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { BotSettings } from '../../src/conversations/bot-settings';
 import { type Config, loadConfig } from '../../src/config';
 import { createDb } from '../../src/db/create-db';
+import { updateBot } from '../../src/db/queries/bots';
 import { createLogger } from '../../src/logger';
 import type { Database } from '../../src/db/schema';
 import { serveHttp } from '../../src/main/serve-http';
@@ -100,7 +101,7 @@ export async function startStack(servers: StackServers, options: TestStackOption
 
   await prepareDatabase(config, database.url, logger);
   const db = createDb({ connectionString: database.url, maxConnections: 4 });
-  if (options.bot) await db.updateTable('bots').set(toBotColumns(options.bot)).where('id', '=', botId).execute();
+  if (options.bot) await updateBot(db, botId, options.bot);
 
   const api = await createApiServices(config, endpoints, logger);
   const server = await serveHttp(api.app, 0);
@@ -153,18 +154,6 @@ export async function startStack(servers: StackServers, options: TestStackOption
   };
   if (options.worker !== false) await stack.startWorker();
   return stack;
-}
-
-function toBotColumns(bot: Partial<Omit<BotSettings, 'id'>>) {
-  return {
-    ...(bot.name !== undefined && { name: bot.name }),
-    ...(bot.systemPrompt !== undefined && { system_prompt: bot.systemPrompt }),
-    ...(bot.debounceMs !== undefined && { debounce_ms: bot.debounceMs }),
-    ...(bot.idleTimeoutMs !== undefined && { idle_timeout_ms: bot.idleTimeoutMs }),
-    ...(bot.fallbackReply !== undefined && { fallback_reply: bot.fallbackReply }),
-    ...(bot.handoffTimeoutMs !== undefined && { handoff_timeout_ms: bot.handoffTimeoutMs }),
-    ...(bot.moderationPolicy !== undefined && { moderation_policy: bot.moderationPolicy }),
-  };
 }
 
 function hostAndPort(hostPort: string): { host: string; port: number } {
