@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { PLATFORMS } from '../../conversations/platform';
@@ -76,13 +76,13 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
 
   app.post('/:id/handoff', async (c) => {
     const row = await requireConversation(db, c.req.param('id'));
-    const state = await runOperatorAction(temporal, row, (handle, action) => handle.executeUpdate(handoffUpdate, { args: [action] }));
+    const state = await runOperatorAction(temporal, row, operatorName(c), (handle, action) => handle.executeUpdate(handoffUpdate, { args: [action] }));
     return c.json({ data: { id: row.id, status: state.status } });
   });
 
   app.post('/:id/release', async (c) => {
     const row = await requireConversation(db, c.req.param('id'));
-    const state = await runOperatorAction(temporal, row, (handle, action) => handle.executeUpdate(releaseUpdate, { args: [action] }));
+    const state = await runOperatorAction(temporal, row, operatorName(c), (handle, action) => handle.executeUpdate(releaseUpdate, { args: [action] }));
     return c.json({ data: { id: row.id, status: state.status } });
   });
 
@@ -90,7 +90,7 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
     const row = await requireConversation(db, c.req.param('id'));
     const body = await readJsonBody(c, AgentMessageSchema);
     const messageId = body.messageId ?? randomUUID();
-    await runOperatorAction(temporal, row, (handle, action) =>
+    await runOperatorAction(temporal, row, operatorName(c), (handle, action) =>
       handle.executeUpdate(agentMessageUpdate, { args: [{ ...action, messageId, text: body.text }] }),
     );
     return c.json({ data: { id: row.id, messageId, status: 'queued' } }, 202);
@@ -118,11 +118,12 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
 async function runOperatorAction<T>(
   temporal: Client,
   row: ConversationRow,
+  by: string,
   act: (handle: WorkflowHandle, action: { conversationId: string; by: string }) => Promise<T>,
 ): Promise<T> {
   if (row.status === 'ended') throw new AppError('conflict', 'The conversation has already ended.');
   try {
-    return await act(temporal.workflow.getHandle(row.workflow_id), { conversationId: row.id, by: 'operator' });
+    return await act(temporal.workflow.getHandle(row.workflow_id), { conversationId: row.id, by });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       throw new AppError('conflict', error.cause?.message ?? 'The conversation refused the action.');
@@ -130,6 +131,11 @@ async function runOperatorAction<T>(
     if (error instanceof WorkflowNotFoundError) throw new AppError('conflict', 'The conversation has already ended.');
     throw error;
   }
+}
+
+/** Who acts, as the workflow logs it: the API key's name. */
+function operatorName(c: Context<AppEnv>): string {
+  return c.get('actor')?.name ?? 'operator';
 }
 
 async function requireConversation(db: Kysely<Database>, id: string): Promise<ConversationRow> {
