@@ -8,4 +8,6 @@ export interface ActivityDeps {
   db: Kysely<Database>;
   model: ModelClient;
   adapters: PlatformAdapters;
+  /** Opens sealed secrets (webhook subscription signing secrets). */
+  encryptionKey: Buffer;
 }

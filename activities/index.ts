@@ -2,6 +2,7 @@ import { createBotSettingsActivities } from './bot-settings';
 import { createConversationRecordActivities } from './conversation-records';
 import type { ActivityDeps } from './deps';
 import { createModelActivities } from './model';
+import { createNotificationActivities } from './notifications';
 import { createSendReplyActivities } from './send-reply';
 
 export type { ActivityDeps } from './deps';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createConversationRecordActivities(deps),
     ...createModelActivities(deps),
     ...createSendReplyActivities(deps),
+    ...createNotificationActivities(deps),
   };
 }
 

@@ -94,6 +94,7 @@ export interface WorkerDeps {
   db: Kysely<Database>;
   model: ModelClient;
   adapters: PlatformAdapters;
+  encryptionKey: Buffer;
 }
 
 export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDeps {
@@ -110,6 +111,7 @@ export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDep
       api: createApiChannelAdapter(),
       ...Object.fromEntries(messaging.map((adapter) => [adapter.platform, adapter])),
     },
+    encryptionKey: config.channelEncryptionKey,
   };
 }
 

@@ -5,12 +5,16 @@ import {
   condition,
   continueAsNew,
   log,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   sleep,
+  startChild,
   upsertMemo,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConversationActivities } from '../activities';
@@ -55,6 +59,8 @@ import {
   type OperatorAction,
   releaseUpdate,
 } from './definitions';
+import type { NotificationEvent, NotificationEventType } from '../src/notifications/notification-event';
+import { notificationWorkflow } from './notification-workflow';
 import { ConversationStatusAttribute } from './search-attributes';
 
 export interface ConversationWorkflowInput {
@@ -190,6 +196,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     const conversationId = await records.openConversation({ key, workflowId: info.workflowId, firstRunId: info.runId });
     state = { ...state, conversationId };
     log.info('Conversation started', { ...logAttributes, conversationId });
+    await notify('conversation.started');
   }
   const conversationId = state.conversationId!;
   updateMemo();
@@ -249,12 +256,36 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   setStatus('ended');
   await records.endConversation({ conversationId, reason: endReason });
   log.info('Conversation ended', { ...logAttributes, reason: endReason });
+  await notify('conversation.ended', { reason: endReason });
 
   if (state.queue.length > 0) {
     // Messages arrived while this conversation was ending: they open the next one.
     return continueAsNew<typeof conversationWorkflow>({ key, state: startOverWith(state) });
   }
   return { conversationId, endReason, messagesIn: state.messagesIn, repliesOut: state.repliesOut };
+
+  /**
+   * Tells webhook subscribers, through a child workflow that outlives this run. Behind a patch, so
+   * conversations recorded before notifications existed still replay.
+   */
+  async function notify(type: NotificationEventType, data: Record<string, unknown> = {}): Promise<void> {
+    if (!patched('webhook-notifications')) return;
+    const event: NotificationEvent = {
+      id: uuid4(),
+      type,
+      botId: key.botId,
+      platform: key.platform,
+      chatId: key.chatId,
+      conversationId: state.conversationId!,
+      at: new Date().toISOString(),
+      data,
+    };
+    await startChild(notificationWorkflow, {
+      args: [event],
+      workflowId: `notification:${event.id}`,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  }
 
   /** The bot's settings, read at every turn so edits apply at once; undefined once it was deleted. */
   async function loadBot(): Promise<BotSettings | undefined> {
@@ -369,6 +400,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       if (!(error instanceof ActivityFailure)) throw error;
       verdict = await model.moderate({ text, provider: 'word-list' });
     }
+    if (verdict.flagged) await notify('message.flagged', { categories: verdict.categories, policy: current.moderationPolicy });
     return verdict.flagged && current.moderationPolicy === 'block';
   }
 
@@ -420,6 +452,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       const failure = { type: cause?.type ?? 'DeliveryFailed', message: cause?.message ?? error.message };
       await records.recordDeliveryFailure({ conversationId, ...failure });
       await record('failed', failure);
+      await notify('delivery.failed', failure);
       return 'failed';
     }
     await record('sent');
@@ -448,6 +481,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     setStatus(state.status);
     log.info(next === 'handoff' ? 'A human took the conversation over' : 'The bot has the conversation again', { ...logAttributes, by });
     await records.setConversationStatus({ conversationId: state.conversationId!, status: next });
+    if (next === 'handoff') await notify('handoff.requested', { by });
   }
 
   function setStatus(status: ConversationStatus): void {

@@ -1,1 +1,2 @@
 export { conversationWorkflow } from './conversation-workflow';
+export { notificationWorkflow } from './notification-workflow';

@@ -91,6 +91,22 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
+export interface WebhookSubscriptionsTable {
+  id: Generated<string>;
+  url: string;
+  events: ColumnType<string[], string, string>;
+  bot_id: string | null;
+  sealed_secret: string;
+  created_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+export interface NotificationDeliveriesTable {
+  event_id: string;
+  subscription_id: string;
+  delivered_at: Timestamp;
+}
+
 export interface Database {
   bots: BotsTable;
   conversations: ConversationsTable;
@@ -98,4 +114,6 @@ export interface Database {
   bot_channels: BotChannelsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  notification_deliveries: NotificationDeliveriesTable;
 }

@@ -14,6 +14,7 @@ export interface AccessRule {
  */
 export const ACCESS_RULES: readonly AccessRule[] = [
   { method: '*', path: /^\/api-keys(\/|$)/, role: 'admin' },
+  { method: '*', path: /^\/webhook-subscriptions(\/|$)/, role: 'admin' },
   { method: 'POST', path: /^\/bots\/[^/]+\/messages$/, role: 'operator' },
   { method: 'GET', path: /^\/bots\/[^/]+\/channels(\/|$)/, role: 'admin' },
   { method: 'GET', path: /^\//, role: 'viewer' },

@@ -28,10 +28,11 @@ import { createChatPageRoutes } from './routes/chat-page';
 import { createConversationRoutes } from './routes/conversations';
 import { createHealthRoutes } from './routes/health';
 import { createWebchatRoutes } from './routes/webchat';
+import { createWebhookSubscriptionRoutes } from './routes/webhook-subscriptions';
 import { createWebhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
-  config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits'>;
+  config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey'>;
   logger: Logger;
   db: Kysely<Database>;
   temporal: Client;
@@ -82,6 +83,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   v1.use(auditTrail(db));
   v1.route('/api-keys', createApiKeyRoutes({ db }));
   v1.route('/analytics', createAnalyticsRoutes({ db }));
+  v1.route('/webhook-subscriptions', createWebhookSubscriptionRoutes({ db, encryptionKey: config.channelEncryptionKey }));
   v1.route('/bots', createApiChannelRoutes({ bots, intake, replyWaitTimeoutMs: config.replyWaitTimeoutMs }));
   v1.route('/bots', createChannelRoutes({ bots, channels, platforms }));
   v1.route('/bots', createBotRoutes({ db, bots, temporal }));

@@ -5,6 +5,7 @@ import * as handoffTimeout from './2026-11-28T0200-handoff-timeout';
 import * as botDeletion from './2026-11-28T0300-bot-deletion';
 import * as apiKeysAndAuditLog from './2026-11-28T0400-api-keys-and-audit-log';
 import * as analytics from './2026-11-28T0500-analytics';
+import * as webhookNotifications from './2026-11-28T0600-webhook-notifications';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0300-bot-deletion': botDeletion,
   '2026-11-28T0400-api-keys-and-audit-log': apiKeysAndAuditLog,
   '2026-11-28T0500-analytics': analytics,
+  '2026-11-28T0600-webhook-notifications': webhookNotifications,
 };
