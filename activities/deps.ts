@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../src/db/schema';
 import type { ModelClient } from '../src/model/model-client';
+import type { HandoffMailer } from '../src/notifications/handoff-mailer';
 import type { PlatformAdapters } from '../src/platforms/platform-adapter';
 
 /** What the activities need from the outside world. Wired once, in `src/wiring.ts`. */
@@ -10,4 +11,6 @@ export interface ActivityDeps {
   adapters: PlatformAdapters;
   /** Opens sealed secrets (webhook subscription signing secrets). */
   encryptionKey: Buffer;
+  /** Present when SMTP is configured. */
+  handoffMailer?: HandoffMailer;
 }

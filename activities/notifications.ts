@@ -8,8 +8,15 @@ import type { ActivityDeps } from './deps';
 /** A receiver that hangs becomes a retry, well inside the activity's timeout. */
 const DELIVERY_TIMEOUT_MS = 10_000;
 
-export function createNotificationActivities({ db, encryptionKey }: Pick<ActivityDeps, 'db' | 'encryptionKey'>) {
+export function createNotificationActivities({ db, encryptionKey, handoffMailer }: Pick<ActivityDeps, 'db' | 'encryptionKey' | 'handoffMailer'>) {
   return {
+    /** Emails a handoff request when SMTP is configured; otherwise does nothing and says so. */
+    async emailHandoffRequest(event: NotificationEvent): Promise<{ sent: boolean }> {
+      if (!handoffMailer) return { sent: false };
+      await handoffMailer.send(event);
+      return { sent: true };
+    },
+
     /**
      * Posts the event, signed, to every subscriber that has not had it yet. Any failure makes
      * Temporal retry with backoff; the subscribers that already took it are not sent it again.

@@ -74,6 +74,9 @@ export const ConfigSchema = z
     RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(600),
     RATE_LIMIT_WEBCHAT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
     RATE_LIMIT_WEBCHAT_VISITOR_PER_MINUTE: z.coerce.number().int().positive().default(30),
+    SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
+    SMTP_FROM: z.string().min(3).default('Chat orchestrator <chat-orchestrator@localhost>'),
+    HANDOFF_EMAIL_TO: optionalString,
     REPLY_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
     TEMPORAL_ACCEPT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
@@ -151,6 +154,8 @@ export interface Config {
     handoffTimeoutMs: number;
   };
   replyWaitTimeoutMs: number;
+  /** Email for handoff requests; undefined when SMTP is not configured. */
+  handoffEmail: { smtpUrl: string; from: string; to: string[] } | undefined;
   /** Requests a minute: per API key on /v1, per IP address and per visitor on /webchat. */
   rateLimits: { apiKey: number; webchatIp: number; webchatVisitor: number };
   /** How long Temporal may take to accept a message before the webhook answers 503. */
@@ -221,6 +226,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       handoffTimeoutMs: e.DEFAULT_BOT_HANDOFF_TIMEOUT_MS,
     },
     replyWaitTimeoutMs: e.REPLY_WAIT_TIMEOUT_MS,
+    handoffEmail:
+      e.SMTP_URL && e.HANDOFF_EMAIL_TO
+        ? { smtpUrl: e.SMTP_URL, from: e.SMTP_FROM, to: e.HANDOFF_EMAIL_TO.split(',').map((address) => address.trim()) }
+        : undefined,
     rateLimits: {
       apiKey: e.RATE_LIMIT_API_PER_MINUTE,
       webchatIp: e.RATE_LIMIT_WEBCHAT_IP_PER_MINUTE,

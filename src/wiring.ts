@@ -19,6 +19,7 @@ import type { Database } from './db/schema';
 import { createApp } from './http/app';
 import { createModelClient } from './model/create-model-client';
 import type { ModelClient } from './model/model-client';
+import { createHandoffMailer, type HandoffMailer } from './notifications/handoff-mailer';
 import { createApiChannelAdapter } from './platforms/api-channel';
 import { createMessagingAdapter, MESSAGING_PLATFORM_MODULES, platformBaseUrl } from './platforms/messaging-platforms';
 import type { PlatformAdapters } from './platforms/platform-adapter';
@@ -95,6 +96,7 @@ export interface WorkerDeps {
   model: ModelClient;
   adapters: PlatformAdapters;
   encryptionKey: Buffer;
+  handoffMailer?: HandoffMailer;
 }
 
 export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDeps {
@@ -112,6 +114,7 @@ export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDep
       ...Object.fromEntries(messaging.map((adapter) => [adapter.platform, adapter])),
     },
     encryptionKey: config.channelEncryptionKey,
+    handoffMailer: config.handoffEmail && createHandoffMailer(config.handoffEmail),
   };
 }
 

@@ -10,9 +10,12 @@ const notifications = proxyActivities<ConversationActivities>({
 });
 
 /**
- * Delivers one event to its subscribers. A workflow of its own, so a delivery still being retried
+ * Delivers one event to its subscribers, and a handoff request by email too. A workflow of its own, so a delivery still being retried
  * outlives the conversation run that raised it (its end, or a continue-as-new).
  */
 export async function notificationWorkflow(event: NotificationEvent): Promise<void> {
-  await notifications.deliverNotification(event);
+  await Promise.all([
+    notifications.deliverNotification(event),
+    ...(event.type === 'handoff.requested' ? [notifications.emailHandoffRequest(event)] : []),
+  ]);
 }
