@@ -201,7 +201,15 @@ export const NOTICES = {
 const ASKS_FOR_HUMAN =
   /\b(talk|speak|chat|connect|transfer)\b.{0,30}\b(human|person|agent|operator|someone|representative)\b|\b(real person|live agent|human agent)\b/i;
 
-export function asksForHuman(text: string): boolean {
+/** Whether the user asks for a human, by the bot's own rule when it has one. */
+export function asksForHuman(text: string, pattern: string | null = null): boolean {
+  if (pattern !== null) {
+    try {
+      return new RegExp(pattern, 'i').test(text);
+    } catch {
+      // Patterns are checked when saved; an unreadable one falls back to the built-in rule.
+    }
+  }
   return ASKS_FOR_HUMAN.test(text);
 }
 

@@ -329,7 +329,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         return;
       }
 
-      if (asksForHuman(userText)) {
+      if (asksForHuman(userText, bot.handoffPattern)) {
         await changeStatus('handoff', 'bot');
         const notice = { text: NOTICES.handoffRequested, kind: 'notice' as const };
         await deliver(notice, { outboundKey: outboundKeyFor(fresh), replyContext: fresh.at(-1)?.replyContext, author: 'bot' });

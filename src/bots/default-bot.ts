@@ -15,6 +15,7 @@ export function defaultBotSettings(config: Pick<Config, 'defaultBot'>): BotSetti
     idleTimeoutMs: bot.idleTimeoutMs,
     fallbackReply: bot.fallbackReply,
     handoffTimeoutMs: bot.handoffTimeoutMs,
+    handoffPattern: null,
     moderationPolicy: 'block',
     enabled: true,
   };

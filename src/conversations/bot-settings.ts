@@ -13,6 +13,8 @@ export interface BotSettings {
   fallbackReply: string;
   /** A handed-off conversation with no operator message for this long returns to the bot. */
   handoffTimeoutMs: number;
+  /** The bot's own rule for "the user asks for a human" (a case-insensitive regular expression); null: the built-in one. */
+  handoffPattern: string | null;
   moderationPolicy: 'off' | 'flag' | 'block';
   enabled: boolean;
 }

@@ -13,6 +13,7 @@ export interface BotsTable {
   idle_timeout_ms: number;
   fallback_reply: string;
   handoff_timeout_ms: number;
+  handoff_pattern: string | null;
   moderation_policy: 'off' | 'flag' | 'block';
   enabled: Generated<boolean>;
   created_at: Timestamp;

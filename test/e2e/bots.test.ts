@@ -62,6 +62,7 @@ describe('bots over /v1/bots', () => {
       debounceMs: 0,
       idleTimeoutMs: 24 * 3600 * 1000,
       handoffTimeoutMs: 10 * 60 * 1000,
+      handoffPattern: null,
       moderationPolicy: 'block',
       fallbackReply: expect.any(String),
       enabled: true,
@@ -148,6 +149,14 @@ describe('bots over /v1/bots', () => {
     expect((await patchBot(botId, { enabled: true })).status).toBe(200);
     const answered = await postMessage(botId, 'quiet', 'm2', 'and now?');
     expect(answered.body.reply).toMatchObject({ status: 'replied', text: 'echo: and now?' });
+  });
+
+  it('hands over by the bot\'s own rule for asking for a human, and refuses a broken rule', async () => {
+    const botId = botIdFor('pattern');
+    expect((await createBot(newBot(botId, { handoffPattern: '\\bmanager\\b' }))).status).toBe(201);
+    const res = await postMessage(botId, 'escalate', 'm1', 'I want your manager');
+    expect(res.body.reply).toMatchObject({ status: 'replied', kind: 'notice' });
+    expect((await patchBot(botId, { handoffPattern: '(unclosed' })).status).toBe(400);
   });
 
   it('answers 409 for a taken id', async () => {

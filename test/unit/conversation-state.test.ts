@@ -107,3 +107,11 @@ describe('asksForHuman', () => {
     expect(asksForHuman(text)).toBe(false),
   );
 });
+
+describe('asksForHuman with a bot rule', () => {
+  it('uses the bot pattern instead of the built-in one', () => {
+    expect(asksForHuman('get me the manager', '\\bmanager\\b')).toBe(true);
+    expect(asksForHuman('can I talk to a human?', '\\bmanager\\b')).toBe(false);
+    expect(asksForHuman('can I talk to a human?', null)).toBe(true);
+  });
+});

@@ -103,6 +103,7 @@ function toBotColumns(bot: BotSettings) {
     idle_timeout_ms: bot.idleTimeoutMs,
     fallback_reply: bot.fallbackReply,
     handoff_timeout_ms: bot.handoffTimeoutMs,
+    handoff_pattern: bot.handoffPattern,
     moderation_policy: bot.moderationPolicy,
     enabled: bot.enabled,
   };
@@ -119,6 +120,7 @@ function toPatchColumns(patch: BotPatch) {
     ...(patch.idleTimeoutMs !== undefined && { idle_timeout_ms: patch.idleTimeoutMs }),
     ...(patch.fallbackReply !== undefined && { fallback_reply: patch.fallbackReply }),
     ...(patch.handoffTimeoutMs !== undefined && { handoff_timeout_ms: patch.handoffTimeoutMs }),
+    ...(patch.handoffPattern !== undefined && { handoff_pattern: patch.handoffPattern }),
     ...(patch.moderationPolicy !== undefined && { moderation_policy: patch.moderationPolicy }),
     ...(patch.enabled !== undefined && { enabled: patch.enabled }),
   };
@@ -137,6 +139,7 @@ function toBotSettings(row: Selectable<BotsTable>): BotSettings {
     idleTimeoutMs: Number(row.idle_timeout_ms),
     fallbackReply: row.fallback_reply,
     handoffTimeoutMs: row.handoff_timeout_ms,
+    handoffPattern: row.handoff_pattern,
     moderationPolicy: row.moderation_policy,
     enabled: row.enabled,
   };

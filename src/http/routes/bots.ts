@@ -41,6 +41,8 @@ const botFields = {
   idleTimeoutMs: z.number().int().min(1000).max(365 * DAY_MS),
   // The column is a 32-bit integer.
   handoffTimeoutMs: z.number().int().min(1000).max(7 * DAY_MS),
+  /** `null`: the built-in rule. */
+  handoffPattern: z.string().min(1).max(500).refine(isValidPattern, 'must be a valid regular expression').nullable(),
   moderationPolicy: z.enum(['off', 'flag', 'block']),
   fallbackReply: z.string().trim().min(1).max(4000),
   enabled: z.boolean(),
@@ -56,6 +58,7 @@ export const CreateBotSchema = z.strictObject({
   debounceMs: botFields.debounceMs.default(800),
   idleTimeoutMs: botFields.idleTimeoutMs.default(DAY_MS),
   handoffTimeoutMs: botFields.handoffTimeoutMs.default(10 * 60 * 1000),
+  handoffPattern: botFields.handoffPattern.default(null),
   moderationPolicy: botFields.moderationPolicy.default('block'),
   fallbackReply: botFields.fallbackReply.default(DEFAULT_FALLBACK_REPLY),
   enabled: botFields.enabled.default(true),
@@ -173,10 +176,20 @@ function toBotView(bot: BotRecord) {
     debounceMs: bot.debounceMs,
     idleTimeoutMs: bot.idleTimeoutMs,
     handoffTimeoutMs: bot.handoffTimeoutMs,
+    handoffPattern: bot.handoffPattern,
     moderationPolicy: bot.moderationPolicy,
     fallbackReply: bot.fallbackReply,
     enabled: bot.enabled,
     createdAt: bot.createdAt.toISOString(),
     updatedAt: bot.updatedAt.toISOString(),
   };
+}
+
+function isValidPattern(source: string): boolean {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
 }
