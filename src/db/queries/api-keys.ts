@@ -15,15 +15,21 @@ export async function insertApiKey(
     .executeTakeFirstOrThrow();
 }
 
-/** The key with this hash unless it was revoked; records that it was used. */
+/** How fresh `last_used_at` is kept: a busy key would otherwise write a row on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** The key with this hash unless it was revoked; records that it was used, to the minute. */
 export async function useApiKey(db: Kysely<Database>, hash: string): Promise<ApiKeyRow | undefined> {
-  return db
-    .updateTable('api_keys')
-    .set({ last_used_at: sql`now()` })
+  const key = await db
+    .selectFrom('api_keys')
+    .selectAll()
     .where('key_hash', '=', hash)
     .where('revoked_at', 'is', null)
-    .returningAll()
     .executeTakeFirst();
+  if (key && (!key.last_used_at || Date.now() - key.last_used_at.getTime() > LAST_USED_RESOLUTION_MS)) {
+    await db.updateTable('api_keys').set({ last_used_at: sql`now()` }).where('id', '=', key.id).execute();
+  }
+  return key;
 }
 
 export async function listApiKeys(db: Kysely<Database>): Promise<ApiKeyRow[]> {
