@@ -240,11 +240,15 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     state = { ...state, queue: state.queue.slice(batch.length) };
     await runTurn(batch);
 
-    // Queued messages travel with the state. A caller still waiting on an update keeps this run
-    // until its reply is out, so the check comes again after the next turn.
-    if (shouldContinueAsNew(workflowInfo()) && allHandlersFinished()) {
-      log.info('Continuing as new', { ...logAttributes, historyLength: workflowInfo().historyLength });
-      return continueAsNew<typeof conversationWorkflow>({ key, state });
+    // Queued messages travel with the state. Callers waiting on an update get their replies first:
+    // a handler whose reply is recorded finishes once the workflow yields, so yield before checking.
+    // One still waiting for a queued message keeps this run until the next turn answers it.
+    if (shouldContinueAsNew(workflowInfo())) {
+      await condition(() => allHandlersFinished() || state.queue.length > 0);
+      if (allHandlersFinished()) {
+        log.info('Continuing as new', { ...logAttributes, historyLength: workflowInfo().historyLength });
+        return continueAsNew<typeof conversationWorkflow>({ key, state });
+      }
     }
   }
 

@@ -105,6 +105,10 @@ describe('conversation workflow', () => {
         const res = await postApiMessage(stack, 'long', `m${i}`, `sequential ${i}`, true);
         expect(res.body.reply.status).toBe('replied');
       }
+      // Callers that wait for their replies (updates) do not hold the run back from continuing as new.
+      const firstRun = await stack.db.selectFrom('conversations').select('first_run_id').where('chat_id', '=', 'long').executeTakeFirstOrThrow();
+      expect((await handle.describe()).runId).not.toBe(firstRun.first_run_id);
+
       // A burst of signals while the run is ready to continue as new.
       const burst = Array.from({ length: 15 }, (_, i) => `burst ${i}`);
       await Promise.all(burst.map((text, i) => postApiMessage(stack, 'long', `b${i}`, text)));
