@@ -11,7 +11,7 @@ import { insertInboundMessages, insertOutboundMessage, type OutboundMessageInput
 import type { ActivityDeps } from './deps';
 
 /** Activities that keep Postgres, the system of record, in step with the conversation. All idempotent. */
-export function createConversationRecordActivities({ db }: Pick<ActivityDeps, 'db'>) {
+export function createConversationRecordActivities({ db, metrics }: Pick<ActivityDeps, 'db' | 'metrics'>) {
   return {
     async openConversation(args: { key: ConversationKey; workflowId: string; firstRunId: string }): Promise<string> {
       return openConversation(db, args);
@@ -20,6 +20,10 @@ export function createConversationRecordActivities({ db }: Pick<ActivityDeps, 'd
     /** Returns the ids that are new to this conversation; the rest are late duplicates. */
     async persistInbound(args: { conversationId: string; messages: InboundMessage[] }): Promise<string[]> {
       const accepted = await insertInboundMessages(db, args);
+      const first = args.messages[0];
+      if (first && accepted.length > 0) {
+        metrics.messages.inc({ direction: 'inbound', platform: first.platform, bot: first.botId }, accepted.length);
+      }
       // The HTTP request ids let one grep follow a message from its webhook to its reply.
       log.info('Stored inbound messages', { requestIds: args.messages.map((m) => m.requestId), accepted: accepted.length });
       const duplicates = args.messages.length - accepted.length;
@@ -28,7 +32,10 @@ export function createConversationRecordActivities({ db }: Pick<ActivityDeps, 'd
     },
 
     async persistOutbound(message: OutboundMessageInput): Promise<void> {
-      await insertOutboundMessage(db, message);
+      const inserted = await insertOutboundMessage(db, message);
+      if (inserted && message.status === 'sent') {
+        metrics.messages.inc({ direction: 'outbound', platform: message.platform, bot: message.botId });
+      }
     },
 
     async setConversationStatus(args: { conversationId: string; status: 'active' | 'handoff' }): Promise<void> {

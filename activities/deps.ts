@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../src/db/schema';
+import type { Metrics } from '../src/metrics/metrics';
 import type { ModelClient } from '../src/model/model-client';
 import type { HandoffMailer } from '../src/notifications/handoff-mailer';
 import type { PlatformAdapters } from '../src/platforms/platform-adapter';
@@ -11,6 +12,7 @@ export interface ActivityDeps {
   adapters: PlatformAdapters;
   /** Opens sealed secrets (webhook subscription signing secrets). */
   encryptionKey: Buffer;
+  metrics: Metrics;
   /** Present when SMTP is configured. */
   handoffMailer?: HandoffMailer;
 }

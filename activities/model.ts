@@ -1,25 +1,45 @@
 import { log } from '@temporalio/activity';
+import type { Metrics } from '../src/metrics/metrics';
 import type { GeneratedReply, ModerationVerdict, ReplyRequest } from '../src/model/model-client';
 import { moderateWithWordList } from '../src/model/word-list-moderation';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
-export function createModelActivities({ model }: Pick<ActivityDeps, 'model'>) {
+export function createModelActivities({ model, metrics }: Pick<ActivityDeps, 'model' | 'metrics'>) {
   return {
     async moderate(args: { text: string; provider: 'configured' | 'word-list' }): Promise<ModerationVerdict> {
       const verdict =
         args.provider === 'word-list'
           ? moderateWithWordList(args.text)
-          : await whileHeartbeating(() => model.moderate(args.text));
-      if (verdict.flagged) log.info('Moderation flagged a message', { categories: verdict.categories });
+          : await timed(metrics, 'moderation', () => whileHeartbeating(() => model.moderate(args.text)));
+      if (verdict.flagged) {
+        metrics.moderationFlags.inc({ provider: verdict.provider });
+        log.info('Moderation flagged a message', { categories: verdict.categories });
+      }
       return verdict;
     },
 
     async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
-      const reply = await whileHeartbeating(() => model.generateReply(request));
+      const reply = await timed(metrics, 'reply', () => whileHeartbeating(() => model.generateReply(request)));
+      if (reply.tokens) {
+        metrics.modelTokens.inc({ model: reply.model, kind: 'prompt' }, reply.tokens.prompt);
+        metrics.modelTokens.inc({ model: reply.model, kind: 'completion' }, reply.tokens.completion);
+      }
       if (reply.offline) log.warn('Replied with the offline responder: no OPENAI_API_KEY is configured');
       else log.info('Model replied', { model: reply.model, tokens: reply.tokens });
       return reply;
     },
   };
+}
+
+async function timed<T>(metrics: Metrics, operation: 'reply' | 'moderation', call: () => Promise<T>): Promise<T> {
+  const stop = metrics.modelRequestDuration.startTimer({ operation });
+  try {
+    const result = await call();
+    stop({ outcome: 'ok' });
+    return result;
+  } catch (error) {
+    stop({ outcome: 'error' });
+    throw error;
+  }
 }

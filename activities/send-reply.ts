@@ -1,15 +1,21 @@
 import { log } from '@temporalio/activity';
 import type { DeliveryReceipt, OutboundReply } from '../src/platforms/platform-adapter';
-import { permanentFailure } from '../src/temporal/failures';
+import { failureClass, permanentFailure } from '../src/temporal/failures';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
-export function createSendReplyActivities({ adapters }: Pick<ActivityDeps, 'adapters'>) {
+export function createSendReplyActivities({ adapters, metrics }: Pick<ActivityDeps, 'adapters' | 'metrics'>) {
   return {
     async sendReply(reply: OutboundReply): Promise<DeliveryReceipt> {
       const adapter = adapters[reply.key.platform];
       if (!adapter) throw permanentFailure(`No adapter sends to ${reply.key.platform}`, 'PlatformNotSupported');
-      const receipt = await whileHeartbeating(() => adapter.send(reply));
+      let receipt: DeliveryReceipt;
+      try {
+        receipt = await whileHeartbeating(() => adapter.send(reply));
+      } catch (error) {
+        metrics.sendFailures.inc({ platform: reply.key.platform, class: failureClass(error) });
+        throw error;
+      }
       log.info('Reply sent', { outboundKey: reply.outboundKey, parts: receipt.platformMessageIds.length });
       return receipt;
     },

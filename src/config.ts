@@ -28,6 +28,15 @@ type ChannelPlatform = keyof typeof CHANNEL_VARIABLES;
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().min(0);
+/** A port number, or `off`. */
+const metricsPortSetting = optionalString.pipe(
+  z
+    .string()
+    .regex(/^(off|\d{1,5})$/, 'must be a port number or "off"')
+    .transform((value) => (value === 'off' ? ('off' as const) : Number(value)))
+    .pipe(z.union([z.literal('off'), z.number().int().min(1).max(65535)]))
+    .optional(),
+);
 
 export const ConfigSchema = z
   .object({
@@ -84,6 +93,8 @@ export const ConfigSchema = z
     SLACK_API_BASE_URL: z.url().default('https://slack.com'),
     DISCORD_API_BASE_URL: z.url().default('https://discord.com/api/v10'),
     META_GRAPH_BASE_URL: z.url().default('https://graph.facebook.com'),
+    METRICS_PORT: metricsPortSetting,
+    TEMPORAL_METRICS_PORT: metricsPortSetting,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     CHANNEL_ENCRYPTION_KEY: optionalString.pipe(
       z
@@ -163,6 +174,11 @@ export interface Config {
   maxBodyBytes: number;
   platformBaseUrls: { telegram: string; slack: string; discord: string; meta: string };
   logLevel: Env['LOG_LEVEL'];
+  /**
+   * Where Prometheus scrapes a process that has no HTTP API: `port` serves the app's metrics from
+   * `start:worker`; `temporalPort` serves the Temporal SDK's worker metrics. Undefined: off.
+   */
+  metrics: { port: number | undefined; temporalPort: number | undefined };
   /** Key for channel credentials at rest (AES-256-GCM). */
   channelEncryptionKey: Buffer;
   /** Channels of the default bot declared in the environment. */
@@ -244,6 +260,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       meta: e.META_GRAPH_BASE_URL,
     },
     logLevel: e.LOG_LEVEL,
+    metrics: {
+      port: metricsPort(e.METRICS_PORT, e.NODE_ENV, 9100),
+      temporalPort: metricsPort(e.TEMPORAL_METRICS_PORT, e.NODE_ENV, 9464),
+    },
     channelEncryptionKey: e.CHANNEL_ENCRYPTION_KEY
       ? Buffer.from(e.CHANNEL_ENCRYPTION_KEY, 'base64')
       : // Development needs no setup; production refuses to start without a real key.
@@ -261,4 +281,10 @@ function channelsFromEnvironment(env: Record<string, unknown>): Config['defaultB
     }
   }
   return channels;
+}
+
+/** A metrics port: a number, `off`, or unset for the default (off under NODE_ENV=test, where many workers share a host). */
+function metricsPort(value: number | 'off' | undefined, env: Env['NODE_ENV'], fallback: number): number | undefined {
+  if (value === undefined) return env === 'test' ? undefined : fallback;
+  return value === 'off' ? undefined : value;
 }

@@ -15,8 +15,10 @@ import { createMessageIntake } from './conversations/message-intake';
 import { createDb } from './db/create-db';
 import { migrateToLatest } from './db/migrate';
 import { seedBot } from './db/queries/bots';
+import { countUnendedConversations } from './db/queries/conversations';
 import type { Database } from './db/schema';
 import { createApp } from './http/app';
+import { createMetrics, type Metrics } from './metrics/metrics';
 import { createModelClient } from './model/create-model-client';
 import type { ModelClient } from './model/model-client';
 import { createHandoffMailer, type HandoffMailer } from './notifications/handoff-mailer';
@@ -36,12 +38,30 @@ export interface Endpoints {
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 let runtimeInstalled = false;
+let metrics: Metrics | undefined;
 
-/** Routes the Temporal SDK's own logs into pino. Once per process, before the first worker connection. */
-export function installTemporalRuntime(logger: Logger): void {
+/** The process's metrics: the API and the worker share them when they run in one process. */
+export function processMetrics(): Metrics {
+  metrics ??= createMetrics();
+  return metrics;
+}
+
+/**
+ * Once per process, before the first worker connection: routes the Temporal SDK's own logs into
+ * pino and, when `TEMPORAL_METRICS_PORT` is set, serves the SDK's worker metrics for Prometheus.
+ */
+export function installTemporalRuntime(config: Pick<Config, 'metrics'>, logger: Logger): void {
   if (runtimeInstalled) return;
-  // No shutdown signals: the entry point owns shutdown order (HTTP, then worker drain, then databases).
-  Runtime.install({ logger: createPinoTemporalLogger(logger.child({ component: 'temporal' })), shutdownSignals: [] });
+  const { temporalPort } = config.metrics;
+  Runtime.install({
+    logger: createPinoTemporalLogger(logger.child({ component: 'temporal' })),
+    // No shutdown signals: the entry point owns shutdown order (HTTP, then worker drain, then databases).
+    shutdownSignals: [],
+    ...(temporalPort !== undefined && {
+      telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${temporalPort}`, useSecondsForDurations: true } } },
+    }),
+  });
+  if (temporalPort !== undefined) logger.info({ port: temporalPort }, 'Temporal SDK metrics for Prometheus on /metrics');
   runtimeInstalled = true;
 }
 
@@ -66,6 +86,8 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const feed = createMessageFeed({ connectionString: endpoints.databaseUrl, logger: logger.child({ component: 'feed' }) });
+  const metrics = processMetrics();
+  metrics.countActiveConversations(() => countUnendedConversations(db));
   const app = createApp({
     config,
     logger,
@@ -80,6 +102,7 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
     channels: createChannels(config, db),
     platforms: MESSAGING_PLATFORM_MODULES,
     feed,
+    metrics,
   });
   return {
     app,
@@ -96,6 +119,7 @@ export interface WorkerDeps {
   model: ModelClient;
   adapters: PlatformAdapters;
   encryptionKey: Buffer;
+  metrics: Metrics;
   handoffMailer?: HandoffMailer;
 }
 
@@ -114,6 +138,7 @@ export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDep
       ...Object.fromEntries(messaging.map((adapter) => [adapter.platform, adapter])),
     },
     encryptionKey: config.channelEncryptionKey,
+    metrics: processMetrics(),
     handoffMailer: config.handoffEmail && createHandoffMailer(config.handoffEmail),
   };
 }
@@ -145,7 +170,7 @@ export async function createConversationWorker(args: {
   const { config, deps, logger } = args;
   const bundlePath = config.temporal.workflowBundlePath;
   const workflowBundle = args.workflowBundle ?? (bundlePath ? { codePath: bundlePath } : undefined);
-  installTemporalRuntime(logger);
+  installTemporalRuntime(config, logger);
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
   logger.info({ model: deps.model.description }, 'Replies come from the configured model');
   const worker = await Worker.create({

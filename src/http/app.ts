@@ -10,6 +10,7 @@ import type { MessagingPlatform } from '../platforms/messaging-platform';
 import type { Config } from '../config';
 import type { MessageIntake } from '../conversations/message-intake';
 import type { Database } from '../db/schema';
+import type { Metrics } from '../metrics/metrics';
 import type { MessageFeed } from '../realtime/message-feed';
 import type { AppEnv } from './app-env';
 import { auditTrail } from './middleware/audit-trail';
@@ -18,6 +19,7 @@ import { authorize } from './middleware/authorize';
 import { clientAddress, rateLimit, tokenFingerprint } from './middleware/rate-limit';
 import { bodySizeLimit } from './middleware/body-size-limit';
 import { handleError, handleNotFound } from './middleware/error-handler';
+import { httpMetrics } from './middleware/http-metrics';
 import { requestContext } from './middleware/request-context';
 import { createAnalyticsRoutes } from './routes/analytics';
 import { createApiChannelRoutes } from './routes/api-channel';
@@ -27,6 +29,7 @@ import { createChannelRoutes } from './routes/channels';
 import { createChatPageRoutes } from './routes/chat-page';
 import { createConversationRoutes } from './routes/conversations';
 import { createHealthRoutes } from './routes/health';
+import { createMetricsRoutes } from './routes/metrics';
 import { createWebchatRoutes } from './routes/webchat';
 import { createWebhookSubscriptionRoutes } from './routes/webhook-subscriptions';
 import { createWebhookRoutes } from './routes/webhooks';
@@ -41,12 +44,14 @@ export interface AppDeps {
   channels: ChannelDirectory;
   platforms: Record<string, MessagingPlatform>;
   feed: MessageFeed;
+  metrics: Metrics;
 }
 
 /** The HTTP API. Stateless: run as many as you like behind a load balancer. */
-export function createApp({ config, logger, db, temporal, intake, bots, channels, platforms, feed }: AppDeps) {
+export function createApp({ config, logger, db, temporal, intake, bots, channels, platforms, feed, metrics }: AppDeps) {
   const app = new Hono<AppEnv>();
   app.use(requestContext(logger));
+  app.use(httpMetrics(metrics, Object.keys(platforms)));
   app.use(secureHeaders());
   app.use(bodySizeLimit(config.maxBodyBytes));
   // Other sites may host the widget only when named; the chat page itself is same-origin. CORS
@@ -61,6 +66,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   app.notFound(handleNotFound());
 
   app.route('/health', createHealthRoutes({ db, temporal }));
+  app.route('/metrics', createMetricsRoutes({ metrics }));
   app.route('/chat', createChatPageRoutes({ bots }));
   app.route(
     '/webchat',

@@ -1,6 +1,8 @@
 /** Production entry point: a conversation worker only. Needs DATABASE_URL and TEMPORAL_ADDRESS. */
-import { createConversationWorker, createWorkerDeps } from '../wiring';
+import { createWorkerStatusApp } from '../http/worker-status-app';
+import { createConversationWorker, createWorkerDeps, processMetrics } from '../wiring';
 import { requireEndpoint, runMain } from './run-main';
+import { serveHttp } from './serve-http';
 
 runMain('worker', async ({ config, logger, onShutdown }) => {
   const databaseUrl = requireEndpoint(config.databaseUrl, 'DATABASE_URL');
@@ -18,6 +20,12 @@ runMain('worker', async ({ config, logger, onShutdown }) => {
     await running;
     await close();
   });
+  if (config.metrics.port !== undefined) {
+    const status = createWorkerStatusApp({ metrics: processMetrics(), isRunning: () => worker.getState() === 'RUNNING' });
+    const server = await serveHttp(status, config.metrics.port);
+    onShutdown(() => server.close());
+    logger.info({ port: server.port }, 'Worker metrics on /metrics, liveness on /health/live');
+  }
   logger.info({ taskQueue: config.temporal.taskQueue }, 'Worker polling');
   await running;
 });

@@ -5,7 +5,10 @@ import { ApplicationFailure } from '@temporalio/common';
  * Temporal retries them with backoff; these two cover the other cases.
  */
 
-/** The remote side asked us to come back later: the next retry waits exactly that long. */
+/**
+ * The remote side asked us to come back later: the next retry waits exactly that long. Name the
+ * `type` `…RateLimited`, which is how metrics tell these failures apart.
+ */
 export function rateLimitedFailure(message: string, retryAfterMs: number | undefined, type = 'RateLimited') {
   return ApplicationFailure.create({
     message,
@@ -17,6 +20,14 @@ export function rateLimitedFailure(message: string, retryAfterMs: number | undef
 /** Retrying cannot help (a blocked user, a bad token, a rejected request): stop now. */
 export function permanentFailure(message: string, type: string, details?: unknown) {
   return ApplicationFailure.create({ message, type, nonRetryable: true, details: details === undefined ? [] : [details] });
+}
+
+/** What a failed attempt means for the next one: the label of the send-failure metric. */
+export function failureClass(error: unknown): 'transient' | 'rate_limited' | 'permanent' {
+  if (!(error instanceof ApplicationFailure)) return 'transient';
+  if (error.nonRetryable) return 'permanent';
+  const waitsForServer = error.nextRetryDelay !== undefined && error.nextRetryDelay !== null;
+  return waitsForServer || error.type?.endsWith('RateLimited') ? 'rate_limited' : 'transient';
 }
 
 /** Reads a Retry-After header: delay-seconds or an HTTP date. Returns milliseconds, or undefined. */

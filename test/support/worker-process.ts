@@ -12,7 +12,7 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function startWorkerProcess(stack: TestStack): Promise<WorkerProcess> {
+export async function startWorkerProcess(stack: TestStack, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main', 'worker.ts')], {
     cwd: ROOT,
     env: {
@@ -26,6 +26,7 @@ export async function startWorkerProcess(stack: TestStack): Promise<WorkerProces
       OPENAI_API_KEY: 'test-openai-key',
       OPENAI_BASE_URL: stack.fakeOpenAI.baseUrl,
       LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,4 +1,5 @@
-import { parseRetryAfterMs } from '../../src/temporal/failures';
+import { ApplicationFailure } from '@temporalio/common';
+import { failureClass, parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../../src/temporal/failures';
 import { moderateWithWordList } from '../../src/model/word-list-moderation';
 
 describe('parseRetryAfterMs', () => {
@@ -15,5 +16,15 @@ describe('moderateWithWordList', () => {
   it('flags listed phrases as whole words, in any case', () => {
     expect(moderateWithWordList('I will KILL YOU!')).toMatchObject({ flagged: true, categories: ['violence'] });
     expect(moderateWithWordList('the skill you have')).toMatchObject({ flagged: false });
+  });
+});
+
+describe('failureClass', () => {
+  it('names what the next attempt must do', () => {
+    expect(failureClass(new Error('socket hang up'))).toBe('transient');
+    expect(failureClass(ApplicationFailure.create({ message: '502', type: 'TelegramServerError' }))).toBe('transient');
+    expect(failureClass(rateLimitedFailure('slow down', 3000, 'SlackRateLimited'))).toBe('rate_limited');
+    expect(failureClass(rateLimitedFailure('slow down, no hint', undefined, 'DiscordRateLimited'))).toBe('rate_limited');
+    expect(failureClass(permanentFailure('blocked', 'TelegramBotBlocked'))).toBe('permanent');
   });
 });

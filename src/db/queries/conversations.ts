@@ -110,3 +110,13 @@ export async function listConversations(
   }
   return query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(args.limit).execute();
 }
+
+/** Conversations not yet ended, for the active-conversations gauge. */
+export async function countUnendedConversations(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('status', '!=', 'ended')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

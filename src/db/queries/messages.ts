@@ -79,8 +79,9 @@ export interface OutboundMessageInput {
 }
 
 /** Stores a reply once per outbound key; a retry of the same reply changes nothing. */
-export async function insertOutboundMessage(db: Kysely<Database>, input: OutboundMessageInput): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/** Returns false when the message was already stored (a retried activity). */
+export async function insertOutboundMessage(db: Kysely<Database>, input: OutboundMessageInput): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
     const inserted = await trx
       .insertInto('messages')
       .values({
@@ -100,9 +101,10 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
       .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (!inserted) return;
+    if (!inserted) return false;
     await touchConversation(trx, input.conversationId);
     await notifyMessage(trx, input.conversationId);
+    return true;
   });
 }
 

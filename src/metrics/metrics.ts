@@ -1,0 +1,98 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Latency buckets in seconds, from a fast webhook acknowledgement to a slow model call. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+export type SendFailureClass = 'transient' | 'rate_limited' | 'permanent';
+
+/**
+ * The product's Prometheus metrics, in a registry of their own (`GET /metrics`). One per process:
+ * when the API and the worker share a process (`npm start`), they share it too.
+ */
+export interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<'method' | 'route' | 'status'>;
+  httpRequestDuration: Histogram<'method' | 'route'>;
+  webhookAckDuration: Histogram<'platform' | 'status'>;
+  messages: Counter<'direction' | 'platform' | 'bot'>;
+  modelRequestDuration: Histogram<'operation' | 'outcome'>;
+  modelTokens: Counter<'model' | 'kind'>;
+  moderationFlags: Counter<'provider'>;
+  sendFailures: Counter<'platform' | 'class'>;
+  /** Reads the number of open conversations at scrape time, once a source is set. */
+  countActiveConversations(source: () => Promise<number>): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  let activeConversationsSource: (() => Promise<number>) | undefined;
+
+  new Gauge({
+    name: 'chat_active_conversations',
+    help: 'Conversations that have not ended, from Postgres at scrape time.',
+    registers,
+    async collect() {
+      if (activeConversationsSource) this.set(await activeConversationsSource());
+    },
+  });
+
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'chat_http_requests_total',
+      help: 'HTTP requests by route pattern and status.',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    }),
+    httpRequestDuration: new Histogram({
+      name: 'chat_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by route pattern.',
+      labelNames: ['method', 'route'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    webhookAckDuration: new Histogram({
+      name: 'chat_webhook_ack_duration_seconds',
+      help: "Time from a platform's webhook arriving to our answer, by platform.",
+      labelNames: ['platform', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    messages: new Counter({
+      name: 'chat_messages_total',
+      help: 'Messages stored: inbound from people, outbound sent to them, by platform and bot.',
+      labelNames: ['direction', 'platform', 'bot'],
+      registers,
+    }),
+    modelRequestDuration: new Histogram({
+      name: 'chat_model_request_duration_seconds',
+      help: 'Model calls (reply, moderation) by outcome.',
+      labelNames: ['operation', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    modelTokens: new Counter({
+      name: 'chat_model_tokens_total',
+      help: 'Model tokens used, by model and kind (prompt, completion).',
+      labelNames: ['model', 'kind'],
+      registers,
+    }),
+    moderationFlags: new Counter({
+      name: 'chat_moderation_flags_total',
+      help: 'Texts that moderation flagged, by provider.',
+      labelNames: ['provider'],
+      registers,
+    }),
+    sendFailures: new Counter({
+      name: 'chat_send_failures_total',
+      help: 'Failed send attempts by platform and class: transient (retried), rate_limited (retried after the wait), permanent.',
+      labelNames: ['platform', 'class'],
+      registers,
+    }),
+    countActiveConversations(source) {
+      activeConversationsSource = source;
+    },
+  };
+}
