@@ -1,6 +1,7 @@
 import { log } from '@temporalio/activity';
 import type { ConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
+import { requestIdsOf, type RequestTrace } from '../src/conversations/request-trace';
 import {
   markConversationEnded,
   openConversation,
@@ -24,14 +25,13 @@ export function createConversationRecordActivities({ db, metrics }: Pick<Activit
       if (first && accepted.length > 0) {
         metrics.messages.inc({ direction: 'inbound', platform: first.platform, bot: first.botId }, accepted.length);
       }
-      // The HTTP request ids let one grep follow a message from its webhook to its reply.
-      log.info('Stored inbound messages', { requestIds: args.messages.map((m) => m.requestId), accepted: accepted.length });
+      log.info('Stored inbound messages', { requestIds: requestIdsOf(args.messages), accepted: accepted.length });
       const duplicates = args.messages.length - accepted.length;
       if (duplicates > 0) log.info('Dropped messages the database already holds', { duplicates });
       return accepted;
     },
 
-    async persistOutbound(message: OutboundMessageInput): Promise<void> {
+    async persistOutbound(message: OutboundMessageInput & RequestTrace): Promise<void> {
       const inserted = await insertOutboundMessage(db, message);
       if (inserted && message.status === 'sent') {
         metrics.messages.inc({ direction: 'outbound', platform: message.platform, bot: message.botId });

@@ -1,4 +1,5 @@
 import { log } from '@temporalio/activity';
+import type { RequestTrace } from '../src/conversations/request-trace';
 import type { Metrics } from '../src/metrics/metrics';
 import type { GeneratedReply, ModerationVerdict, ReplyRequest } from '../src/model/model-client';
 import { moderateWithWordList } from '../src/model/word-list-moderation';
@@ -7,7 +8,7 @@ import { whileHeartbeating } from './heartbeat';
 
 export function createModelActivities({ model, metrics }: Pick<ActivityDeps, 'model' | 'metrics'>) {
   return {
-    async moderate(args: { text: string; provider: 'configured' | 'word-list' }): Promise<ModerationVerdict> {
+    async moderate(args: { text: string; provider: 'configured' | 'word-list' } & RequestTrace): Promise<ModerationVerdict> {
       const verdict =
         args.provider === 'word-list'
           ? moderateWithWordList(args.text)
@@ -19,7 +20,7 @@ export function createModelActivities({ model, metrics }: Pick<ActivityDeps, 'mo
       return verdict;
     },
 
-    async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
+    async generateReply(request: ReplyRequest & RequestTrace): Promise<GeneratedReply> {
       const reply = await timed(metrics, 'reply', () => whileHeartbeating(() => model.generateReply(request)));
       if (reply.tokens) {
         metrics.modelTokens.inc({ model: reply.model, kind: 'prompt' }, reply.tokens.prompt);

@@ -28,6 +28,7 @@ import type { PlatformAdapters } from './platforms/platform-adapter';
 import { createWebchatAdapter } from './platforms/webchat';
 import { createMessageFeed } from './realtime/message-feed';
 import { createPinoTemporalLogger } from './temporal/pino-temporal-logger';
+import { requestTraceInterceptor } from './temporal/request-trace-interceptor';
 
 /** Where the running stack's backing services are, once `npm start` or the operator has found them. */
 export interface Endpoints {
@@ -97,6 +98,7 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
       client: temporal,
       taskQueue: config.temporal.taskQueue,
       acceptTimeoutMs: config.acceptTimeoutMs,
+      logger: logger.child({ component: 'intake' }),
     }),
     bots: createBotDirectory({ db, configuredBots: [defaultBotSettings(config)] }),
     channels: createChannels(config, db),
@@ -178,6 +180,7 @@ export async function createConversationWorker(args: {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities(deps),
+    interceptors: { activity: [requestTraceInterceptor] },
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
   return {

@@ -21,6 +21,7 @@ import type { ConversationActivities } from '../activities';
 import type { BotSettings } from '../src/conversations/bot-settings';
 import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
+import { requestIdsOf } from '../src/conversations/request-trace';
 import { splitText } from '../src/conversations/split-text';
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
 import {
@@ -129,6 +130,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   const inTurn = new Set<string>();
   /** Model tokens spent in the turn being worked, recorded with its reply. */
   let turnTokens: number | null = null;
+  /** The HTTP requests behind the current turn, passed to its activities for their log lines. */
+  let requestIds: string[] = [];
 
   function admit(message: InboundMessage): boolean {
     const wasEmpty = state.queue.length === 0;
@@ -322,6 +325,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       if (fresh.length === 0) return;
 
       const ids = fresh.map((m) => m.messageId);
+      requestIds = requestIdsOf(fresh);
       const userText = combineTurnText(fresh);
       if (!botMayReply(state.status)) {
         state = recordOutcome(recordTurn(state, userText, null), ids, { status: 'not-answered', reason: 'handoff' });
@@ -362,6 +366,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       );
       updateMemo();
     } finally {
+      requestIds = [];
       batch.forEach((m) => inTurn.delete(m.messageId));
     }
   }
@@ -379,6 +384,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         summary: state.summary,
         history: state.history,
         userText,
+        requestIds,
       });
       text = generated.text;
       turnTokens = generated.tokens ? generated.tokens.prompt + generated.tokens.completion : null;
@@ -399,10 +405,10 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     if (current.moderationPolicy === 'off') return false;
     let verdict;
     try {
-      verdict = await model.moderate({ text, provider: 'configured' });
+      verdict = await model.moderate({ text, provider: 'configured', requestIds });
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
-      verdict = await model.moderate({ text, provider: 'word-list' });
+      verdict = await model.moderate({ text, provider: 'word-list', requestIds });
     }
     if (verdict.flagged) await notify('message.flagged', { categories: verdict.categories, policy: current.moderationPolicy });
     return verdict.flagged && current.moderationPolicy === 'block';
@@ -436,6 +442,7 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
         error,
         deliveryIds,
         modelTokens,
+        requestIds,
       });
     try {
       for (const [index, text] of parts.entries()) {
@@ -445,7 +452,13 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
           if (sent.length > 0) await record('sent');
           return 'suppressed';
         }
-        const receipt = await delivery.sendReply({ key, text, outboundKey: outboundPartKey(outboundKey, index, parts.length), replyContext });
+        const receipt = await delivery.sendReply({
+          key,
+          text,
+          outboundKey: outboundPartKey(outboundKey, index, parts.length),
+          replyContext,
+          requestIds,
+        });
         sent.push(text);
         deliveryIds.push(...receipt.platformMessageIds);
         state = { ...state, lastSentAt: Date.now() };

@@ -4,6 +4,7 @@ import {
   WorkflowUpdateStage,
 } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
+import type { Logger } from 'pino';
 import type { conversationWorkflow } from '../../workflows/conversation-workflow';
 import type { ReplyOutcome } from '../../workflows/conversation-state';
 import {
@@ -43,9 +44,11 @@ export interface MessageIntakeOptions {
   taskQueue: string;
   /** How long Temporal may take to accept a message before we answer 503. Default 10 s. */
   acceptTimeoutMs?: number;
+  /** Logs each accepted message with its request id and workflow id: where a grep for either starts. */
+  logger?: Logger;
 }
 
-export function createMessageIntake({ client, taskQueue, acceptTimeoutMs = 10_000 }: MessageIntakeOptions): MessageIntake {
+export function createMessageIntake({ client, taskQueue, acceptTimeoutMs = 10_000, logger }: MessageIntakeOptions): MessageIntake {
   function startOptions(message: InboundMessage) {
     const key: ConversationKey = { botId: message.botId, platform: message.platform, chatId: message.chatId };
     return {
@@ -54,6 +57,13 @@ export function createMessageIntake({ client, taskQueue, acceptTimeoutMs = 10_00
       args: [{ key }] as Parameters<typeof conversationWorkflow>,
       typedSearchAttributes: searchAttributesFor(key),
     };
+  }
+
+  function logAccepted(message: InboundMessage, workflowId: string) {
+    logger?.info(
+      { requestId: message.requestId, workflowId, platform: message.platform, messageId: message.messageId },
+      'Message accepted',
+    );
   }
 
   return {
@@ -69,6 +79,7 @@ export function createMessageIntake({ client, taskQueue, acceptTimeoutMs = 10_00
       } catch (error) {
         throw new MessageNotAcceptedError(error);
       }
+      logAccepted(message, startOptions(message).workflowId);
     },
 
     async acceptAndWait(message, timeoutMs) {
@@ -89,6 +100,7 @@ export function createMessageIntake({ client, taskQueue, acceptTimeoutMs = 10_00
       } catch (error) {
         throw new MessageNotAcceptedError(error);
       }
+      logAccepted(message, handle.workflowId);
       try {
         const outcome = await client.withDeadline(deadline, () => handle.result());
         return { accepted: true, outcome };
