@@ -85,8 +85,8 @@ function explain(error: unknown, address: string, waitSeconds: number): Error {
   const waited = waitSeconds > 0 ? ` after waiting ${waitSeconds} s` : '';
   return new Error(
     `Could not reach Temporal at ${address}${waited}: ${firstLine(error)}\n` +
-      'Check that TEMPORAL_ADDRESS names the frontend (host:port, usually port 7233) and that the server is up. ' +
-      'To wait for a server that is still starting, add -- --wait 120.',
+      'Check that TEMPORAL_ADDRESS names the frontend (host:port, usually port 7233) and that the server is up.' +
+      (waitSeconds > 0 ? '' : ' To wait for a server that is still starting, add -- --wait 120.'),
   );
 }
 
