@@ -95,6 +95,8 @@ export const ConfigSchema = z
     META_GRAPH_BASE_URL: z.url().default('https://graph.facebook.com'),
     METRICS_PORT: metricsPortSetting,
     TEMPORAL_METRICS_PORT: metricsPortSetting,
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+    OTEL_SERVICE_NAME: z.string().min(1).default('chat-orchestrator'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     CHANNEL_ENCRYPTION_KEY: optionalString.pipe(
       z
@@ -179,6 +181,8 @@ export interface Config {
    * `start:worker`; `temporalPort` serves the Temporal SDK's worker metrics. Undefined: off.
    */
   metrics: { port: number | undefined; temporalPort: number | undefined };
+  /** OpenTelemetry tracing, on when an OTLP endpoint is set. */
+  tracing: { otlpEndpoint: string | undefined; serviceName: string };
   /** Key for channel credentials at rest (AES-256-GCM). */
   channelEncryptionKey: Buffer;
   /** Channels of the default bot declared in the environment. */
@@ -264,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       port: metricsPort(e.METRICS_PORT, e.NODE_ENV, 9100),
       temporalPort: metricsPort(e.TEMPORAL_METRICS_PORT, e.NODE_ENV, 9464),
     },
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
     channelEncryptionKey: e.CHANNEL_ENCRYPTION_KEY
       ? Buffer.from(e.CHANNEL_ENCRYPTION_KEY, 'base64')
       : // Development needs no setup; production refuses to start without a real key.

@@ -27,6 +27,7 @@ import { createMessagingAdapter, MESSAGING_PLATFORM_MODULES, platformBaseUrl } f
 import type { PlatformAdapters } from './platforms/platform-adapter';
 import { createWebchatAdapter } from './platforms/webchat';
 import { createMessageFeed } from './realtime/message-feed';
+import { startTracing, type Tracing, WORKFLOW_INTERCEPTOR_MODULES } from './telemetry/tracing';
 import { createPinoTemporalLogger } from './temporal/pino-temporal-logger';
 import { requestTraceInterceptor } from './temporal/request-trace-interceptor';
 
@@ -40,11 +41,23 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 let runtimeInstalled = false;
 let metrics: Metrics | undefined;
+let tracing: Tracing | undefined;
 
 /** The process's metrics: the API and the worker share them when they run in one process. */
 export function processMetrics(): Metrics {
   metrics ??= createMetrics();
   return metrics;
+}
+
+/** The process's tracing: real when `OTEL_EXPORTER_OTLP_ENDPOINT` is set, no-op otherwise. */
+export function processTracing(config: Pick<Config, 'tracing'>): Tracing {
+  tracing ??= startTracing({ endpoint: config.tracing.otlpEndpoint, serviceName: config.tracing.serviceName });
+  return tracing;
+}
+
+/** Flushes spans still buffered. Entry points call it last. */
+export async function shutdownTelemetry(): Promise<void> {
+  await tracing?.shutdown();
 }
 
 /**
@@ -85,7 +98,8 @@ export interface ApiServices {
 export async function createApiServices(config: Config, endpoints: Endpoints, logger: Logger): Promise<ApiServices> {
   const db = createDb({ connectionString: endpoints.databaseUrl });
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const traces = processTracing(config);
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, interceptors: traces.clientInterceptors });
   const feed = createMessageFeed({ connectionString: endpoints.databaseUrl, logger: logger.child({ component: 'feed' }) });
   const metrics = processMetrics();
   metrics.countActiveConversations(() => countUnendedConversations(db));
@@ -105,6 +119,7 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
     platforms: MESSAGING_PLATFORM_MODULES,
     feed,
     metrics,
+    traced: traces.enabled,
   });
   return {
     app,
@@ -174,13 +189,19 @@ export async function createConversationWorker(args: {
   const workflowBundle = args.workflowBundle ?? (bundlePath ? { codePath: bundlePath } : undefined);
   installTemporalRuntime(config, logger);
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
+  const traces = processTracing(config);
   logger.info({ model: deps.model.description }, 'Replies come from the configured model');
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities(deps),
-    interceptors: { activity: [requestTraceInterceptor] },
+    interceptors: {
+      activity: [requestTraceInterceptor, ...(traces.workerInterceptors.activity ?? [])],
+      // A pre-built bundle already holds them (`write-workflow-bundle.ts`).
+      ...(!workflowBundle && { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+    },
+    sinks: traces.workerSinks,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
   return {

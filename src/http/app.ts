@@ -21,6 +21,7 @@ import { bodySizeLimit } from './middleware/body-size-limit';
 import { handleError, handleNotFound } from './middleware/error-handler';
 import { httpMetrics } from './middleware/http-metrics';
 import { requestContext } from './middleware/request-context';
+import { httpTracing } from '../telemetry/tracing';
 import { createAnalyticsRoutes } from './routes/analytics';
 import { createApiChannelRoutes } from './routes/api-channel';
 import { createBotRoutes } from './routes/bots';
@@ -45,11 +46,14 @@ export interface AppDeps {
   platforms: Record<string, MessagingPlatform>;
   feed: MessageFeed;
   metrics: Metrics;
+  /** Open a span per request (OpenTelemetry tracing is on). */
+  traced?: boolean;
 }
 
 /** The HTTP API. Stateless: run as many as you like behind a load balancer. */
-export function createApp({ config, logger, db, temporal, intake, bots, channels, platforms, feed, metrics }: AppDeps) {
+export function createApp({ config, logger, db, temporal, intake, bots, channels, platforms, feed, metrics, traced }: AppDeps) {
   const app = new Hono<AppEnv>();
+  if (traced) app.use(httpTracing());
   app.use(requestContext(logger));
   app.use(httpMetrics(metrics, Object.keys(platforms)));
   app.use(secureHeaders());

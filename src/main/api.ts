@@ -1,9 +1,10 @@
 /** Production entry point: the HTTP API only. Needs DATABASE_URL and TEMPORAL_ADDRESS. */
-import { createApiServices } from '../wiring';
+import { createApiServices, shutdownTelemetry } from '../wiring';
 import { requireEndpoint, runMain } from './run-main';
 import { serveHttp } from './serve-http';
 
 runMain('api', async ({ config, logger, onShutdown }) => {
+  onShutdown(shutdownTelemetry);
   const endpoints = {
     databaseUrl: requireEndpoint(config.databaseUrl, 'DATABASE_URL'),
     temporalAddress: requireEndpoint(config.temporal.address, 'TEMPORAL_ADDRESS'),

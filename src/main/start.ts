@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { startEmbeddedPostgres } from '../runtime/embedded-database';
 import { ensureTemporalCli } from '../runtime/temporal-cli';
 import { startTemporalDevServer } from '../runtime/temporal-dev-server';
-import { createApiServices, createConversationWorker, createWorkerDeps, prepareDatabase } from '../wiring';
+import { createApiServices, createConversationWorker, createWorkerDeps, prepareDatabase, shutdownTelemetry } from '../wiring';
 import { runMain } from './run-main';
 import { serveHttp } from './serve-http';
 
@@ -16,6 +16,8 @@ const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
 runMain('start', async ({ config, logger, onShutdown }) => {
   const startedAt = performance.now();
+  // Registered first, so it runs last: spans from the whole shutdown still leave.
+  onShutdown(shutdownTelemetry);
   const dataDir = resolve(config.dataDir);
 
   const [temporal, databaseUrl] = await Promise.all([

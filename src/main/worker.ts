@@ -1,10 +1,11 @@
 /** Production entry point: a conversation worker only. Needs DATABASE_URL and TEMPORAL_ADDRESS. */
 import { createWorkerStatusApp } from '../http/worker-status-app';
-import { createConversationWorker, createWorkerDeps, processMetrics } from '../wiring';
+import { createConversationWorker, createWorkerDeps, processMetrics, shutdownTelemetry } from '../wiring';
 import { requireEndpoint, runMain } from './run-main';
 import { serveHttp } from './serve-http';
 
 runMain('worker', async ({ config, logger, onShutdown }) => {
+  onShutdown(shutdownTelemetry);
   const databaseUrl = requireEndpoint(config.databaseUrl, 'DATABASE_URL');
   const temporalAddress = requireEndpoint(config.temporal.address, 'TEMPORAL_ADDRESS');
   const { worker, close } = await createConversationWorker({

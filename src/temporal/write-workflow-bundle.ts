@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../telemetry/tracing';
 import { WORKFLOWS_PATH } from '../wiring';
 
 /**
@@ -9,7 +10,11 @@ import { WORKFLOWS_PATH } from '../wiring';
  * Returns the bundle's size in bytes.
  */
 export async function writeWorkflowBundle(outFile: string): Promise<number> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: bundlerLogger });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    logger: bundlerLogger,
+  });
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, code);
   return Buffer.byteLength(code);
