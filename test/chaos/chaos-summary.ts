@@ -43,7 +43,7 @@ export function formatChaosSummary(result: ChaosResult): string {
     `  replies out of order                   ${report.outOfOrder.length}`,
     `  database rows not matching the sends   ${report.databaseMismatches.length}`,
     `  answered with the fallback reply       ${report.fallbackAnswers}`,
-    `  time to drain after the faults stopped ${report.drainMs === undefined ? 'did not drain' : seconds(report.drainMs)}`,
+    `  time to drain after the last fault     ${report.drainMs === undefined ? 'did not drain' : seconds(report.drainMs)}`,
   ];
   if (report.duplicates.explained.length > 0) {
     lines.push('', 'Explained duplicates (Telegram has no idempotency key: a send the platform took but whose activity never reported back is sent again):');

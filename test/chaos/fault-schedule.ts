@@ -8,7 +8,7 @@ export interface FaultPlan {
   maxWorkerKills: number;
   temporalRestartsAtMs: number[];
   postgresOutages: Array<{ atMs: number; durationMs: number }>;
-  /** The rate faults (model 429/500, platform 429) stay on until then too. */
+  /** When the last fault is over. The rate faults (model 429/500, platform 429) are not scheduled: they stay on. */
   endMs: number;
 }
 
@@ -41,7 +41,7 @@ export function planFaults(options: FaultOptions): FaultPlan {
 
 /** One fault as it happened, for the timeline and for explaining duplicates. */
 export interface FaultEvent {
-  kind: 'worker-kill' | 'temporal-down' | 'temporal-up' | 'postgres-down' | 'postgres-up' | 'rate-faults-off';
+  kind: 'worker-kill' | 'temporal-down' | 'temporal-up' | 'postgres-down' | 'postgres-up';
   at: number;
   detail?: string;
 }
@@ -52,8 +52,6 @@ export interface FaultActors {
   restartTemporal(): Promise<void>;
   stopPostgres(): Promise<void>;
   startPostgres(): Promise<void>;
-  /** Turns the model's and the platform's error rates off. */
-  stopRateFaults(): void;
 }
 
 /**
@@ -105,7 +103,5 @@ export async function runFaults(plan: FaultPlan, actors: FaultActors, onEvent: (
   })();
 
   await Promise.all([workerKills, temporalRestarts, postgresOutages, atOffset(plan.endMs)]);
-  actors.stopRateFaults();
-  record('rate-faults-off');
   return events;
 }
