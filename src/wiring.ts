@@ -168,6 +168,15 @@ function createChannels(config: Config, db: Kysely<Database>): ChannelDirectory 
   return createChannelDirectory({ db, encryptionKey: config.channelEncryptionKey, configured });
 }
 
+/**
+ * On shutdown (SIGTERM, a rolling deploy) the worker stops polling at once, then lets in-flight
+ * activities finish for up to the longest activity timeout (the model call's 60 s start-to-close).
+ * The SDK's default grace of 0 cancels them the moment shutdown starts. After the grace the
+ * stragglers are cancelled, and past the force time the worker gives up, so the process always ends.
+ */
+export const WORKER_SHUTDOWN_GRACE_MS = 60_000;
+const WORKER_SHUTDOWN_FORCE_MS = WORKER_SHUTDOWN_GRACE_MS + 15_000;
+
 export interface ConversationWorker {
   worker: Worker;
   close(): Promise<void>;
@@ -202,6 +211,8 @@ export async function createConversationWorker(args: {
       ...(!workflowBundle && { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
     },
     sinks: traces.workerSinks,
+    shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
+    shutdownForceTime: WORKER_SHUTDOWN_FORCE_MS,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
   });
   return {

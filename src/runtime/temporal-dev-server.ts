@@ -33,6 +33,8 @@ export async function startTemporalDevServer(opts: {
   port: number;
   uiPort: number;
   logger: Logger;
+  /** Dynamic config on top of `DEV_SERVER_DYNAMIC_CONFIG`, e.g. a low continue-as-new threshold for a test. */
+  dynamicConfig?: Record<string, unknown>;
 }): Promise<DevServer> {
   const { cliPath, dataDir, namespace, port, uiPort, logger } = opts;
   const address = `127.0.0.1:${port}`;
@@ -47,7 +49,7 @@ export async function startTemporalDevServer(opts: {
       ...['--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)],
       ...['--namespace', namespace, '--log-level', 'warn', '--ui-disable-news-fetch'],
       ...searchAttributeArgs(),
-      ...dynamicConfigArgs(),
+      ...dynamicConfigArgs(opts.dynamicConfig),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -75,7 +75,7 @@ describe('a worker-only process', () => {
 
   it("serves its own metrics and the Temporal SDK's worker metrics", async () => {
     const [metricsPort, temporalMetricsPort] = [await findFreePort(), await findFreePort()];
-    worker = await startWorkerProcess(stack, { METRICS_PORT: String(metricsPort), TEMPORAL_METRICS_PORT: String(temporalMetricsPort) });
+    worker = await startWorkerProcess(stack, { env: { METRICS_PORT: String(metricsPort), TEMPORAL_METRICS_PORT: String(temporalMetricsPort) } });
 
     const sent = await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}/messages?wait=true`, {
       body: { chatId: 'metrics-chat', userId: 'u', messageId: 'metrics-1', text: 'measure me' },

@@ -33,6 +33,11 @@ export interface FakePlatformApi {
   enqueue(...answers: ScriptedAnswer[]): void;
   /** Replaces the default handler. */
   setHandler(handler: (request: RecordedRequest) => ScriptedAnswer): void;
+  /**
+   * Answers a fraction 0..1 of the requests the default handler would take with `answer` instead,
+   * at random but repeatably (seeded). Scripted answers are never replaced. 0 turns it off.
+   */
+  setFailureRate(rate: number, answer: (request: RecordedRequest) => ScriptedAnswer, seed?: number): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -41,6 +46,7 @@ export async function startFakePlatformApi(defaultHandler: (request: RecordedReq
   const requests: RecordedRequest[] = [];
   const script: ScriptedAnswer[] = [];
   let handler = defaultHandler;
+  let failure: { rate: number; answer: (request: RecordedRequest) => ScriptedAnswer; random: () => number } | undefined;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -62,7 +68,7 @@ export async function startFakePlatformApi(defaultHandler: (request: RecordedReq
         at: Date.now(),
       };
       requests.push(recorded);
-      const answer = script.shift() ?? handler(recorded);
+      const answer = script.shift() ?? (failure && failure.random() < failure.rate ? failure.answer(recorded) : handler(recorded));
       recorded.status = answer.status;
       setTimeout(() => {
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
@@ -81,15 +87,33 @@ export async function startFakePlatformApi(defaultHandler: (request: RecordedReq
     setHandler: (next) => {
       handler = next;
     },
+    setFailureRate: (rate, answer, seed = DEFAULT_SEED) => {
+      failure = rate > 0 ? { rate: Math.min(1, rate), answer, random: seededRandom(seed) } : undefined;
+    },
     reset: () => {
       requests.splice(0);
       script.splice(0);
       handler = defaultHandler;
+      failure = undefined;
     },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+const DEFAULT_SEED = 0x5eed;
+
+/** mulberry32: a tiny seeded generator of floats in [0, 1), so a failing run can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

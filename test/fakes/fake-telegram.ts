@@ -15,6 +15,17 @@ export interface FakeTelegram extends FakePlatformApi {
   sends(chatId?: string): TelegramSend[];
   /** Every sendMessage call, whatever it was answered, for one chat when `chatId` is given. */
   sendAttempts(chatId?: string): RecordedRequest[];
+  /**
+   * Answers a fraction 0..1 of the calls with 429 and `parameters.retry_after` (1 to
+   * `maxRetryAfterSeconds`, default 2), as the Bot API does under flood control. 0 turns it off.
+   */
+  setRateLimitRate(rate: number, options?: { maxRetryAfterSeconds?: number; seed?: number }): void;
+}
+
+export interface FakeTelegramOptions {
+  botToken: string;
+  /** Starts with `setRateLimitRate(rate)` on. Default 0. */
+  rateLimitRate?: number;
 }
 
 /** Error answers as the Bot API gives them: the HTTP status repeats `error_code`. */
@@ -46,7 +57,7 @@ const SEND_PATH = /^\/bot([^/]+)\/sendMessage$/i;
  * way the Bot API checks it (the token, a chat id, 1-4096 characters of text), answered with the
  * sent Message. Scripted answers (`telegramAnswers`) play 429s, 5xx and permanent errors.
  */
-export async function startFakeTelegram({ botToken }: { botToken: string }): Promise<FakeTelegram> {
+export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTelegramOptions): Promise<FakeTelegram> {
   let nextMessageId = 1;
   const api = await startFakePlatformApi((request) => {
     const match = SEND_PATH.exec(request.path);
@@ -75,8 +86,16 @@ export async function startFakeTelegram({ botToken }: { botToken: string }): Pro
   const attempts = (chatId?: string) =>
     api.requests.filter((r) => SEND_PATH.test(r.path) && (chatId === undefined || String(r.body?.chat_id) === chatId));
 
+  const setRateLimitRate: FakeTelegram['setRateLimitRate'] = (rate, { maxRetryAfterSeconds = 2, seed } = {}) => {
+    let next = 0;
+    // Cycles through 1..max seconds, so the waits vary but the run stays repeatable.
+    api.setFailureRate(rate, () => telegramAnswers.tooManyRequests((next++ % maxRetryAfterSeconds) + 1), seed);
+  };
+  setRateLimitRate(rateLimitRate);
+
   return {
     ...api,
+    setRateLimitRate,
     sendAttempts: attempts,
     sends: (chatId) =>
       attempts(chatId)

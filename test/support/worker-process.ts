@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { TestStack } from './test-stack';
-import { waitFor } from './wait-for';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -9,10 +8,22 @@ const ROOT = join(__dirname, '..', '..');
 export interface WorkerProcess {
   child: ChildProcess;
   output: string[];
+  /** Resolves when the process has exited, with how it ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function startWorkerProcess(stack: TestStack, env: Record<string, string> = {}): Promise<WorkerProcess> {
+/** What a worker process needs to know about the stack it works for; a `TestStack` has it all. */
+export type WorkerTarget = Pick<TestStack, 'config' | 'botId'> & { fakeOpenAI: { baseUrl: string } };
+
+export interface WorkerProcessOptions {
+  /** More environment for the worker, e.g. a platform's credentials and its fake's base URL. */
+  env?: Record<string, string>;
+  /** How long the worker may take to poll. Default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+export async function startWorkerProcess(stack: WorkerTarget, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src', 'main', 'worker.ts')], {
     cwd: ROOT,
     env: {
@@ -26,25 +37,47 @@ export async function startWorkerProcess(stack: TestStack, env: Record<string, s
       OPENAI_API_KEY: 'test-openai-key',
       OPENAI_BASE_URL: stack.fakeOpenAI.baseUrl,
       LOG_LEVEL: 'info',
-      ...env,
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
   child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor('the worker to poll', () => child.exitCode === null && output.join('').includes('Worker polling'), {
-    timeoutMs: 30_000,
-  }).catch((error: Error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${error.message}\n${output.join('')}`);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', () => resolve({ code: null, signal: null }));
   });
+  const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
+  const polling = new Promise<void>((resolve) => {
+    const check = () => {
+      if (output.join('').includes('Worker polling')) {
+        child.stdout!.off('data', check);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const failure = await Promise.race([
+    polling.then(() => undefined),
+    exited.then(({ code, signal }) => `the worker exited (${signal ?? `code ${code}`}) before it polled`),
+    new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`the worker did not poll within ${readyTimeoutMs} ms`), readyTimeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (failure) {
+    child.kill('SIGKILL');
+    await exited;
+    throw new Error(`${failure}:\n${output.join('')}`);
+  }
   return {
     child,
     output,
+    exited,
     async kill(signal) {
-      if (child.exitCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;
     },
   };
