@@ -88,7 +88,8 @@ const ROUTES: Route[] = [
 ];
 
 async function main(): Promise<void> {
-  const logger = pino({ level: 'warn' });
+  // Errors only: under overload the Temporal dev server warns about every slow call.
+  const logger = pino({ level: 'error' });
   process.stderr.write('Starting Temporal, PostgreSQL, the API and a worker…\n');
   const stack = await startApiLoadStack(logger, { RATE_LIMIT_API_PER_MINUTE: String(RATE_LIMIT_PER_MINUTE) });
   try {
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
         `Rate: sent ${sendRate.toFixed(1)} req/s, answered ${answerRate.toFixed(1)} req/s (target ${RATE}); ` +
           `generator lag p99 ${sendLag.p99} ms. ${held ? `Held ${RATE} req/s.` : `Did NOT hold ${RATE} req/s.`}`,
         failed > 0 ? `Errors by status: ${JSON.stringify(overall.outcomes)}` : 'No errors.',
+        ...summarizeApiErrors(stack.apiErrors()),
         '',
       ].join('\n'),
     );
@@ -207,6 +209,22 @@ async function createAdminKey(baseUrl: string, bootstrapKey: string): Promise<st
   const body = (await response.json()) as { data?: { key?: string } };
   if (response.status !== 201 || !body.data?.key) throw new Error(`creating an API key failed: ${response.status} ${JSON.stringify(body)}`);
   return body.data.key;
+}
+
+/** The API's logged errors, grouped by message: why the 5xx happened. */
+function summarizeApiErrors(lines: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    let message = line;
+    try {
+      const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+      message = `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`;
+    } catch {
+      // not JSON: keep the line
+    }
+    counts.set(message.slice(0, 200), (counts.get(message.slice(0, 200)) ?? 0) + 1);
+  }
+  return [...counts].map(([message, count]) => `API error log (${count}x, of the latest lines kept): ${message}`);
 }
 
 function pickRoute(pick: () => number): Route {

@@ -14,6 +14,8 @@ export interface ApiLoadStack {
   databaseUrl: string;
   /** The bootstrap admin key (`ADMIN_API_KEY`). */
   bootstrapKey: string;
+  /** Error lines the API process logged (pino level 50 and above), the latest 200 chunks. */
+  apiErrors(): string[];
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function startApiLoadStack(logger: Logger, env: Record<string, stri
     ...env,
   };
   const children: ChildProcess[] = [];
+  let apiOutput: string[] = [];
   const stop = async () => {
     await Promise.all(children.map(stopChild));
     await fakeOpenAI.close();
@@ -54,12 +57,18 @@ export async function startApiLoadStack(logger: Logger, env: Record<string, stri
     children.push(worker.child);
     const api = startEntryPoint('api', productEnv);
     children.push(api.child);
+    apiOutput = api.output;
     await Promise.all([worker.waitFor('Worker polling'), api.waitFor('HTTP API listening')]);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { baseUrl: `http://127.0.0.1:${port}`, databaseUrl: servers.database.url, bootstrapKey, stop };
+  const apiErrors = () =>
+    apiOutput
+      .join('')
+      .split('\n')
+      .filter((line) => /"level":(50|60)/.test(line));
+  return { baseUrl: `http://127.0.0.1:${port}`, databaseUrl: servers.database.url, bootstrapKey, apiErrors, stop };
 }
 
 function entryPointArgs(name: string): string[] {
@@ -79,6 +88,7 @@ function startEntryPoint(name: string, env: NodeJS.ProcessEnv) {
   const output = collectOutput(child);
   return {
     child,
+    output,
     waitFor: (message: string) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`${name} did not log "${message}" within 60 s:\n${output.join('')}`)), 60_000);
