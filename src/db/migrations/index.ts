@@ -7,6 +7,7 @@ import * as apiKeysAndAuditLog from './2026-11-28T0400-api-keys-and-audit-log';
 import * as analytics from './2026-11-28T0500-analytics';
 import * as webhookNotifications from './2026-11-28T0600-webhook-notifications';
 import * as handoffPattern from './2026-11-28T0700-handoff-pattern';
+import * as analyticsCoveringIndexes from './2026-11-28T0800-analytics-covering-indexes';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0500-analytics': analytics,
   '2026-11-28T0600-webhook-notifications': webhookNotifications,
   '2026-11-28T0700-handoff-pattern': handoffPattern,
+  '2026-11-28T0800-analytics-covering-indexes': analyticsCoveringIndexes,
 };

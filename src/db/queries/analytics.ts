@@ -11,7 +11,8 @@ export interface AnalyticsSummary {
 
 /**
  * One bot's activity in `[from, to)`, computed in SQL over the indexes on `(bot_id, created_at)`
- * and `(bot_id, started_at)`. Time to reply runs from the newest message a reply answered to the
+ * (covering the columns read, so a long window needs no table reads), `(bot_id, started_at)` and
+ * `(bot_id, ended_at)`. Time to reply runs from the newest message a reply answered to the
  * reply's storage; an operator's messages and notices are not counted as replies.
  */
 export async function summarizeBotActivity(
@@ -19,13 +20,14 @@ export async function summarizeBotActivity(
   args: { botId: string; from: Date; to: Date },
 ): Promise<AnalyticsSummary> {
   const { botId, from, to } = args;
+  // Two range scans, one per index, so the cost follows the window rather than the bot's history.
   const conversations = await sql<{ started: string; ended: string; handoffs: string }>`
-    select
-      count(*) filter (where started_at >= ${from} and started_at < ${to}) as started,
-      count(*) filter (where ended_at >= ${from} and ended_at < ${to}) as ended,
-      coalesce(sum(handoff_count) filter (where started_at >= ${from} and started_at < ${to}), 0) as handoffs
-    from conversations
-    where bot_id = ${botId} and (started_at < ${to}) and (ended_at is null or ended_at >= ${from})
+    select started.count as started, ended.count as ended, started.handoffs
+    from (
+      select count(*), coalesce(sum(handoff_count), 0) as handoffs from conversations
+      where bot_id = ${botId} and started_at >= ${from} and started_at < ${to}
+    ) started,
+    (select count(*) from conversations where bot_id = ${botId} and ended_at >= ${from} and ended_at < ${to}) ended
   `.execute(db);
 
   const messages = await sql<{ platform: string; in: string; out: string; flags: string; tokens: string }>`
