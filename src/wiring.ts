@@ -126,6 +126,19 @@ function createChannels(config: Config, db: Kysely<Database>): ChannelDirectory 
   return createChannelDirectory({ db, encryptionKey: config.channelEncryptionKey, configured });
 }
 
+/** Worker settings a deployment or a benchmark may tune; unset fields keep the SDK's defaults. */
+export type WorkerTuning = Pick<
+  WorkerOptions,
+  | 'maxCachedWorkflows'
+  | 'maxConcurrentWorkflowTaskExecutions'
+  | 'maxConcurrentActivityTaskExecutions'
+  | 'maxConcurrentLocalActivityExecutions'
+  | 'workflowTaskPollerBehavior'
+  | 'activityTaskPollerBehavior'
+  | 'maxEagerActivityReservationsPerWorkflowTask'
+  | 'workflowThreadPoolSize'
+>;
+
 export interface ConversationWorker {
   worker: Worker;
   close(): Promise<void>;
@@ -141,6 +154,7 @@ export async function createConversationWorker(args: {
   deps: WorkerDeps;
   logger: Logger;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  tuning?: WorkerTuning;
 }): Promise<ConversationWorker> {
   const { config, deps, logger } = args;
   const bundlePath = config.temporal.workflowBundlePath;
@@ -149,6 +163,7 @@ export async function createConversationWorker(args: {
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
   logger.info({ model: deps.model.description }, 'Replies come from the configured model');
   const worker = await Worker.create({
+    ...args.tuning,
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
