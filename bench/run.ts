@@ -38,10 +38,10 @@ const USAGE = `Usage: npm run bench -- [--quick] [--scenario a,b,c,d,t] [--durat
   --quick          shorter phases and smaller counts, to check that everything runs
   --duration       seconds per measured phase (default 5, quick 2; end to end and tuning measure twice that)
   --rates          open-loop webhook rates for (a), requests a second (default 100,300,1000)
-  --concurrency    senders in (b) and (t) (default 32, quick 16)
-  --chats          chats those senders take turns on (default 400, quick 100)
-  --messages       the message of the long conversation (c) compared with message 10 (default 2000, quick 300)
-  --conversations  open idle conversations in (d) (default 10000, quick 1000)
+  --concurrency    senders in (b) and (t) (default 32, quick 8)
+  --chats          chats those senders take turns on (default 400, quick 50)
+  --messages       the message of the long conversation (c) compared with message 10 (default 2000, quick 150)
+  --conversations  open idle conversations in (d) (default 10000, quick 300)
   --out            where results go (default bench/results)`;
 
 function parseSettings(): { settings: BenchSettings; scenarios: string[]; outDir: string } {
@@ -75,10 +75,10 @@ function parseSettings(): { settings: BenchSettings; scenarios: string[]; outDir
       quick,
       phaseMs: positive('--duration', values.duration ?? (quick ? '2' : '5')) * 1000,
       rates,
-      concurrency: positive('--concurrency', values.concurrency ?? (quick ? '16' : '32')),
-      chats: positive('--chats', values.chats ?? (quick ? '100' : '400')),
-      longMessages: Math.max(20, positive('--messages', values.messages ?? (quick ? '300' : '2000'))),
-      conversations: positive('--conversations', values.conversations ?? (quick ? '1000' : '10000')),
+      concurrency: positive('--concurrency', values.concurrency ?? (quick ? '8' : '32')),
+      chats: positive('--chats', values.chats ?? (quick ? '50' : '400')),
+      longMessages: Math.max(20, positive('--messages', values.messages ?? (quick ? '150' : '2000'))),
+      conversations: positive('--conversations', values.conversations ?? (quick ? '300' : '10000')),
     },
   };
 }

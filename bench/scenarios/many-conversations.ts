@@ -1,5 +1,5 @@
 import { BENCH_BOT_ID, startBenchStack } from '../support/bench-stack';
-import { forEachBounded, sleep } from '../support/chat-pool';
+import { forEachBounded, retrying, sleep } from '../support/chat-pool';
 import { residentMb } from '../support/child-process';
 import { range, roundTrip } from '../support/end-to-end-load';
 import { Latencies } from '../support/histogram';
@@ -35,7 +35,8 @@ export const manyConversations: Scenario = async ({ logger, settings, startServe
     let accepted = 0;
     const ticker = setInterval(() => bar.update(replied(), `accepted ${accepted}, answered ${replied()}`), 250);
     await forEachBounded(chatIds, START_CONCURRENCY, async (chatId) => {
-      await stack.intake.accept(telegramInbound(BENCH_BOT_ID, chatId, `d-open-${chatId}`));
+      const message = telegramInbound(BENCH_BOT_ID, chatId, `d-open-${chatId}`);
+      await retrying(() => stack.intake.accept(message));
       accepted++;
     });
     const deadline = Date.now() + Math.max(120_000, count * 100);

@@ -53,3 +53,15 @@ export async function forEachBounded<T>(
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Calls `fn` until it succeeds, up to `attempts` times, as a platform redelivers an unacknowledged webhook. */
+export async function retrying<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await sleep(500 * attempt);
+    }
+  }
+}

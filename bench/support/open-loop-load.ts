@@ -10,6 +10,8 @@ export interface OpenLoopResult {
   errors: number;
   /** Requests not sent because `maxInFlight` were already waiting: the target could not keep up. */
   dropped: number;
+  /** Requests still unanswered `graceMs` after the last was sent; counted as failed, not waited for. */
+  timedOut: number;
   achievedPerSecond: number;
   latencies: Latencies;
   firstError?: string;
@@ -26,6 +28,7 @@ export async function runOpenLoop(args: {
   durationMs: number;
   send: (i: number) => Promise<void>;
   maxInFlight?: number;
+  graceMs?: number;
 }): Promise<OpenLoopResult> {
   const { rate, durationMs, send } = args;
   const maxInFlight = args.maxInFlight ?? 2_000;
@@ -38,6 +41,7 @@ export async function runOpenLoop(args: {
   let errors = 0;
   let dropped = 0;
   let firstError: string | undefined;
+  let finished = false;
   const started = performance.now();
   let settleAll!: () => void;
   const allSettled = new Promise<void>((resolve) => (settleAll = resolve));
@@ -52,16 +56,21 @@ export async function runOpenLoop(args: {
       return;
     }
     inFlight++;
+    let settled = false;
     send(i).then(
       () => {
+        if (finished) return;
         latencies.record(performance.now() - dueAt);
         completed++;
       },
       (error: unknown) => {
+        if (finished) return;
         errors++;
         firstError ??= error instanceof Error ? error.message : String(error);
       },
     ).finally(() => {
+      if (settled || finished) return;
+      settled = true;
       inFlight--;
       bar.update(completed + errors + dropped, `in flight ${inFlight}${errors + dropped ? `, failed ${errors + dropped}` : ''}`);
       maybeDone();
@@ -78,7 +87,11 @@ export async function runOpenLoop(args: {
     tick();
   });
   maybeDone();
-  await allSettled;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([allSettled, new Promise<void>((resolve) => (timer = setTimeout(resolve, args.graceMs ?? 15_000)))]);
+  clearTimeout(timer);
+  finished = true;
+  const timedOut = inFlight;
   const elapsed = performance.now() - started;
   bar.finish();
   return {
@@ -88,6 +101,7 @@ export async function runOpenLoop(args: {
     completed,
     errors,
     dropped,
+    timedOut,
     achievedPerSecond: Math.round((completed / elapsed) * 1000 * 10) / 10,
     latencies,
     ...(firstError && { firstError }),
