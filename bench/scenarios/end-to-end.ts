@@ -61,7 +61,7 @@ export const endToEnd: Scenario = async ({ logger, settings, startServers, floor
     id: 'b',
     title: 'End to end: webhook to reply',
     method: [
-      `${settings.concurrency} senders, each sending a signed Telegram webhook and waiting until the fake Telegram receives its reply, for ${(settings.phaseMs * 2) / 1000} s, over ${settings.chats} chats opened beforehand (one message each, not measured).`,
+      `${settings.concurrency} senders, each sending a signed Telegram webhook and waiting until the fake Telegram receives its reply, starting messages for ${(settings.phaseMs * 2) / 1000} s (replies/s = replies over the time until the last of them arrived), over ${settings.chats} chats opened beforehand (one message each, not measured).`,
       'The model fake answers at once; the bot has a 0 ms debounce window and moderation on, so a turn is 1 local and 6 regular activities.',
       `A chat gets its next message ${TELEGRAM_GAP_MS} ms after its last reply at the earliest, so Telegram pacing (one message a second per chat) never counts as latency.`,
       'The naive handler is a plain HTTP server that calls the fake OpenAI and then the fake Telegram before answering the webhook.',

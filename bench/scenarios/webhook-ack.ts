@@ -73,7 +73,9 @@ export const webhookAck: Scenario = async ({ logger, settings, startServers }) =
         const notes: string[] = [];
         const h = http.latencies.summary();
         const r = rpc.latencies.summary();
-        notes.push(`At ${rate}/s the HTTP layer adds ${(h.p50 - r.p50).toFixed(1)} ms at p50 and ${(h.p99 - r.p99).toFixed(1)} ms at p99 over the bare RPC.`);
+        if (Number.isFinite(h.p50) && Number.isFinite(r.p50)) {
+          notes.push(`At ${rate}/s the HTTP layer adds ${(h.p50 - r.p50).toFixed(1)} ms at p50 and ${(h.p99 - r.p99).toFixed(1)} ms at p99 over the bare RPC.`);
+        }
         if (http.firstError) notes.push(`First webhook error at ${rate}/s: ${http.firstError}`);
         if (rpc.firstError) notes.push(`First RPC error at ${rate}/s: ${rpc.firstError}`);
         return notes;

@@ -15,7 +15,7 @@ const HEIGHT = PLOT.top + PLOT.height + 50;
 
 export function cdfChartSvg(title: string, series: ChartSeries[]): string {
   const values = series.flatMap((s) => s.cdf.map(([ms]) => ms)).filter((ms) => ms > 0 && Number.isFinite(ms));
-  const low = 10 ** Math.floor(Math.log10(Math.max(0.1, Math.min(...values, 1))));
+  const low = 10 ** Math.floor(Math.log10(Math.max(0.1, values.length > 0 ? Math.min(...values) : 1)));
   const high = 10 ** Math.ceil(Math.log10(Math.max(...values, low * 10)));
   const x = (ms: number) => PLOT.left + ((Math.log10(Math.max(ms, low)) - Math.log10(low)) / (Math.log10(high) - Math.log10(low))) * PLOT.width;
   const y = (fraction: number) => PLOT.top + (1 - fraction) * PLOT.height;
