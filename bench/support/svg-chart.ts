@@ -34,7 +34,7 @@ export function cdfChartSvg(title: string, series: ChartSeries[]): string {
       parts.push(`<text x="${px}" y="${PLOT.top + PLOT.height + 15}" text-anchor="middle">${formatMs(ms)}</text>`);
     }
   }
-  for (const fraction of [0, 0.25, 0.5, 0.75, 0.9, 0.99, 1]) {
+  for (const fraction of [0, 0.25, 0.5, 0.75, 0.9, 0.99]) {
     const py = y(fraction).toFixed(1);
     parts.push(`<line x1="${PLOT.left}" y1="${py}" x2="${PLOT.left + PLOT.width}" y2="${py}" stroke="#eee"/>`);
     parts.push(`<text x="${PLOT.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle">p${Math.round(fraction * 100)}</text>`);
