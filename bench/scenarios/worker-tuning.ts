@@ -13,7 +13,7 @@ export const TUNING_VARIANTS: Array<{ name: string; tuning: WorkerTuning }> = [
   { name: 'small: 10 workflow tasks, 20 activities, 2+2 pollers', tuning: { maxConcurrentWorkflowTaskExecutions: 10, maxConcurrentActivityTaskExecutions: 20, workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 2 }, activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 2 } } },
   { name: 'large: 100 workflow tasks, 200 activities, autoscaling pollers', tuning: { maxConcurrentWorkflowTaskExecutions: 100, maxConcurrentActivityTaskExecutions: 200, maxConcurrentLocalActivityExecutions: 200, workflowTaskPollerBehavior: { type: 'autoscaling' }, activityTaskPollerBehavior: { type: 'autoscaling' } } },
   { name: '2 workflow threads', tuning: { workflowThreadPoolSize: 2 } },
-  { name: 'cache of 100 workflows (fewer than the chats)', tuning: { maxCachedWorkflows: 100 } },
+  { name: 'cache of 100 workflows', tuning: { maxCachedWorkflows: 100 } },
 ];
 
 /**
