@@ -2,7 +2,7 @@
  * Web chat latency: from posting a message to its reply arriving over the visitor's event stream.
  * Runs against a running server (`npm start` in another terminal):
  *
- *   npm run bench -- --url http://localhost:3000 --bot default --messages 100
+ *   npm run bench:webchat -- --url http://localhost:3000 --bot default --messages 100
  *
  * Messages go one at a time, each after the previous reply, so the figure is the latency one
  * person feels, including the bot's debounce window.

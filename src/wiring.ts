@@ -177,6 +177,19 @@ function createChannels(config: Config, db: Kysely<Database>): ChannelDirectory 
 export const WORKER_SHUTDOWN_GRACE_MS = 60_000;
 const WORKER_SHUTDOWN_FORCE_MS = WORKER_SHUTDOWN_GRACE_MS + 15_000;
 
+/** Worker settings a deployment or a benchmark may tune; unset fields keep the SDK's defaults. */
+export type WorkerTuning = Pick<
+  WorkerOptions,
+  | 'maxCachedWorkflows'
+  | 'maxConcurrentWorkflowTaskExecutions'
+  | 'maxConcurrentActivityTaskExecutions'
+  | 'maxConcurrentLocalActivityExecutions'
+  | 'workflowTaskPollerBehavior'
+  | 'activityTaskPollerBehavior'
+  | 'maxEagerActivityReservationsPerWorkflowTask'
+  | 'workflowThreadPoolSize'
+>;
+
 export interface ConversationWorker {
   worker: Worker;
   close(): Promise<void>;
@@ -192,6 +205,7 @@ export async function createConversationWorker(args: {
   deps: WorkerDeps;
   logger: Logger;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  tuning?: WorkerTuning;
 }): Promise<ConversationWorker> {
   const { config, deps, logger } = args;
   const bundlePath = config.temporal.workflowBundlePath;
@@ -201,6 +215,7 @@ export async function createConversationWorker(args: {
   const traces = processTracing(config);
   logger.info({ model: deps.model.description }, 'Replies come from the configured model');
   const worker = await Worker.create({
+    ...args.tuning,
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,

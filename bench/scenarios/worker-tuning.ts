@@ -1,0 +1,73 @@
+import type { WorkerTuning } from '../../src/wiring';
+import { startBenchStack } from '../support/bench-stack';
+import type { ClosedLoopResult } from '../support/closed-loop-load';
+import { measureReplies, range, warmUp } from '../support/end-to-end-load';
+import { postTelegramWebhook } from '../support/telegram-traffic';
+import { TELEGRAM_GAP_MS } from './end-to-end';
+import type { Scenario } from './scenario';
+
+/** Worker settings tried on the end-to-end workload; the first is what the product runs today. */
+export const TUNING_VARIANTS: Array<{ name: string; tuning: WorkerTuning }> = [
+  { name: 'SDK defaults, eager activities off (today)', tuning: { maxEagerActivityReservationsPerWorkflowTask: 0 } },
+  { name: 'SDK defaults (eager activities on)', tuning: {} },
+  { name: 'small: 10 workflow tasks, 20 activities, 2+2 pollers', tuning: { maxConcurrentWorkflowTaskExecutions: 10, maxConcurrentActivityTaskExecutions: 20, workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 2 }, activityTaskPollerBehavior: { type: 'simple-maximum', maximum: 2 } } },
+  { name: 'large: 100 workflow tasks, 200 activities, autoscaling pollers', tuning: { maxConcurrentWorkflowTaskExecutions: 100, maxConcurrentActivityTaskExecutions: 200, maxConcurrentLocalActivityExecutions: 200, workflowTaskPollerBehavior: { type: 'autoscaling' }, activityTaskPollerBehavior: { type: 'autoscaling' } } },
+  { name: '2 workflow threads', tuning: { workflowThreadPoolSize: 2 } },
+  { name: 'cache of 100 workflows', tuning: { maxCachedWorkflows: 100 } },
+];
+
+/**
+ * (t) The end-to-end workload of (b) once per worker setting, on a Temporal server that allows
+ * eager activity execution, to find the settings that win on this machine.
+ */
+export const workerTuning: Scenario = async ({ logger, settings, startServers }) => {
+  const servers = await startServers({ dynamicConfig: { 'system.enableActivityEagerExecution': true } });
+  const stack = await startBenchStack(servers, logger);
+  const chatIds = range(1, settings.chats);
+  const results: Array<{ name: string; tuning: WorkerTuning; result: ClosedLoopResult }> = [];
+  const target = {
+    name: 'product',
+    minGapMs: TELEGRAM_GAP_MS,
+    replies: stack.replies,
+    send: (chatId: number, token: string) => postTelegramWebhook(stack.webhookUrl, chatId, token),
+  };
+  try {
+    for (const [index, variant] of TUNING_VARIANTS.entries()) {
+      process.stderr.write(`  worker variant ${index + 1}/${TUNING_VARIANTS.length}: ${variant.name}\n`);
+      await stack.startWorker(variant.tuning);
+      // Also refills the new worker's cache, so each variant starts alike.
+      await warmUp(target, chatIds, settings.concurrency);
+      const result = await measureReplies(target, { chatIds, concurrency: settings.concurrency, durationMs: settings.phaseMs * 2, label: `variant ${index + 1}` });
+      results.push({ ...variant, result });
+    }
+  } finally {
+    await stack.close();
+    await servers.stop();
+  }
+
+  const best = [...results].sort((a, b) => b.result.perSecond - a.result.perSecond || a.result.latencies.quantile(0.99) - b.result.latencies.quantile(0.99))[0]!;
+  const today = results[0]!;
+  return {
+    id: 't',
+    title: 'Worker tuning',
+    method: [
+      `The end-to-end workload of (b) (${settings.concurrency} senders, ${settings.chats} chats, ${(settings.phaseMs * 2) / 1000} s) once per worker setting, each on a fresh worker process after one unmeasured message per chat.`,
+      'The Temporal dev server here allows eager activity execution (`system.enableActivityEagerExecution`); the product\'s dev server settings do not yet.',
+    ],
+    tables: [
+      {
+        header: ['worker settings', 'replies /s', 'p50 ms', 'p99 ms', 'errors', 'options'],
+        rows: results.map(({ name, tuning, result }) => {
+          const s = result.latencies.summary();
+          return [name === best.name ? `**${name}**` : name, result.perSecond, s.p50, s.p99, result.errors, `\`${JSON.stringify(tuning)}\``];
+        }),
+      },
+    ],
+    charts: [{ title: 'End-to-end reply latency by worker setting (CDF)', series: results.map(({ name, result }) => ({ name, cdf: result.latencies.cdf() })) }],
+    findings: [
+      `Winner on this run: ${best.name}, ${best.result.perSecond} replies/s (p99 ${best.result.latencies.summary().p99} ms) against ${today.result.perSecond} replies/s today.`,
+      ...results.filter(({ result }) => result.firstError).map(({ name, result }) => `First error with ${name}: ${result.firstError}`),
+    ],
+    data: { variants: results.map(({ name, tuning, result }) => ({ name, tuning, ...result, latencies: result.latencies.summary() })), winner: best.name },
+  };
+};
