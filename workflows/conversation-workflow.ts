@@ -130,6 +130,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   const inTurn = new Set<string>();
   /** Model tokens spent in the turn being worked, recorded with its reply. */
   let turnTokens: number | null = null;
+  /** The events the bot's subscribers want, from its latest settings; undefined until read. */
+  let subscribedEvents: readonly string[] | undefined;
   /** The HTTP requests behind the current turn, passed to its activities for their log lines. */
   let requestIds: string[] = [];
 
@@ -194,17 +196,21 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     },
   );
 
+  /** null: not read yet; undefined: the bot is deleted. */
+  let firstBot: BotSettings | undefined | null = null;
   if (state.conversationId === null) {
     const info = workflowInfo();
     const conversationId = await records.openConversation({ key, workflowId: info.workflowId, firstRunId: info.runId });
     state = { ...state, conversationId };
     log.info('Conversation started', { ...logAttributes, conversationId });
+    // The bot first: its subscribers decide whether the event needs a delivery workflow at all.
+    if (patched('notify-subscribed-only')) firstBot = await loadBot();
     await notify('conversation.started');
   }
   const conversationId = state.conversationId!;
   updateMemo();
 
-  const firstBot = await loadBot();
+  if (firstBot === null) firstBot = await loadBot();
   let botDeleted = firstBot === undefined;
   // Read only while the bot exists: the loop below never runs for a deleted one.
   let bot = firstBot as BotSettings;
@@ -277,6 +283,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
    */
   async function notify(type: NotificationEventType, data: Record<string, unknown> = {}): Promise<void> {
     if (!patched('webhook-notifications')) return;
+    // Unknown (settings recorded before subscriptions were read): start it, the delivery decides.
+    if (subscribedEvents !== undefined && !subscribedEvents.includes(type)) return;
     const event: NotificationEvent = {
       id: uuid4(),
       type,
@@ -297,7 +305,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   /** The bot's settings, read at every turn so edits apply at once; undefined once it was deleted. */
   async function loadBot(): Promise<BotSettings | undefined> {
     try {
-      return await settings.loadBotSettings(key.botId);
+      const loaded = await settings.loadBotSettings(key.botId);
+      subscribedEvents = loaded.subscribedEvents;
+      return loaded;
     } catch (error) {
       if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'BotNotFound') {
         return undefined;

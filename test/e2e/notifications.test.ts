@@ -27,6 +27,26 @@ describe('webhook notifications', () => {
     return [...seen.values()];
   }
 
+  /** The delivery workflows this stack's conversations started. */
+  async function deliveryWorkflows(type = 'notificationWorkflow'): Promise<string[]> {
+    const ids: string[] = [];
+    const query = `TaskQueue = "${stack.config.temporal.taskQueue}" AND WorkflowType = "${type}"`;
+    for await (const execution of stack.temporal.workflow.list({ query })) ids.push(execution.workflowId);
+    return ids;
+  }
+
+  it('starts no delivery while nobody subscribes', async () => {
+    await postApiMessage(stack, 'unheard', 'm1', 'hello', true);
+    await postApiMessage(stack, 'unheard', 'm2', 'can I talk to a human?', true);
+    await waitFor('the idle end', async () => {
+      const row = await stack.db.selectFrom('conversations').select('status').where('chat_id', '=', 'unheard').executeTakeFirst();
+      return row?.status === 'ended';
+    }, { timeoutMs: 30_000 });
+    // Visibility has caught up with the conversation itself, so an absent delivery is really absent.
+    await waitFor('the conversation listed', async () => (await deliveryWorkflows('conversationWorkflow')).length > 0);
+    expect(await deliveryWorkflows()).toEqual([]);
+  });
+
   it('posts signed events, retries a failing receiver, and never delivers one twice', async () => {
     const created = await requestJson(stack.baseUrl, '/v1/webhook-subscriptions', {
       body: { url: `${receiver.baseUrl}/hooks`, events: ['conversation.started', 'conversation.ended', 'handoff.requested', 'message.flagged'], botId: stack.botId },
@@ -58,6 +78,8 @@ describe('webhook notifications', () => {
     }
     expect(events.find((e) => e.type === 'handoff.requested')!.body.data).toEqual({ by: 'bot' });
     expect(events.find((e) => e.type === 'conversation.ended')!.body.data).toEqual({ reason: 'idle' });
+    // One delivery workflow per event that someone wanted: none for the unsubscribed 'delivery.failed'.
+    await waitFor('visibility to list the deliveries', async () => (await deliveryWorkflows()).length === 4, { timeoutMs: 15_000 });
   });
 
   it('rejects bad subscriptions and needs the admin role', async () => {

@@ -59,3 +59,15 @@ export async function recordDelivery(db: Kysely<Database>, args: { eventId: stri
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
+
+/** The event types some live subscription wants for this bot (its own, or every bot's). */
+export async function listSubscribedEventTypes(db: Kysely<Database>, botId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('webhook_subscriptions')
+    .select(sql<string>`jsonb_array_elements_text(events)`.as('type'))
+    .where('deleted_at', 'is', null)
+    .where((eb) => eb.or([eb('bot_id', 'is', null), eb('bot_id', '=', botId)]))
+    .distinct()
+    .execute();
+  return rows.map((row) => row.type).sort();
+}
