@@ -27,8 +27,8 @@ describe('webhook notifications', () => {
     return [...seen.values()];
   }
 
-  /** The delivery workflows this stack's conversations started. */
-  async function deliveryWorkflows(type = 'notificationWorkflow'): Promise<string[]> {
+  /** The workflows of one type on this stack's task queue (deliveries run on their parent's). */
+  async function workflowsOfType(type: string): Promise<string[]> {
     const ids: string[] = [];
     const query = `TaskQueue = "${stack.config.temporal.taskQueue}" AND WorkflowType = "${type}"`;
     for await (const execution of stack.temporal.workflow.list({ query })) ids.push(execution.workflowId);
@@ -43,8 +43,8 @@ describe('webhook notifications', () => {
       return row?.status === 'ended';
     }, { timeoutMs: 30_000 });
     // Visibility has caught up with the conversation itself, so an absent delivery is really absent.
-    await waitFor('the conversation listed', async () => (await deliveryWorkflows('conversationWorkflow')).length > 0);
-    expect(await deliveryWorkflows()).toEqual([]);
+    await waitFor('the conversation listed', async () => (await workflowsOfType('conversationWorkflow')).length > 0);
+    expect(await workflowsOfType('notificationWorkflow')).toEqual([]);
   });
 
   it('posts signed events, retries a failing receiver, and never delivers one twice', async () => {
@@ -79,7 +79,7 @@ describe('webhook notifications', () => {
     expect(events.find((e) => e.type === 'handoff.requested')!.body.data).toEqual({ by: 'bot' });
     expect(events.find((e) => e.type === 'conversation.ended')!.body.data).toEqual({ reason: 'idle' });
     // One delivery workflow per event that someone wanted: none for the unsubscribed 'delivery.failed'.
-    await waitFor('visibility to list the deliveries', async () => (await deliveryWorkflows()).length === 4, { timeoutMs: 15_000 });
+    await waitFor('visibility to list the deliveries', async () => (await workflowsOfType('notificationWorkflow')).length === 4, { timeoutMs: 15_000 });
   });
 
   it('rejects bad subscriptions and needs the admin role', async () => {
