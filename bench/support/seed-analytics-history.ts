@@ -89,7 +89,6 @@ export async function seedAnalyticsHistory(
            else least(120000, 1500 * exp(0.6 * random_normal()))
          end as gap_ms
        from steps
-     )
      ), timed as (
        select conversation_id, bot_id, platform, chat_id, i,
          case when inbound then 'inbound' else 'outbound' end as direction,
