@@ -10,9 +10,9 @@ export interface AnalyticsSummary {
 }
 
 /**
- * One bot's activity in `[from, to)`, computed in SQL over the indexes on `(bot_id, created_at)`
- * (covering the columns read, so a long window needs no table reads), `(bot_id, started_at)` and
- * `(bot_id, ended_at)`. Time to reply is each bot reply's `reply_wait_ms`, stored with the reply:
+ * One bot's activity in `[from, to)`, computed in SQL over the indexes on `(bot_id, platform,
+ * created_at)` (covering the columns read, so a long window needs no table reads), `(bot_id,
+ * started_at)` and `(bot_id, ended_at)`. Time to reply is each bot reply's `reply_wait_ms`, stored with the reply:
  * from the newest message it answered to its storage. An operator's messages and notices have none.
  */
 export async function summarizeBotActivity(
@@ -30,8 +30,9 @@ export async function summarizeBotActivity(
     (select count(*) from conversations where bot_id = ${botId} and ended_at >= ${from} and ended_at < ${to}) ended
   `.execute(db);
 
-  // One index-only range scan: counts per platform, and totals with the reply times over all of them
-  // (the grouping set `()`). Percentiles skip nulls: user messages, notices and an operator's replies.
+  // One index-only scan of the window, already in platform order: counts per platform, and totals
+  // with the reply times over all of them (the grouping set `()`). Percentiles skip nulls: user
+  // messages, notices and an operator's replies have no wait.
   const messages = await sql<{
     platform: string | null;
     in: string;
