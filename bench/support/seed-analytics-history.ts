@@ -24,7 +24,8 @@ export function seededBotIds(bots: number): string[] {
  * - messages: a user message, then the bot's reply, turn after turn (exponential conversation
  *   lengths); replies after a log-normal wait (median 1.5 s), fallbacks after the model's retries
  *   (15–45 s), 1% refusals by moderation, tokens on each model reply; after a handoff, the replies
- *   are an agent's. Rows go in ordered by time, as they would have arrived.
+ *   are an agent's; each bot reply carries its wait, as stored with it. Rows go in ordered by time,
+ *   as they would have arrived.
  */
 export async function seedAnalyticsHistory(
   client: Client,
@@ -88,15 +89,23 @@ export async function seedAnalyticsHistory(
            else least(120000, 1500 * exp(0.6 * random_normal()))
          end as gap_ms
        from steps
+     ), timed as (
+       select conversation_id, bot_id, platform, chat_id, i,
+         case when inbound then 'inbound' else 'outbound' end as direction,
+         case when inbound then 'user' when by_agent then 'agent' else 'bot' end as author,
+         kind,
+         case when kind = 'reply' and not by_agent then 40 + floor(random() * 560)::int end as model_tokens,
+         case when inbound then 10 + floor(random() * 190)::int else 40 + floor(random() * 560)::int end as text_length,
+         started_at + sum(gap_ms) over (partition by conversation_id order by i) * interval '1 millisecond' as created_at
+       from shaped
      )
-     select conversation_id, bot_id, platform, chat_id, i,
-       case when inbound then 'inbound' else 'outbound' end as direction,
-       case when inbound then 'user' when by_agent then 'agent' else 'bot' end as author,
-       kind,
-       case when kind = 'reply' and not by_agent then 40 + floor(random() * 560)::int end as model_tokens,
-       case when inbound then 10 + floor(random() * 190)::int else 40 + floor(random() * 560)::int end as text_length,
-       started_at + sum(gap_ms) over (partition by conversation_id order by i) * interval '1 millisecond' as created_at
-     from shaped`,
+     select *,
+       -- What insertOutboundMessage stores with a bot reply: the wait since the newest user message.
+       case when author = 'bot' and kind in ('reply', 'fallback', 'refusal') then
+         least(2147483647, round(extract(epoch from (created_at - max(created_at) filter (where direction = 'inbound')
+           over (partition by conversation_id order by i rows between unbounded preceding and 1 preceding))) * 1000))::int
+       end as reply_wait_ms
+     from timed`,
   );
   await client.query(`create index on bench_message_plan (created_at)`);
 
@@ -123,13 +132,13 @@ export async function seedAnalyticsHistory(
   for (let slice = 0; slice < slices; slice++) {
     const result = await client.query(
       `insert into messages (conversation_id, bot_id, platform, direction, author, platform_message_id, outbound_key, user_id,
-         text, kind, status, model_tokens, created_at)
+         text, kind, status, model_tokens, reply_wait_ms, created_at)
        select conversation_id, bot_id, platform, direction, author,
          case when direction = 'inbound' then chat_id || ':m' || i end,
          case when direction = 'outbound' then case when author = 'agent' then 'agent:' else 'reply:' end || i end,
          case when direction = 'inbound' then 'user-' || chat_id end,
          left(repeat('Lorem ipsum dolor sit amet, consectetur adipiscing elit. ', 11), text_length),
-         kind, case when direction = 'inbound' then 'received' else 'sent' end, model_tokens, created_at
+         kind, case when direction = 'inbound' then 'received' else 'sent' end, model_tokens, reply_wait_ms, created_at
        from bench_message_plan
        where created_at >= $1 and created_at < $2
        order by created_at`,

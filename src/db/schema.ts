@@ -60,6 +60,11 @@ export interface MessagesTable {
   error: JSONColumnType<{ type: string; message: string }> | null;
   delivery_ids: ColumnType<string[], string | undefined, string>;
   model_tokens: number | null;
+  /**
+   * A bot reply's wait: from the newest user message before it in the conversation to the reply's
+   * storage. Set when the reply is stored; null for other messages and for a reply with nothing before it.
+   */
+  reply_wait_ms: number | null;
   created_at: Timestamp;
 }
 

@@ -8,6 +8,7 @@ import * as analytics from './2026-11-28T0500-analytics';
 import * as webhookNotifications from './2026-11-28T0600-webhook-notifications';
 import * as handoffPattern from './2026-11-28T0700-handoff-pattern';
 import * as analyticsCoveringIndexes from './2026-11-28T0800-analytics-covering-indexes';
+import * as replyWait from './2026-11-29T0900-reply-wait';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0600-webhook-notifications': webhookNotifications,
   '2026-11-28T0700-handoff-pattern': handoffPattern,
   '2026-11-28T0800-analytics-covering-indexes': analyticsCoveringIndexes,
+  '2026-11-29T0900-reply-wait': replyWait,
 };

@@ -78,8 +78,10 @@ export interface OutboundMessageInput {
   modelTokens?: number | null;
 }
 
-/** Stores a reply once per outbound key; a retry of the same reply changes nothing. */
-/** Returns false when the message was already stored (a retried activity). */
+/**
+ * Stores a reply once per outbound key, with its wait (see `waitSinceNewestInbound`); a retry of the
+ * same reply changes nothing. Returns false when the message was already stored (a retried activity).
+ */
 export async function insertOutboundMessage(db: Kysely<Database>, input: OutboundMessageInput): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const inserted = await trx
@@ -97,6 +99,7 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
         error: input.error ? JSON.stringify(input.error) : null,
         delivery_ids: JSON.stringify(input.deliveryIds ?? []),
         model_tokens: input.modelTokens ?? null,
+        reply_wait_ms: isTimedReply(input) ? waitSinceNewestInbound(input.conversationId) : null,
       })
       .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
       .returning('id')
@@ -106,6 +109,25 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
     await notifyMessage(trx, input.conversationId);
     return true;
   });
+}
+
+/** The replies whose wait the analytics summary times: the bot's answers, not an operator's messages or notices. */
+function isTimedReply(input: OutboundMessageInput): boolean {
+  return input.author === 'bot' && input.kind !== 'notice';
+}
+
+/**
+ * From the conversation's newest user message to now, the reply's `created_at` (both are the
+ * transaction's `now()`). Outbound rows are stored after the send, so this is the wait the person
+ * saw. Capped at the column's range, so an absurd wait can never make the insert fail.
+ */
+function waitSinceNewestInbound(conversationId: string) {
+  return sql<number>`(
+    select least(2147483647, round(extract(epoch from (now() - asked.created_at)) * 1000))::int
+    from messages asked
+    where asked.conversation_id = ${conversationId} and asked.direction = 'inbound'
+    order by asked.seq desc limit 1
+  )`;
 }
 
 export async function listMessages(
