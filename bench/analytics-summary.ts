@@ -15,7 +15,7 @@ import type { Database } from '../src/db/schema';
 import { formatMarkdownTable, writeBenchResult, writeStatusLine } from './support/bench-report';
 import { startBenchDatabase } from './support/bench-database';
 import { type PlanSummary, summarizeExplainJson } from './support/explain-plan-summary';
-import { summarizeLatencies } from './support/latency-percentiles';
+import { summarizeLatencies } from './support/histogram';
 import { seedAnalyticsHistory, seededBotIds } from './support/seed-analytics-history';
 
 const { values } = parseArgs({

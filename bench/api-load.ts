@@ -16,7 +16,7 @@ import pino from 'pino';
 import { startApiLoadStack } from './support/api-load-stack';
 import { formatMarkdownTable, writeBenchResult, writeStatusLine } from './support/bench-report';
 import { runFixedRateLoad } from './support/fixed-rate-load';
-import { type LatencySummary, summarizeLatencies } from './support/latency-percentiles';
+import { type LatencySummary, summarizeLatencies } from './support/histogram';
 import { seedAnalyticsHistory, seededBotIds } from './support/seed-analytics-history';
 
 const { values } = parseArgs({

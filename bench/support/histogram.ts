@@ -66,3 +66,10 @@ export class Latencies {
 function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
+
+/** The summary of samples already collected. */
+export function summarizeLatencies(samples: readonly number[]): LatencySummary {
+  const latencies = new Latencies();
+  for (const ms of samples) latencies.record(ms);
+  return latencies.summary();
+}
