@@ -84,7 +84,7 @@ export function createApiDocument(app: OpenAPIHono<any>): ApiDocument {
 function describeApiKeyAccess(route: RouteConfig): void {
   const needed = requiredRole(route.method.toUpperCase(), route.path.slice('/v1'.length));
   const allowed = ROLES.filter((role) => roleAllows(role, needed));
-  const note = `Roles: ${allowed.map((role) => `\`${role}\``).join(', ')} (needs at least \`${needed}\`).`;
+  const note = `**Roles:** ${allowed.map((role) => `\`${role}\``).join(', ')}.`;
   route.description = route.description ? `${route.description}\n\n${note}` : note;
   route.security = SECURITY.apiKey;
   addResponses(
