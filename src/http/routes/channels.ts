@@ -40,8 +40,6 @@ type Channel = z.infer<typeof ChannelSchema>;
 /** The body is the credentials schema of the platform in the path, so the route is built from the platforms served. */
 function createPutChannelRoute(platforms: Record<string, MessagingPlatform>) {
   const modules = Object.values(platforms);
-  // The same schemas, named so the document shows one component per platform.
-  const credentials = modules.map((module) => module.credentialsSchema.openapi(`${capitalize(module.platform)}Credentials`));
   return createRoute({
     method: 'put',
     path: '/{botId}/channels/{platform}',
@@ -52,9 +50,10 @@ function createPutChannelRoute(platforms: Record<string, MessagingPlatform>) {
       params: ChannelParamsSchema,
       body: {
         required: true,
+        description: `The credentials of the platform in the path; the schemas are, in order: ${modules.map((module) => module.platform).join(', ')}.`,
         content: {
           'application/json': {
-            schema: z.union(credentials),
+            schema: z.union(modules.map((module) => module.credentialsSchema)),
             examples: Object.fromEntries(
               modules.map((module) => [module.platform, { summary: module.platform, value: CREDENTIALS_EXAMPLES[module.platform] }]),
             ),
@@ -127,8 +126,4 @@ function requirePlatform(platforms: Record<string, MessagingPlatform>, name: str
   const module = isMessagingPlatform(name) ? platforms[name] : undefined;
   if (!module) throw new AppError('not_found', `Unknown platform "${name}". Use one of: ${Object.keys(platforms).join(', ')}.`);
   return module;
-}
-
-function capitalize(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
 }
