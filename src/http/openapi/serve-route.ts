@@ -20,6 +20,6 @@ export function serveRoute<E extends Env, P extends string>(
 type HonoPath<P extends string> = P extends `${infer Head}{${infer Param}}${infer Tail}` ? `${Head}:${Param}${HonoPath<Tail>}` : P;
 
 /** `/{botId}/messages` → `/:botId/messages`. */
-export function toHonoPath(openApiPath: string): string {
+function toHonoPath(openApiPath: string): string {
   return openApiPath.replaceAll(/\{([^}]+)\}/g, ':$1');
 }
