@@ -1,5 +1,5 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Kysely } from 'kysely';
@@ -13,6 +13,7 @@ import type { Database } from '../db/schema';
 import type { Metrics } from '../metrics/metrics';
 import type { MessageFeed } from '../realtime/message-feed';
 import type { AppEnv } from './app-env';
+import { createApiDocument } from './openapi/api-document';
 import { auditTrail } from './middleware/audit-trail';
 import { authenticate } from './middleware/authenticate';
 import { authorize } from './middleware/authorize';
@@ -23,6 +24,7 @@ import { httpMetrics } from './middleware/http-metrics';
 import { requestContext } from './middleware/request-context';
 import { httpTracing } from '../telemetry/tracing';
 import { createAnalyticsRoutes } from './routes/analytics';
+import { createApiDocsRoutes } from './routes/api-docs';
 import { createApiChannelRoutes } from './routes/api-channel';
 import { createBotRoutes } from './routes/bots';
 import { createApiKeyRoutes } from './routes/api-keys';
@@ -52,7 +54,7 @@ export interface AppDeps {
 
 /** The HTTP API. Stateless: run as many as you like behind a load balancer. */
 export function createApp({ config, logger, db, temporal, intake, bots, channels, platforms, feed, metrics, traced }: AppDeps) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
   if (traced) app.use(httpTracing());
   app.use(requestContext(logger));
   app.use(httpMetrics(metrics, Object.keys(platforms)));
@@ -86,7 +88,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
 
   app.route('/webhooks', createWebhookRoutes({ db, bots, channels, intake, platforms }));
 
-  const v1 = new Hono<AppEnv>();
+  const v1 = new OpenAPIHono<AppEnv>();
   v1.use(authenticate({ db, bootstrapAdminKey: config.adminApiKey }));
   v1.use(rateLimit({ per: 'API key', limit: config.rateLimits.apiKey, keyOf: (c) => c.get('actor')?.id }));
   v1.use(authorize('/v1'));
@@ -99,6 +101,10 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   v1.route('/bots', createBotRoutes({ db, bots, temporal }));
   v1.route('/conversations', createConversationRoutes({ db, temporal }));
   app.route('/v1', v1);
+
+  // Public, outside `/v1`'s API keys. Generated once, from every route above and these two.
+  app.route('/', createApiDocsRoutes({ document: () => document }));
+  const document = createApiDocument(app);
 
   return app;
 }

@@ -1,11 +1,13 @@
-import { Hono } from 'hono';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import { summarizeBotActivity } from '../../db/queries/analytics';
+import { type AnalyticsSummary, summarizeBotActivity } from '../../db/queries/analytics';
 import type { Database } from '../../db/schema';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { readQuery } from '../json-body';
+import { errorResponses } from '../openapi/error-responses';
+import { dataOf } from '../openapi/page';
+import { serveRoute } from '../openapi/serve-route';
 
 const SummaryQuerySchema = z.object({
   botId: z.string().min(1),
@@ -13,16 +15,58 @@ const SummaryQuerySchema = z.object({
   to: z.iso.datetime({ offset: true }),
 });
 
+const SummarySchema = z
+  .object({
+    botId: z.string(),
+    from: z.string().openapi({ format: 'date-time' }),
+    to: z.string().openapi({ format: 'date-time' }),
+    conversations: z.object({ started: z.number().int(), ended: z.number().int(), handoffs: z.number().int() }),
+    messages: z.array(z.object({ platform: z.string(), in: z.number().int(), out: z.number().int() })),
+    timeToReplyMs: z.object({ median: z.number().nullable(), p95: z.number().nullable() }),
+    moderationFlags: z.number().int(),
+    modelTokens: z.number().int(),
+  })
+  .openapi('AnalyticsSummary', {
+    example: {
+      botId: 'support',
+      from: '2025-06-01T00:00:00.000Z',
+      to: '2025-06-02T00:00:00.000Z',
+      conversations: { started: 120, ended: 98, handoffs: 4 },
+      messages: [
+        { platform: 'telegram', in: 410, out: 415 },
+        { platform: 'webchat', in: 96, out: 97 },
+      ],
+      timeToReplyMs: { median: 1830, p95: 4210 },
+      moderationFlags: 2,
+      modelTokens: 182_450,
+    },
+  });
+type Summary = z.infer<typeof SummarySchema>;
+
+const summaryRoute = createRoute({
+  method: 'get',
+  path: '/summary',
+  tags: ['analytics'],
+  summary: 'What one bot did in a time range',
+  description: 'Conversations started and ended, messages in and out by platform, time to reply, handoffs, moderation flags and model tokens in `[from, to)`.',
+  request: { query: SummaryQuerySchema },
+  responses: {
+    200: { description: 'The summary.', content: { 'application/json': { schema: dataOf(SummarySchema) } } },
+    ...errorResponses({ 400: 'A missing or invalid parameter, or `from` not before `to`.' }),
+  },
+});
+
 /** `GET /v1/analytics/summary?botId&from&to`: what one bot did in a time range. */
 export function createAnalyticsRoutes({ db }: { db: Kysely<Database> }) {
-  const app = new Hono<AppEnv>();
-  app.get('/summary', async (c) => {
+  const app = new OpenAPIHono<AppEnv>();
+  serveRoute(app, summaryRoute, async (c) => {
     const query = readQuery(c, SummaryQuerySchema);
     const from = new Date(query.from);
     const to = new Date(query.to);
     if (from >= to) throw new AppError('validation_failed', '`from` must be before `to`.');
-    const summary = await summarizeBotActivity(db, { botId: query.botId, from, to });
-    return c.json({ data: { botId: query.botId, from: from.toISOString(), to: to.toISOString(), ...summary } });
+    const summary: AnalyticsSummary = await summarizeBotActivity(db, { botId: query.botId, from, to });
+    const data: Summary = { botId: query.botId, from: from.toISOString(), to: to.toISOString(), ...summary };
+    return c.json({ data });
   });
   return app;
 }

@@ -1,7 +1,6 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import type { BotDirectory } from '../../bots/bot-directory';
 import {
   type BotRecord,
@@ -18,6 +17,10 @@ import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { readJsonBody, readQuery } from '../json-body';
+import { errorResponses } from '../openapi/error-responses';
+import { dataOf, pageOf } from '../openapi/page';
+import { BotIdParamsSchema } from '../openapi/path-params';
+import { serveRoute } from '../openapi/serve-route';
 
 const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -78,6 +81,141 @@ const ListQuerySchema = z.object({
 
 const CursorSchema = z.object({ id: z.string() });
 
+const BOT_EXAMPLE = {
+  id: 'support',
+  name: 'Support',
+  systemPrompt: 'You answer questions about orders, politely and briefly.',
+  model: 'gpt-4o-mini',
+  temperature: null,
+  maxReplyTokens: null,
+  debounceMs: 800,
+  idleTimeoutMs: DAY_MS,
+  handoffTimeoutMs: 10 * 60 * 1000,
+  handoffPattern: null,
+  moderationPolicy: 'block',
+  fallbackReply: DEFAULT_FALLBACK_REPLY,
+  enabled: true,
+  createdAt: '2025-06-01T10:00:00.000Z',
+  updatedAt: '2025-06-01T10:00:00.000Z',
+} as const;
+
+const BotSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    systemPrompt: z.string(),
+    model: z.string(),
+    temperature: z.number().nullable().openapi({ description: '`null`: the model\'s own default.' }),
+    maxReplyTokens: z.number().int().nullable().openapi({ description: '`null`: the model\'s own limit.' }),
+    debounceMs: z.number().int().openapi({ description: 'How long to wait for more messages before answering.' }),
+    idleTimeoutMs: z.number().int().openapi({ description: 'A conversation this long without messages ends.' }),
+    handoffTimeoutMs: z.number().int().openapi({ description: 'How long a requested human may take before the bot answers again.' }),
+    handoffPattern: z.string().nullable().openapi({ description: 'When a person asks for a human (case-insensitive regular expression); `null`: the built-in rule.' }),
+    moderationPolicy: z.enum(['off', 'flag', 'block']),
+    fallbackReply: z.string().openapi({ description: 'Sent when the model cannot answer.' }),
+    enabled: z.boolean(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    updatedAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Bot', { example: BOT_EXAMPLE });
+type Bot = z.infer<typeof BotSchema>;
+
+const BODY_ERRORS = {
+  413: 'The body is over MAX_BODY_BYTES.',
+  415: 'The body is not sent as JSON.',
+} as const;
+
+const listBotsRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['bots'],
+  summary: 'List bots',
+  description: 'In id order, a page at a time.',
+  request: { query: ListQuerySchema },
+  responses: {
+    200: {
+      description: 'A page of bots.',
+      content: { 'application/json': { schema: pageOf(BotSchema), example: { data: [BOT_EXAMPLE], nextCursor: null } } },
+    },
+    ...errorResponses({ 400: 'An invalid `limit` or `cursor`.' }),
+  },
+});
+
+const getBotRoute = createRoute({
+  method: 'get',
+  path: '/{botId}',
+  tags: ['bots'],
+  summary: 'Read a bot',
+  request: { params: BotIdParamsSchema },
+  responses: {
+    200: { description: 'The bot.', content: { 'application/json': { schema: dataOf(BotSchema) } } },
+    ...errorResponses({ 404: 'No bot with this id.' }),
+  },
+});
+
+const createBotRoute = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['bots'],
+  summary: 'Create a bot',
+  description: 'Only `id`, `name`, `systemPrompt` and `model` are required; the rest have defaults.',
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: CreateBotSchema,
+          example: { id: 'support', name: 'Support', systemPrompt: 'You answer questions about orders, politely and briefly.', model: 'gpt-4o-mini' },
+        },
+      },
+    },
+  },
+  responses: {
+    201: { description: 'The bot.', content: { 'application/json': { schema: dataOf(BotSchema) } } },
+    ...errorResponses({
+      400: 'The body is not valid JSON (`invalid_json`) or not a valid bot (`validation_failed`).',
+      409: 'The id is taken; ids of deleted bots are never reused.',
+      ...BODY_ERRORS,
+    }),
+  },
+});
+
+const updateBotRoute = createRoute({
+  method: 'patch',
+  path: '/{botId}',
+  tags: ['bots'],
+  summary: 'Edit a bot',
+  description: 'Send only the fields to change. Running conversations use the change from their next turn.',
+  request: {
+    params: BotIdParamsSchema,
+    body: { required: true, content: { 'application/json': { schema: UpdateBotSchema, example: { temperature: 0.3, enabled: false } } } },
+  },
+  responses: {
+    200: { description: 'The edited bot.', content: { 'application/json': { schema: dataOf(BotSchema) } } },
+    ...errorResponses({
+      400: 'The body is not valid JSON (`invalid_json`), or changes nothing or something invalid (`validation_failed`).',
+      404: 'No bot with this id.',
+      ...BODY_ERRORS,
+    }),
+  },
+});
+
+const deleteBotRoute = createRoute({
+  method: 'delete',
+  path: '/{botId}',
+  tags: ['bots'],
+  summary: 'Delete a bot',
+  description: 'Ends the bot\'s conversations first; its id is never reused.',
+  request: { params: BotIdParamsSchema },
+  responses: {
+    204: { description: 'Deleted.' },
+    ...errorResponses({
+      404: 'No bot with this id.',
+      503: 'Temporal could not end the bot\'s conversations, so the bot was kept; repeat the call shortly.',
+    }),
+  },
+});
+
 export interface BotRoutesDeps {
   db: Kysely<Database>;
   /** Forgotten on every change, so this process never answers from a stale entry. */
@@ -90,9 +228,9 @@ export interface BotRoutesDeps {
  * conversations at their next turn, because the workflow reads the bot at every turn.
  */
 export function createBotRoutes({ db, bots, temporal }: BotRoutesDeps) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
 
-  app.get('/', async (c) => {
+  serveRoute(app, listBotsRoute, async (c) => {
     const query = readQuery(c, ListQuerySchema);
     const after = query.cursor ? decodeCursor(query.cursor, CursorSchema).id : undefined;
     const rows = await listBots(db, { after, limit: query.limit + 1 });
@@ -102,11 +240,11 @@ export function createBotRoutes({ db, bots, temporal }: BotRoutesDeps) {
     return c.json({ data: page.map(toBotView), nextCursor });
   });
 
-  app.get('/:botId', async (c) => {
+  serveRoute(app, getBotRoute, async (c) => {
     return c.json({ data: toBotView(await requireBotRecord(db, c.req.param('botId'))) });
   });
 
-  app.post('/', async (c) => {
+  serveRoute(app, createBotRoute, async (c) => {
     const body = await readJsonBody(c, CreateBotSchema);
     const created = await insertBot(db, body);
     if (!created) throw new AppError('conflict', `The bot id "${body.id}" is taken. Ids of deleted bots are never reused.`);
@@ -115,7 +253,7 @@ export function createBotRoutes({ db, bots, temporal }: BotRoutesDeps) {
     return c.json({ data: toBotView(created) }, 201);
   });
 
-  app.patch('/:botId', async (c) => {
+  serveRoute(app, updateBotRoute, async (c) => {
     const botId = c.req.param('botId');
     const patch = await readJsonBody(c, UpdateBotSchema);
     const updated = await updateBot(db, botId, patch);
@@ -124,7 +262,7 @@ export function createBotRoutes({ db, bots, temporal }: BotRoutesDeps) {
     return c.json({ data: toBotView(updated) });
   });
 
-  app.delete('/:botId', async (c) => {
+  serveRoute(app, deleteBotRoute, async (c) => {
     const botId = c.req.param('botId');
     await requireBotRecord(db, botId);
     // Conversations end first: should this fail, the bot is still there and the call can be repeated.
@@ -165,7 +303,7 @@ function notFound(botId: string): AppError {
   return new AppError('bot_not_found', `No bot with id "${botId}".`);
 }
 
-function toBotView(bot: BotRecord) {
+function toBotView(bot: BotRecord): Bot {
   return {
     id: bot.id,
     name: bot.name,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { type Client, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { PLATFORMS } from '../../conversations/platform';
 import { type ConversationRow, findConversation, listConversations } from '../../db/queries/conversations';
 import { listMessages, type MessageRow } from '../../db/queries/messages';
@@ -18,6 +18,10 @@ import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { readJsonBody, readQuery } from '../json-body';
+import { errorResponses } from '../openapi/error-responses';
+import { dataOf, pageOf } from '../openapi/page';
+import { UuidParamsSchema } from '../openapi/path-params';
+import { serveRoute } from '../openapi/serve-route';
 
 const ListQuerySchema = z.object({
   botId: z.string().min(1).optional(),
@@ -40,6 +44,201 @@ const AgentMessageSchema = z.object({
   messageId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).optional(),
 });
 
+const CONVERSATION_EXAMPLE = {
+  id: '5b0c2a52-8f1e-4d6b-9a3c-2f1e0d9c8b7a',
+  botId: 'support',
+  platform: 'telegram',
+  chatId: '42',
+  status: 'active',
+  workflowId: 'conversation:support:telegram:42',
+  firstRunId: '0197a3c1-2b4d-7e8f-9a0b-1c2d3e4f5a6b',
+  startedAt: '2025-06-01T10:00:00.000Z',
+  lastMessageAt: '2025-06-01T10:02:13.000Z',
+  endedAt: null,
+  endReason: null,
+  lastError: null,
+} as const;
+
+const ConversationSchema = z
+  .object({
+    id: z.string().openapi({ format: 'uuid' }),
+    botId: z.string(),
+    platform: z.string().openapi({ description: `One of: ${PLATFORMS.join(', ')}.` }),
+    chatId: z.string(),
+    status: z.enum(['active', 'handoff', 'ended']),
+    workflowId: z.string().openapi({ description: 'Find the conversation in the Temporal Web UI by this.' }),
+    firstRunId: z.string(),
+    startedAt: z.string().openapi({ format: 'date-time' }),
+    lastMessageAt: z.string().nullable().openapi({ format: 'date-time' }),
+    endedAt: z.string().nullable().openapi({ format: 'date-time' }),
+    endReason: z.string().nullable(),
+    lastError: z
+      .object({ type: z.string(), message: z.string(), at: z.string() })
+      .nullable()
+      .openapi({ description: 'The last permanent failure, such as a reply the platform refused.' }),
+  })
+  .openapi('Conversation', { example: CONVERSATION_EXAMPLE });
+type Conversation = z.infer<typeof ConversationSchema>;
+
+const MESSAGE_EXAMPLE = {
+  id: '9d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+  seq: '42',
+  direction: 'outbound',
+  author: 'bot',
+  text: 'Your order ships tomorrow.',
+  attachments: [],
+  kind: 'reply',
+  status: 'sent',
+  platformMessageId: null,
+  error: null,
+  createdAt: '2025-06-01T10:00:02.000Z',
+} as const;
+
+const MessageSchema = z
+  .object({
+    id: z.string().openapi({ format: 'uuid' }),
+    seq: z.string().openapi({ description: 'Order across all messages.' }),
+    direction: z.enum(['inbound', 'outbound']),
+    author: z.enum(['user', 'bot', 'agent']),
+    text: z.string(),
+    attachments: z.array(z.unknown()),
+    kind: z.enum(['message', 'reply', 'fallback', 'refusal', 'notice']),
+    status: z.enum(['received', 'sent', 'failed']),
+    platformMessageId: z.string().nullable().openapi({ description: 'The platform\'s id of an inbound message.' }),
+    error: z.object({ type: z.string(), message: z.string() }).nullable().openapi({ description: 'Why a reply failed to send.' }),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Message', { example: MESSAGE_EXAMPLE });
+type Message = z.infer<typeof MessageSchema>;
+
+const StatusChangeSchema = z.object({ data: z.object({ id: z.string(), status: z.enum(['active', 'handoff', 'ended']) }) });
+
+const CONFLICT = 'The conversation has ended, or refused the action in its state.';
+
+const listConversationsRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['conversations'],
+  summary: 'List conversations',
+  description: 'Newest first, a page at a time.',
+  request: { query: ListQuerySchema },
+  responses: {
+    200: {
+      description: 'A page of conversations.',
+      content: {
+        'application/json': {
+          schema: pageOf(ConversationSchema),
+          example: { data: [CONVERSATION_EXAMPLE], nextCursor: 'eyJzdGFydGVkQXQiOiIyMDI1LTA2LTAxVDEwOjAwOjAwLjAwMFoiLCJpZCI6IjViMGMuLi4ifQ' },
+        },
+      },
+    },
+    ...errorResponses({ 400: 'An invalid filter, `limit` or `cursor`.' }),
+  },
+});
+
+const getConversationRoute = createRoute({
+  method: 'get',
+  path: '/{id}',
+  tags: ['conversations'],
+  summary: 'Read a conversation',
+  request: { params: UuidParamsSchema },
+  responses: {
+    200: { description: 'The conversation.', content: { 'application/json': { schema: dataOf(ConversationSchema) } } },
+    ...errorResponses({ 404: 'No conversation with this id.' }),
+  },
+});
+
+const listMessagesRoute = createRoute({
+  method: 'get',
+  path: '/{id}/messages',
+  tags: ['conversations'],
+  summary: 'Read a conversation\'s messages',
+  description: 'In order, a page at a time.',
+  request: { params: UuidParamsSchema, query: MessagesQuerySchema },
+  responses: {
+    200: {
+      description: 'A page of messages.',
+      content: { 'application/json': { schema: pageOf(MessageSchema), example: { data: [MESSAGE_EXAMPLE], nextCursor: '42' } } },
+    },
+    ...errorResponses({ 400: 'An invalid `limit` or `cursor`.', 404: 'No conversation with this id.' }),
+  },
+});
+
+const handoffRoute = createRoute({
+  method: 'post',
+  path: '/{id}/handoff',
+  tags: ['conversations'],
+  summary: 'A human takes the conversation over',
+  description: 'The bot stops answering until the conversation is released.',
+  request: { params: UuidParamsSchema },
+  responses: {
+    200: { description: 'Taken over.', content: { 'application/json': { schema: StatusChangeSchema, example: { data: { id: CONVERSATION_EXAMPLE.id, status: 'handoff' } } } } },
+    ...errorResponses({ 404: 'No conversation with this id.', 409: CONFLICT }),
+  },
+});
+
+const releaseRoute = createRoute({
+  method: 'post',
+  path: '/{id}/release',
+  tags: ['conversations'],
+  summary: 'Give the conversation back to the bot',
+  request: { params: UuidParamsSchema },
+  responses: {
+    200: { description: 'Released.', content: { 'application/json': { schema: StatusChangeSchema, example: { data: { id: CONVERSATION_EXAMPLE.id, status: 'active' } } } } },
+    ...errorResponses({ 404: 'No conversation with this id.', 409: CONFLICT }),
+  },
+});
+
+const agentMessageRoute = createRoute({
+  method: 'post',
+  path: '/{id}/messages',
+  tags: ['conversations'],
+  summary: 'Write to the person as the agent',
+  description: 'During a handoff. Sending the same `messageId` again retries without sending twice.',
+  request: {
+    params: UuidParamsSchema,
+    body: { required: true, content: { 'application/json': { schema: AgentMessageSchema, example: { text: 'Hi, this is Sam from support.', messageId: 'agent-1' } } } },
+  },
+  responses: {
+    202: {
+      description: 'Queued for sending.',
+      content: {
+        'application/json': {
+          schema: z.object({ data: z.object({ id: z.string(), messageId: z.string(), status: z.literal('queued') }) }),
+          example: { data: { id: CONVERSATION_EXAMPLE.id, messageId: 'agent-1', status: 'queued' } },
+        },
+      },
+    },
+    ...errorResponses({
+      400: 'The body is not valid JSON (`invalid_json`) or not a valid message (`validation_failed`).',
+      404: 'No conversation with this id.',
+      409: 'The conversation has ended or is not handed over.',
+      413: 'The body is over MAX_BODY_BYTES.',
+      415: 'The body is not sent as JSON.',
+    }),
+  },
+});
+
+const endRoute = createRoute({
+  method: 'post',
+  path: '/{id}/end',
+  tags: ['conversations'],
+  summary: 'End the conversation now',
+  request: { params: UuidParamsSchema },
+  responses: {
+    202: {
+      description: 'Ending.',
+      content: {
+        'application/json': {
+          schema: z.object({ data: z.object({ id: z.string(), status: z.literal('ending') }) }),
+          example: { data: { id: CONVERSATION_EXAMPLE.id, status: 'ending' } },
+        },
+      },
+    },
+    ...errorResponses({ 404: 'No conversation with this id.', 409: 'The conversation has already ended.' }),
+  },
+});
+
 export interface ConversationRoutesDeps {
   db: Kysely<Database>;
   temporal: Client;
@@ -47,9 +246,9 @@ export interface ConversationRoutesDeps {
 
 /** Conversations for admins and operators: list, read, read messages, end, hand over to a human and back. */
 export function createConversationRoutes({ db, temporal }: ConversationRoutesDeps) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
 
-  app.get('/', async (c) => {
+  serveRoute(app, listConversationsRoute, async (c) => {
     const query = readQuery(c, ListQuerySchema);
     const after = query.cursor ? decodeCursor(query.cursor, CursorSchema) : undefined;
     const rows = await listConversations(db, { ...query, after, limit: query.limit + 1 });
@@ -60,12 +259,12 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
     return c.json({ data: page.map(toConversationView), nextCursor });
   });
 
-  app.get('/:id', async (c) => {
+  serveRoute(app, getConversationRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'));
     return c.json({ data: toConversationView(row) });
   });
 
-  app.get('/:id/messages', async (c) => {
+  serveRoute(app, listMessagesRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'));
     const query = readQuery(c, MessagesQuerySchema);
     const rows = await listMessages(db, { conversationIds: [row.id], afterSeq: query.cursor, limit: query.limit + 1 });
@@ -74,19 +273,19 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
     return c.json({ data: page.map(toMessageView), nextCursor });
   });
 
-  app.post('/:id/handoff', async (c) => {
+  serveRoute(app, handoffRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'));
     const state = await runOperatorAction(temporal, row, operatorName(c), (handle, action) => handle.executeUpdate(handoffUpdate, { args: [action] }));
     return c.json({ data: { id: row.id, status: state.status } });
   });
 
-  app.post('/:id/release', async (c) => {
+  serveRoute(app, releaseRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'));
     const state = await runOperatorAction(temporal, row, operatorName(c), (handle, action) => handle.executeUpdate(releaseUpdate, { args: [action] }));
     return c.json({ data: { id: row.id, status: state.status } });
   });
 
-  app.post('/:id/messages', async (c) => {
+  serveRoute(app, agentMessageRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'));
     const body = await readJsonBody(c, AgentMessageSchema);
     const messageId = body.messageId ?? randomUUID();
@@ -96,7 +295,7 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
     return c.json({ data: { id: row.id, messageId, status: 'queued' } }, 202);
   });
 
-  app.post('/:id/end', async (c) => {
+  serveRoute(app, endRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'));
     if (row.status === 'ended') throw new AppError('conflict', 'The conversation has already ended.');
     // The workflow id is reused by later conversations of the same chat: make sure the running one is this one.
@@ -145,7 +344,7 @@ async function requireConversation(db: Kysely<Database>, id: string): Promise<Co
   return row;
 }
 
-function toConversationView(row: ConversationRow) {
+function toConversationView(row: ConversationRow): Conversation {
   return {
     id: row.id,
     botId: row.bot_id,
@@ -162,7 +361,7 @@ function toConversationView(row: ConversationRow) {
   };
 }
 
-function toMessageView(row: MessageRow) {
+function toMessageView(row: MessageRow): Message {
   return {
     id: row.id,
     seq: row.seq,

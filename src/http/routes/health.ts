@@ -1,8 +1,50 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
-import { Hono } from 'hono';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { AppEnv } from '../app-env';
+import { serveRoute } from '../openapi/serve-route';
+
+const CheckSchema = z.object({ ok: z.boolean(), error: z.string().optional() });
+
+const ReadinessSchema = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    checks: z.object({ database: CheckSchema, temporal: CheckSchema }),
+  })
+  .openapi('Readiness', { example: { status: 'ready', checks: { database: { ok: true }, temporal: { ok: true } } } });
+type Readiness = z.infer<typeof ReadinessSchema>;
+
+const liveRoute = createRoute({
+  method: 'get',
+  path: '/live',
+  tags: ['health'],
+  summary: 'Liveness',
+  description: 'The process runs. Checks nothing else.',
+  responses: {
+    200: { description: 'Alive.', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }), example: { status: 'ok' } } } },
+  },
+});
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/ready',
+  tags: ['health'],
+  summary: 'Readiness',
+  description: 'Postgres and Temporal both answer within the check timeout.',
+  responses: {
+    200: { description: 'Ready.', content: { 'application/json': { schema: ReadinessSchema } } },
+    503: {
+      description: 'A dependency does not answer; `checks` says which.',
+      content: {
+        'application/json': {
+          schema: ReadinessSchema,
+          example: { status: 'not_ready', checks: { database: { ok: true }, temporal: { ok: false, error: 'no answer within 2000 ms' } } },
+        },
+      },
+    },
+  },
+});
 
 export interface HealthRoutesDeps {
   db: Kysely<Database>;
@@ -13,11 +55,11 @@ export interface HealthRoutesDeps {
 
 /** Liveness says the process runs; readiness says it can do its job, and which dependency cannot. */
 export function createHealthRoutes({ db, temporal, checkTimeoutMs = 2_000 }: HealthRoutesDeps) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
 
-  app.get('/live', (c) => c.json({ status: 'ok' }));
+  serveRoute(app, liveRoute, (c) => c.json({ status: 'ok' }));
 
-  app.get('/ready', async (c) => {
+  serveRoute(app, readyRoute, async (c) => {
     const [database, temporalCheck] = await Promise.all([
       check(checkTimeoutMs, () => sql`select 1`.execute(db)),
       check(checkTimeoutMs, () =>
@@ -25,7 +67,8 @@ export function createHealthRoutes({ db, temporal, checkTimeoutMs = 2_000 }: Hea
       ),
     ]);
     const ready = database.ok && temporalCheck.ok;
-    return c.json({ status: ready ? 'ready' : 'not_ready', checks: { database, temporal: temporalCheck } }, ready ? 200 : 503);
+    const readiness: Readiness = { status: ready ? 'ready' : 'not_ready', checks: { database, temporal: temporalCheck } };
+    return c.json(readiness, ready ? 200 : 503);
   });
 
   return app;

@@ -1,8 +1,7 @@
-import { Hono } from 'hono';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { BotDirectory } from '../../bots/bot-directory';
 import { formatConversationKey } from '../../conversations/conversation-key';
 import type { MessageIntake } from '../../conversations/message-intake';
@@ -13,11 +12,125 @@ import type { AppEnv } from '../app-env';
 import { bearerToken } from '../bearer-token';
 import { readJsonBody } from '../json-body';
 import { acceptMessage, requireBot } from '../message-acceptance';
+import { SECURITY } from '../openapi/api-document';
+import { errorResponses } from '../openapi/error-responses';
+import { BotIdParamsSchema } from '../openapi/path-params';
+import { serveRoute } from '../openapi/serve-route';
 import { issueVisitorToken, verifyVisitorToken } from '../visitor-token';
 
 export const WebchatMessageSchema = z.object({
   text: z.string().trim().min(1, 'must not be empty').max(4000),
   clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, "_" or "-", at most 100'),
+});
+
+const VisitorSessionSchema = z
+  .object({
+    token: z.string().openapi({ description: 'The visitor token: send it as `Authorization: Bearer <token>`.' }),
+    visitorId: z.string(),
+    expiresAt: z.string().openapi({ format: 'date-time' }),
+    botName: z.string(),
+  })
+  .openapi('VisitorSession', {
+    example: { token: 'eyJhbGciOiJIUzI1NiIs…', visitorId: '0b8f6c1e-2f0a-4c55-9d0e-51a4f5b1c2d3', expiresAt: '2025-06-02T10:00:00.000Z', botName: 'Support' },
+  });
+
+const VisitorEventSchema = z
+  .object({
+    id: z.string(),
+    seq: z.string().openapi({ description: 'Also the event id: send it back as `Last-Event-ID` to resume.' }),
+    role: z.enum(['visitor', 'user', 'bot', 'agent']),
+    text: z.string(),
+    kind: z.enum(['message', 'reply', 'fallback', 'refusal', 'notice']),
+    status: z.enum(['received', 'sent', 'failed']),
+    clientMessageId: z.string().optional().openapi({ description: 'On the visitor\'s own messages: the id they were sent with.' }),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('VisitorEvent', {
+    description: 'The data of each `message` event on the event stream.',
+    example: { id: '9d2e…', seq: '42', role: 'bot', text: 'Hello! How can I help?', kind: 'reply', status: 'sent', createdAt: '2025-06-01T10:00:01.000Z' },
+  });
+type VisitorEvent = z.infer<typeof VisitorEventSchema>;
+
+const createSessionRoute = createRoute({
+  method: 'post',
+  path: '/{botId}/sessions',
+  tags: ['web chat'],
+  summary: 'Start a visitor session',
+  description: 'A visitor token for one new visitor of this bot. It expires; start a new session then.',
+  request: { params: BotIdParamsSchema },
+  responses: {
+    201: { description: 'The session.', content: { 'application/json': { schema: VisitorSessionSchema } } },
+    ...errorResponses({ 404: 'No bot with this id.', 503: 'The bot cannot be looked up right now (`not_ready`); retry shortly.' }),
+  },
+});
+
+const postMessageRoute = createRoute({
+  method: 'post',
+  path: '/{botId}/messages',
+  tags: ['web chat'],
+  summary: 'Send a visitor\'s message',
+  description: 'Accepted once Temporal holds it; the reply arrives on the event stream. Resending the same `clientMessageId` is harmless.',
+  security: SECURITY.visitorToken,
+  request: {
+    params: BotIdParamsSchema,
+    body: {
+      required: true,
+      content: { 'application/json': { schema: WebchatMessageSchema, example: { text: 'Where is my order?', clientMessageId: 'm-1' } } },
+    },
+  },
+  responses: {
+    202: {
+      description: 'Accepted: it will be answered.',
+      content: {
+        'application/json': {
+          schema: z.object({ accepted: z.literal(true), clientMessageId: z.string() }),
+          example: { accepted: true, clientMessageId: 'm-1' },
+        },
+      },
+    },
+    ...errorResponses({
+      400: 'The body is not valid JSON (`invalid_json`) or not a valid message (`validation_failed`).',
+      401: 'No visitor token, or one that is forged, expired or for another bot.',
+      404: 'No bot with this id.',
+      413: 'The body is over MAX_BODY_BYTES.',
+      415: 'The body is not sent as JSON.',
+      503: 'Temporal did not take the message (`temporal_unavailable`), or the bot cannot be looked up (`not_ready`): retry with the same `clientMessageId`.',
+    }),
+  },
+});
+
+const eventsRoute = createRoute({
+  method: 'get',
+  path: '/{botId}/events',
+  tags: ['web chat'],
+  summary: 'The visitor\'s messages as server-sent events',
+  description:
+    'History first, then live: each stored message of this visitor\'s conversation, the visitor\'s and the replies, as a `message` event ' +
+    'whose data is a `VisitorEvent` and whose id is its `seq`. An idle stream sends a comment now and then. The token may come in ' +
+    '`?token=`, since EventSource cannot set headers.',
+  security: SECURITY.visitorTokenOrQuery,
+  request: {
+    params: BotIdParamsSchema,
+    headers: z.object({
+      'last-event-id': z.string().optional().openapi({ description: 'Resume after this event: only newer messages are sent.', example: '42' }),
+    }),
+  },
+  responses: {
+    200: {
+      description: 'The event stream; it stays open.',
+      content: {
+        'text/event-stream': {
+          schema: z.string(),
+          example: 'id: 42\nevent: message\ndata: {"id":"9d2e…","seq":"42","role":"bot","text":"Hello! How can I help?","kind":"reply","status":"sent","createdAt":"2025-06-01T10:00:01.000Z"}\n\n',
+        },
+      },
+    },
+    ...errorResponses({
+      401: 'No visitor token, or one that is forged, expired or for another bot.',
+      404: 'No bot with this id.',
+      503: 'The bot cannot be looked up right now (`not_ready`); retry shortly.',
+    }),
+  },
 });
 
 const PAGE_SIZE = 200;
@@ -36,15 +149,16 @@ export interface WebchatRoutesDeps {
 /** The web chat widget's protocol: a session, messages in, server-sent events out. */
 export function createWebchatRoutes(deps: WebchatRoutesDeps) {
   const { db, bots, intake, feed, tokenSecret } = deps;
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
+  app.openAPIRegistry.register('VisitorEvent', VisitorEventSchema);
 
-  app.post('/:botId/sessions', async (c) => {
+  serveRoute(app, createSessionRoute, async (c) => {
     const bot = await requireBot(bots, c.req.param('botId'));
     const session = await issueVisitorToken({ secret: tokenSecret, botId: bot.id, ttlSeconds: deps.tokenTtlSeconds });
     return c.json({ ...session, botName: bot.name }, 201);
   });
 
-  app.post('/:botId/messages', async (c) => {
+  serveRoute(app, postMessageRoute, async (c) => {
     const bot = await requireBot(bots, c.req.param('botId'));
     const visitorId = await verifyVisitorToken({ secret: tokenSecret, botId: bot.id, token: bearerToken(c.req.header('authorization')) });
     const body = await readJsonBody(c, WebchatMessageSchema);
@@ -63,7 +177,7 @@ export function createWebchatRoutes(deps: WebchatRoutesDeps) {
     return c.json({ accepted: true, clientMessageId: body.clientMessageId }, 202);
   });
 
-  app.get('/:botId/events', async (c) => {
+  serveRoute(app, eventsRoute, async (c) => {
     const bot = await requireBot(bots, c.req.param('botId'));
     // EventSource cannot set headers, so the token may come in the query string.
     const token = bearerToken(c.req.header('authorization')) ?? c.req.query('token');
@@ -118,7 +232,7 @@ export function createWebchatRoutes(deps: WebchatRoutesDeps) {
 }
 
 /** What a visitor may see of a stored message: never another visitor's, never internal fields. */
-function toVisitorEvent(row: MessageRow, visitorId: string) {
+function toVisitorEvent(row: MessageRow, visitorId: string): VisitorEvent {
   const prefix = `${visitorId}:`;
   return {
     id: row.id,

@@ -1,14 +1,104 @@
-import { Hono } from 'hono';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Handler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { BotDirectory } from '../../bots/bot-directory';
 import type { ChannelDirectory } from '../../channels/channel-directory';
 import type { MessageIntake } from '../../conversations/message-intake';
 import { markDeliveryFailed } from '../../db/queries/messages';
 import type { Database } from '../../db/schema';
-import { isMessagingPlatform, type MessagingPlatform, type WebhookReply, type WebhookRequest } from '../../platforms/messaging-platform';
+import {
+  isMessagingPlatform,
+  MESSAGING_PLATFORMS,
+  type MessagingPlatform,
+  type WebhookReply,
+  type WebhookRequest,
+} from '../../platforms/messaging-platform';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { acceptMessage, requireBot } from '../message-acceptance';
+import { errorResponses } from '../openapi/error-responses';
+import { serveRoute } from '../openapi/serve-route';
+
+const WebhookParamsSchema = z.object({
+  platform: z.enum(MESSAGING_PLATFORMS),
+  botId: z.string().openapi({ example: 'support' }),
+});
+
+const UNKNOWN_TARGET = 'An unknown platform or bot, or a bot without a channel on this platform.';
+
+const handshakeRoute = createRoute({
+  method: 'get',
+  path: '/{platform}/{botId}',
+  tags: ['webhooks'],
+  summary: 'Meta\'s verification handshake',
+  description: 'Messenger and WhatsApp verify a webhook URL with a GET; it is answered with `hub.challenge` when `hub.verify_token` is the channel\'s `verifyToken`.',
+  request: {
+    params: WebhookParamsSchema,
+    query: z.object({
+      'hub.mode': z.literal('subscribe').optional(),
+      'hub.verify_token': z.string().optional(),
+      'hub.challenge': z.string().optional(),
+    }),
+  },
+  responses: {
+    200: { description: 'The challenge, echoed.', content: { 'text/plain': { schema: z.string(), example: '1158201444' } } },
+    ...errorResponses({
+      403: 'The verify token or `hub.mode` is wrong.',
+      404: `${UNKNOWN_TARGET} Also for platforms without a handshake: their webhooks take POST only.`,
+      503: 'The bot cannot be looked up right now (`not_ready`); retry shortly.',
+    }),
+  },
+});
+
+const deliveryRoute = createRoute({
+  method: 'post',
+  path: '/{platform}/{botId}',
+  tags: ['webhooks'],
+  summary: 'A platform delivers events',
+  description:
+    'The body is the platform\'s own JSON, verified over its raw bytes before anything reads it: Telegram by ' +
+    '`X-Telegram-Bot-Api-Secret-Token`, Slack by `X-Slack-Signature` and `X-Slack-Request-Timestamp`, Discord by ' +
+    '`X-Signature-Ed25519` and `X-Signature-Timestamp`, Messenger and WhatsApp by `X-Hub-Signature-256`. The answer is 2xx only ' +
+    'once Temporal holds every message of the request; 503 otherwise, so the platform retries.',
+  request: {
+    params: WebhookParamsSchema,
+    headers: z.object({
+      'x-telegram-bot-api-secret-token': z.string().optional(),
+      'x-slack-signature': z.string().optional(),
+      'x-slack-request-timestamp': z.string().optional(),
+      'x-signature-ed25519': z.string().optional(),
+      'x-signature-timestamp': z.string().optional(),
+      'x-hub-signature-256': z.string().optional(),
+    }),
+    body: {
+      required: true,
+      description: 'A Telegram Update, a Slack Events API callback, a Discord interaction, or a Messenger or WhatsApp webhook.',
+      content: {
+        'application/json': {
+          schema: z.object({}).catchall(z.unknown()),
+          example: { update_id: 10001, message: { message_id: 7, chat: { id: 42, type: 'private' }, from: { id: 42 }, date: 1748772000, text: 'Hello' } },
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'Taken: `{ ok: true }`, or the platform\'s protocol answer (Slack\'s challenge as text, Discord\'s interaction response).',
+      content: {
+        'application/json': { schema: z.object({}).catchall(z.unknown()), example: { ok: true } },
+        'text/plain': { schema: z.string(), example: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P' },
+      },
+    },
+    ...errorResponses({
+      400: 'The body is not valid JSON.',
+      401: 'The signature is missing or wrong.',
+      404: UNKNOWN_TARGET,
+      413: 'The body is over MAX_BODY_BYTES.',
+      415: 'The body is not sent as JSON.',
+      503: 'Temporal did not take the messages (`temporal_unavailable`), or the bot cannot be looked up (`not_ready`): the platform should retry.',
+    }),
+  },
+});
 
 export interface WebhookRoutesDeps {
   db: Kysely<Database>;
@@ -24,9 +114,9 @@ export interface WebhookRoutesDeps {
  * Temporal holds every message of the request.
  */
 export function createWebhookRoutes({ db, bots, channels, intake, platforms }: WebhookRoutesDeps) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
 
-  app.on(['GET', 'POST'], '/:platform/:botId', async (c) => {
+  const receiveWebhook: Handler<AppEnv, '/:platform/:botId'> = async (c) => {
     const name = c.req.param('platform');
     const module = isMessagingPlatform(name) ? platforms[name] : undefined;
     if (!module) throw new AppError('not_found', `No webhook for platform "${name}".`);
@@ -86,7 +176,10 @@ export function createWebhookRoutes({ db, bots, channels, intake, platforms }: W
         for (const message of outcome.messages) await acceptMessage(intake, { ...message, requestId: c.get('requestId') });
         return outcome.reply ? respond(c, outcome.reply) : c.json({ ok: true });
     }
-  });
+  };
+  // One handler for both: the handshake and the delivery share the lookups.
+  serveRoute(app, handshakeRoute, receiveWebhook);
+  serveRoute(app, deliveryRoute, receiveWebhook);
 
   return app;
 }
