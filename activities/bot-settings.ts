@@ -4,16 +4,18 @@ import { listSubscribedEventTypes } from '../src/db/queries/webhook-subscription
 import { permanentFailure } from '../src/temporal/failures';
 import type { ActivityDeps } from './deps';
 
-export function createBotSettingsActivities({ db }: Pick<ActivityDeps, 'db'>) {
+export function createBotSettingsActivities({ db, handoffMailer }: Pick<ActivityDeps, 'db' | 'handoffMailer'>) {
   return {
     /**
      * Read at every turn, so an edited bot applies to running conversations at once. Also says
-     * which events anyone subscribes to, so the workflow starts no delivery nobody would receive.
+     * which events anyone wants (a webhook subscription, or the handoff email), so the workflow
+     * starts no delivery nobody would receive.
      */
     async loadBotSettings(botId: string): Promise<BotSettings & { subscribedEvents: string[] }> {
-      const [bot, subscribedEvents] = await Promise.all([findBot(db, botId), listSubscribedEventTypes(db, botId)]);
+      const [bot, subscribed] = await Promise.all([findBot(db, botId), listSubscribedEventTypes(db, botId)]);
       if (!bot) throw permanentFailure(`Bot ${botId} does not exist`, 'BotNotFound');
-      return { ...bot, subscribedEvents };
+      const emailed = handoffMailer ? ['handoff.requested'] : [];
+      return { ...bot, subscribedEvents: [...new Set([...subscribed, ...emailed])].sort() };
     },
   };
 }
