@@ -19,19 +19,26 @@ import { runFixedRateLoad } from './support/fixed-rate-load';
 import { type LatencySummary, summarizeLatencies } from './support/histogram';
 import { seedAnalyticsHistory, seededBotIds } from './support/seed-analytics-history';
 
-const { values } = parseArgs({
-  options: {
-    rate: { type: 'string', default: '200' },
-    duration: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '5' },
-    'seed-messages': { type: 'string', default: '100000' },
-    'seed-conversations': { type: 'string', default: '5000' },
-  },
-});
+const USAGE = `Usage: npm run bench:api -- [--rate 200] [--duration 30] [--warmup 5] [--mix all|reads]
+                          [--seed-messages 100000] [--seed-conversations 5000]
+
+  --mix   all: reads, analytics and API-channel messages (20%); reads: without the messages, so
+          the figures are the HTTP layer's and Postgres's alone, not the workflows' they start`;
+
+const { values } = parseCommandLine();
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const RATE = positiveNumber('rate', values.rate);
 const DURATION_S = positiveNumber('duration', values.duration);
 const WARMUP_S = Number(values.warmup);
 const SEED = { messages: positiveNumber('seed-messages', values['seed-messages']), conversations: positiveNumber('seed-conversations', values['seed-conversations']), bots: 5, days: 90 };
+const MIX = values.mix;
+if (MIX !== 'all' && MIX !== 'reads') {
+  process.stderr.write(`--mix must be "all" or "reads", not "${MIX}".\n${USAGE}\n`);
+  process.exit(2);
+}
 const RATE_LIMIT_PER_MINUTE = 1_000_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const DAY_MS = 24 * 3600 * 1000;
@@ -50,7 +57,7 @@ interface Route {
 }
 
 /** A dashboard's and an integrator's traffic: mostly reads, some messages, a little analytics. */
-const ROUTES: Route[] = [
+const ALL_ROUTES: Route[] = [
   { name: 'GET /v1/bots', weight: 15, request: () => ({ method: 'GET', path: '/v1/bots?limit=20' }) },
   { name: 'GET /v1/bots/:botId', weight: 15, request: (t, pick) => ({ method: 'GET', path: `/v1/bots/${choose(t.bots, pick)}` }) },
   {
@@ -86,6 +93,28 @@ const ROUTES: Route[] = [
     },
   },
 ];
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        rate: { type: 'string', default: '200' },
+        duration: { type: 'string', default: '30' },
+        warmup: { type: 'string', default: '5' },
+        mix: { type: 'string', default: 'all' },
+        'seed-messages': { type: 'string', default: '100000' },
+        'seed-conversations': { type: 'string', default: '5000' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+/** The routes this run sends, by `--mix`. */
+const ROUTES = MIX === 'reads' ? ALL_ROUTES.filter((route) => !route.name.startsWith('POST')) : ALL_ROUTES;
 
 async function main(): Promise<void> {
   // Errors only: under overload the Temporal dev server warns about every slow call.
@@ -159,7 +188,7 @@ async function main(): Promise<void> {
       [
         '',
         `/v1 latency at ${RATE} req/s for ${DURATION_S} s, open loop, measured from each request's due time ` +
-          `(${SEED.messages.toLocaleString('en')} seeded messages; API key rate limit raised to ${RATE_LIMIT_PER_MINUTE.toLocaleString('en')}/min)`,
+          `(mix: ${MIX}; ${SEED.messages.toLocaleString('en')} seeded messages; API key rate limit raised to ${RATE_LIMIT_PER_MINUTE.toLocaleString('en')}/min)`,
         '',
         formatMarkdownTable(['route', 'requests', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'], [...routes.map(row), row(overall)]),
         '',
