@@ -107,6 +107,8 @@ async function main(): Promise<void> {
 
     const results: ScenarioResult[] = [];
     const failures: Array<{ id: string; error: string }> = [];
+    const report = () =>
+      writeReport(outDir, { startedAt, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, settings, results, failures });
     for (const id of scenarios) {
       const scenario = SCENARIOS[id]!;
       process.stderr.write(`\n(${id}) ${scenario.name}: starting Temporal and PostgreSQL…\n`);
@@ -126,15 +128,11 @@ async function main(): Promise<void> {
         failures.push({ id, error: message });
         process.stderr.write(`\n(${id}) failed: ${message}\n`);
       }
+      // After every scenario, so a long run that is stopped keeps what it measured.
+      report();
     }
 
-    const { markdownPath, markdown } = writeReport(outDir, {
-      startedAt,
-      durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
-      settings,
-      results,
-      failures,
-    });
+    const { markdownPath, markdown } = report();
     process.stdout.write(`\n${markdown.replace(/^!\[.*$\n\n/gm, '')}\n`);
     process.stderr.write(`Report: ${markdownPath} (and .json, charts beside it)\n`);
     if (failures.length > 0) process.exitCode = 1;
