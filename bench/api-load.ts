@@ -18,6 +18,7 @@ import { formatMarkdownTable, writeBenchResult, writeStatusLine } from './suppor
 import { runFixedRateLoad } from './support/fixed-rate-load';
 import { type LatencySummary, summarizeLatencies } from './support/histogram';
 import { seedAnalyticsHistory, seededBotIds } from './support/seed-analytics-history';
+import { seededRandom } from '../test/support/seeded-random';
 
 const USAGE = `Usage: npm run bench:api -- [--rate 200] [--duration 30] [--warmup 5] [--mix all|reads]
                           [--seed-messages 100000] [--seed-conversations 5000]
@@ -269,17 +270,6 @@ function pickRoute(pick: () => number): Route {
 
 function choose<T>(items: readonly T[], pick: () => number): T {
   return items[Math.floor(pick() * items.length)]!;
-}
-
-/** The same sequence of requests on every run (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function isSuccess(outcome: string): boolean {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { seededRandom } from '../fakes/fake-platform-api';
+import { seededRandom } from '../support/seeded-random';
 import { telegramHeaders } from '../fakes/webhook-signers';
 
 /** One message a person sends in the scenario; its text names the conversation and its place in it. */

@@ -1,3 +1,4 @@
+import { seededRandom } from '../support/seeded-random';
 /**
  * A small, real local HTTP server speaking the OpenAI wire format, used by
  * tests in place of api.openai.com. Point the official `openai` SDK at it with
@@ -82,17 +83,6 @@ const TEXT_AND_IMAGE = new Set<string>([
   'violence/graphic',
 ]);
 
-/** mulberry32: tiny deterministic PRNG returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Text of a message `content`, which may be a string or an array of content parts. */
 function contentText(content: unknown): string {
@@ -122,7 +112,7 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
   let defaultBehaviour: FakeBehaviour = { kind: 'reply' };
   let flaggedWords: string[] = [...DEFAULT_FLAGGED_WORDS];
   let failureRate = 0;
-  let random = mulberry32(DEFAULT_SEED);
+  let random = seededRandom(DEFAULT_SEED);
   let idCounter = 0;
   let closed = false;
 
@@ -346,14 +336,14 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
     },
     setFailureRate: (rate, seed) => {
       failureRate = Math.min(1, Math.max(0, rate));
-      random = mulberry32(seed ?? DEFAULT_SEED);
+      random = seededRandom(seed ?? DEFAULT_SEED);
     },
     reset: () => {
       calls.length = 0; // keep the same array so held references stay live
       queue = [];
       defaultBehaviour = { kind: 'reply' };
       failureRate = 0;
-      random = mulberry32(DEFAULT_SEED);
+      random = seededRandom(DEFAULT_SEED);
     },
     close: async () => {
       if (closed) return;

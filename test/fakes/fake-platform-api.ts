@@ -1,3 +1,4 @@
+import { seededRandom } from '../support/seeded-random';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 /** One request a fake platform API received. */
@@ -106,14 +107,3 @@ export async function startFakePlatformApi(defaultHandler: (request: RecordedReq
 
 const DEFAULT_SEED = 0x5eed;
 
-/** mulberry32: a tiny seeded generator of floats in [0, 1), so a failing run can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
