@@ -44,16 +44,20 @@ export function startTracing(options: { endpoint: string | undefined; serviceNam
     provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
     provider.register();
   }
+  const enabled = provider !== undefined;
+  // Off, the client and activities skip the interceptors: nothing to propagate on the hot path.
   return {
-    enabled: provider !== undefined,
-    clientInterceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+    enabled,
+    clientInterceptors: { workflow: enabled ? [new OpenTelemetryWorkflowClientInterceptor()] : [] },
     workerInterceptors: {
-      activity: [
-        (ctx) => ({
-          inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
-          outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
-        }),
-      ],
+      activity: enabled
+        ? [
+            (ctx) => ({
+              inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+              outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+            }),
+          ]
+        : [],
     },
     workerSinks: { exporter: makeWorkflowExporter(spanProcessor, resource) },
     async shutdown() {
