@@ -6,10 +6,10 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 // Not re-exported from the package root; it turns the SDK's type names into the proto enum.
-import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import type { Logger } from 'pino';
 import { CONVERSATION_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { dynamicConfigArgs, searchAttributeArgs } from '../temporal/dev-server-settings';
+import { registerSearchAttributes } from '../temporal/register-search-attributes';
 
 export interface DevServer {
   /** gRPC address for clients and workers, `127.0.0.1:<port>`. */
@@ -139,7 +139,9 @@ async function waitUntilReady(address: string, namespace: string, isAlive: () =>
       try {
         await connection.workflowService.getSystemInfo({});
         await connection.workflowService.describeNamespace({ namespace });
-        await registerMissingSearchAttributes(connection, namespace);
+        // `--search-attribute` only takes effect when the SQLite file is created, so an attribute
+        // added to the code later would be missing from an existing `.data/`.
+        await registerSearchAttributes({ connection, namespace, attributes: CONVERSATION_SEARCH_ATTRIBUTES });
         return;
       } finally {
         await connection.close();
@@ -160,19 +162,5 @@ function probeTcp(address: string): Promise<void> {
       resolve();
     });
     socket.once('error', reject);
-  });
-}
-
-/**
- * `--search-attribute` only takes effect when the SQLite file is created, so an attribute added to
- * the code later would be missing from an existing `.data/` and every upsert of it would fail.
- */
-async function registerMissingSearchAttributes(connection: Connection, namespace: string): Promise<void> {
-  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-  const missing = CONVERSATION_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (customAttributes ?? {})));
-  if (missing.length === 0) return;
-  await connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!])),
   });
 }
