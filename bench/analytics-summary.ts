@@ -17,6 +17,7 @@ import { startBenchDatabase } from './support/bench-database';
 import { type PlanSummary, summarizeExplainJson } from './support/explain-plan-summary';
 import { summarizeLatencies } from './support/histogram';
 import { seedAnalyticsHistory, seededBotIds } from './support/seed-analytics-history';
+import { exitCleanlyOnInterrupt } from './support/interrupts';
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +45,7 @@ interface SummaryCase {
 }
 
 async function main(): Promise<void> {
+  exitCleanlyOnInterrupt();
   const logger = pino({ level: 'warn' });
   process.stderr.write('Starting PostgreSQL…\n');
   const database = await startBenchDatabase(logger);

@@ -19,6 +19,7 @@ import { runFixedRateLoad } from './support/fixed-rate-load';
 import { type LatencySummary, summarizeLatencies } from './support/histogram';
 import { seedAnalyticsHistory, seededBotIds } from './support/seed-analytics-history';
 import { seededRandom } from '../test/support/seeded-random';
+import { exitCleanlyOnInterrupt } from './support/interrupts';
 
 const USAGE = `Usage: npm run bench:api -- [--rate 200] [--duration 30] [--warmup 5] [--mix all|reads]
                           [--seed-messages 100000] [--seed-conversations 5000]
@@ -118,6 +119,7 @@ function parseCommandLine() {
 const ROUTES = MIX === 'reads' ? ALL_ROUTES.filter((route) => !route.name.startsWith('POST')) : ALL_ROUTES;
 
 async function main(): Promise<void> {
+  exitCleanlyOnInterrupt();
   // Errors only: under overload the Temporal dev server warns about every slow call.
   const logger = pino({ level: 'error' });
   process.stderr.write('Starting Temporal, PostgreSQL, the API and a worker…\n');

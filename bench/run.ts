@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { writeWorkflowBundle } from '../src/temporal/write-workflow-bundle';
+import { writeWorkflowBundles } from '../src/temporal/write-workflow-bundle';
 import { writeFloorBundle } from './floor/floor-target';
 import { endToEnd } from './scenarios/end-to-end';
 import { longConversation } from './scenarios/long-conversation';
@@ -22,6 +22,7 @@ import { webhookAck } from './scenarios/webhook-ack';
 import { workerTuning } from './scenarios/worker-tuning';
 import { startBenchServers } from './support/bench-servers';
 import { writeReport } from './support/report';
+import { exitCleanlyOnInterrupt, stopOnInterrupt } from './support/interrupts';
 
 const SCENARIOS: Record<string, { name: string; run: Scenario }> = {
   a: { name: 'webhook acknowledgement', run: webhookAck },
@@ -95,14 +96,16 @@ function usageError(message: string): never {
 }
 
 async function main(): Promise<void> {
+  exitCleanlyOnInterrupt();
   const { settings, scenarios, outDir } = parseSettings();
   const startedAt = new Date();
   const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'error' }, pino.destination(2));
   const dir = mkdtempSync(join(tmpdir(), 'chat-orchestrator-bench-bundles-'));
+  const forget = stopOnInterrupt('the workflow bundles', async () => rmSync(dir, { recursive: true, force: true }));
   try {
     process.stderr.write('Bundling the conversation and floor workflows…\n');
     const workflowBundlePath = join(dir, 'workflow-bundle.js');
-    await writeWorkflowBundle(workflowBundlePath);
+    await writeWorkflowBundles(workflowBundlePath);
     const floorBundlePath = await writeFloorBundle(dir);
 
     const results: ScenarioResult[] = [];
@@ -137,6 +140,7 @@ async function main(): Promise<void> {
     process.stderr.write(`Report: ${markdownPath} (and .json, charts beside it)\n`);
     if (failures.length > 0) process.exitCode = 1;
   } finally {
+    forget();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -30,6 +30,7 @@ import { createMessageFeed } from './realtime/message-feed';
 import { startTracing, type Tracing, WORKFLOW_INTERCEPTOR_MODULES } from './telemetry/tracing';
 import { createPinoTemporalLogger } from './temporal/pino-temporal-logger';
 import { requestTraceInterceptor } from './temporal/request-trace-interceptor';
+import { tracedBundlePath } from './temporal/traced-bundle-path';
 
 /** Where the running stack's backing services are, once `npm start` or the operator has found them. */
 export interface Endpoints {
@@ -208,11 +209,14 @@ export async function createConversationWorker(args: {
   tuning?: WorkerTuning;
 }): Promise<ConversationWorker> {
   const { config, deps, logger } = args;
+  const traces = processTracing(config);
   const bundlePath = config.temporal.workflowBundlePath;
-  const workflowBundle = args.workflowBundle ?? (bundlePath ? { codePath: bundlePath } : undefined);
+  // Temporal's OpenTelemetry workflow interceptors double a workflow task's CPU even when their
+  // spans go nowhere, so only a worker that traces loads them.
+  const codePath = bundlePath && (traces.enabled ? tracedBundlePath(bundlePath) : bundlePath);
+  const workflowBundle = args.workflowBundle ?? (codePath ? { codePath } : undefined);
   installTemporalRuntime(config, logger);
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
-  const traces = processTracing(config);
   logger.info({ model: deps.model.description }, 'Replies come from the configured model');
   const worker = await Worker.create({
     ...args.tuning,
@@ -222,8 +226,8 @@ export async function createConversationWorker(args: {
     activities: createActivities(deps),
     interceptors: {
       activity: [requestTraceInterceptor, ...(traces.workerInterceptors.activity ?? [])],
-      // A pre-built bundle already holds them (`write-workflow-bundle.ts`).
-      ...(!workflowBundle && { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
+      // A pre-built bundle holds them in its traced variant (`write-workflow-bundle.ts`).
+      ...(!workflowBundle && traces.enabled && { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
     },
     sinks: traces.workerSinks,
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,

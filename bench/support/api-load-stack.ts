@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { startFakeOpenAI } from '../../test/fakes/fake-openai';
 import { findFreePort } from '../../test/support/free-port';
 import { startBenchServers } from './bench-servers';
+import { stopOnInterrupt } from './interrupts';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -47,10 +48,12 @@ export async function startApiLoadStack(logger: Logger, env: Record<string, stri
   const children: ChildProcess[] = [];
   let apiOutput: string[] = [];
   const stop = async () => {
+    forget();
     await Promise.all(children.map(stopChild));
     await fakeOpenAI.close();
     await servers.stop();
   };
+  const forget = stopOnInterrupt('the API and worker', stop);
   try {
     await runEntryPoint('migrate', productEnv);
     const worker = startEntryPoint('worker', productEnv);

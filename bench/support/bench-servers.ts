@@ -5,9 +5,10 @@ import type { Logger } from 'pino';
 import { startEmbeddedPostgres } from '../../src/runtime/embedded-database';
 import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
 import { startTemporalDevServer } from '../../src/runtime/temporal-dev-server';
-import { writeWorkflowBundle } from '../../src/temporal/write-workflow-bundle';
+import { writeWorkflowBundles } from '../../src/temporal/write-workflow-bundle';
 import { findFreePort } from '../../test/support/free-port';
 import type { StackServers } from '../../test/support/test-stack';
+import { stopOnInterrupt } from './interrupts';
 
 export interface BenchServers extends StackServers {
   /** The Temporal dev server's process id, to read its memory from /proc. */
@@ -46,15 +47,18 @@ export async function startBenchServers(logger: Logger, options: BenchServerOpti
     startEmbeddedPostgres({ dataDir: dir, port: await findFreePort(), logger, databaseName: 'bench' }),
   ]);
   const workflowBundlePath = options.workflowBundlePath ?? join(dir, 'workflow-bundle.js');
-  if (!options.workflowBundlePath) await writeWorkflowBundle(workflowBundlePath);
+  if (!options.workflowBundlePath) await writeWorkflowBundles(workflowBundlePath);
+  const stop = async () => {
+    forget();
+    await Promise.allSettled([temporal.stop(), database.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const forget = stopOnInterrupt('Temporal and PostgreSQL', stop);
   return {
     database: { url: database.connectionString, drop: async () => undefined },
     temporalAddress: temporal.address,
     workflowBundlePath,
     temporalPid: Number(readFileSync(pidFile, 'utf8').trim()),
-    async stop() {
-      await Promise.allSettled([temporal.stop(), database.stop()]);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stopOnInterrupt } from './interrupts';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -17,7 +18,7 @@ export interface BenchChild {
 }
 
 export function spawnTsChild(name: string, entry: string, env: Record<string, string>): BenchChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry)], {
+  const child = spawn(process.execPath, [...cpuProfileArgs(), '--import', 'tsx', join(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -32,8 +33,9 @@ export function spawnTsChild(name: string, entry: string, env: Record<string, st
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const killOnExit = () => child.kill('SIGKILL');
   process.on('exit', killOnExit);
+  const forget = stopOnInterrupt(name, () => handle.stop());
 
-  return {
+  const handle: BenchChild = {
     name,
     child,
     pid: child.pid!,
@@ -64,6 +66,7 @@ export function spawnTsChild(name: string, entry: string, env: Record<string, st
     recentOutput: () => output.join(''),
     async stop() {
       process.off('exit', killOnExit);
+      forget();
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -71,6 +74,16 @@ export function spawnTsChild(name: string, entry: string, env: Record<string, st
       clearTimeout(timer);
     },
   };
+  return handle;
+}
+
+/**
+ * With BENCH_CPU_PROFILE_DIR set, every child writes V8 CPU profiles there when it exits (one per
+ * thread; the worker's workflow thread is the interesting one), for Chrome DevTools or speedscope.
+ */
+function cpuProfileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 /** Resident memory of a process in MB, from /proc (Linux); undefined elsewhere. */

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/runtime/embedded-database';
 import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
 import { type DevServer, startTemporalDevServer } from '../../src/runtime/temporal-dev-server';
-import { writeWorkflowBundle } from '../../src/temporal/write-workflow-bundle';
+import { writeWorkflowBundles } from '../../src/temporal/write-workflow-bundle';
 import { findFreePort } from '../support/free-port';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase } from '../support/test-database';
@@ -62,7 +62,7 @@ export async function startChaosServers(opts: {
     throw error;
   }
   const workflowBundlePath = opts.workflowBundlePath ?? join(dir, 'workflow-bundle.js');
-  if (!opts.workflowBundlePath) await writeWorkflowBundle(workflowBundlePath);
+  if (!opts.workflowBundlePath) await writeWorkflowBundles(workflowBundlePath);
 
   return {
     database: { url: postgres.connectionString, drop: async () => undefined },

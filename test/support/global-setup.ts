@@ -8,7 +8,7 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { startEmbeddedPostgres } from '../../src/runtime/embedded-database';
 import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
 import { dynamicConfigArgs } from '../../src/temporal/dev-server-settings';
-import { writeWorkflowBundle } from '../../src/temporal/write-workflow-bundle';
+import { writeWorkflowBundles } from '../../src/temporal/write-workflow-bundle';
 import { findFreePort } from './free-port';
 import { announceTestRun, TEST_RUNS_DIR, type TestRun } from './test-run';
 
@@ -93,6 +93,6 @@ async function stopStarted(started: PromiseSettledResult<unknown>[]): Promise<vo
 
 async function bundleWorkflows(runDir: string): Promise<string> {
   const path = join(runDir, 'workflow-bundle.js');
-  await writeWorkflowBundle(path);
+  await writeWorkflowBundles(path);
   return path;
 }
