@@ -17,7 +17,7 @@ import { startBenchDatabase } from './support/bench-database';
 import { type PlanSummary, summarizeExplainJson } from './support/explain-plan-summary';
 import { summarizeLatencies } from './support/histogram';
 import { seedAnalyticsHistory, seededBotIds } from './support/seed-analytics-history';
-import { exitCleanlyOnInterrupt } from './support/interrupts';
+import { exitCleanlyOnInterrupt } from '../test/support/interrupts';
 
 const { values } = parseArgs({
   options: {

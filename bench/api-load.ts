@@ -19,7 +19,7 @@ import { runFixedRateLoad } from './support/fixed-rate-load';
 import { type LatencySummary, summarizeLatencies } from './support/histogram';
 import { seedAnalyticsHistory, seededBotIds } from './support/seed-analytics-history';
 import { seededRandom } from '../test/support/seeded-random';
-import { exitCleanlyOnInterrupt } from './support/interrupts';
+import { exitCleanlyOnInterrupt } from '../test/support/interrupts';
 
 const USAGE = `Usage: npm run bench:api -- [--rate 200] [--duration 30] [--warmup 5] [--mix all|reads]
                           [--seed-messages 100000] [--seed-conversations 5000]

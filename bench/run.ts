@@ -22,7 +22,7 @@ import { webhookAck } from './scenarios/webhook-ack';
 import { workerTuning } from './scenarios/worker-tuning';
 import { startBenchServers } from './support/bench-servers';
 import { writeReport } from './support/report';
-import { exitCleanlyOnInterrupt, stopOnInterrupt } from './support/interrupts';
+import { exitCleanlyOnInterrupt, stopOnInterrupt } from '../test/support/interrupts';
 
 const SCENARIOS: Record<string, { name: string; run: Scenario }> = {
   a: { name: 'webhook acknowledgement', run: webhookAck },

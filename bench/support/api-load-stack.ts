@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { startFakeOpenAI } from '../../test/fakes/fake-openai';
 import { findFreePort } from '../../test/support/free-port';
 import { startBenchServers } from './bench-servers';
-import { stopOnInterrupt } from './interrupts';
+import { stopOnInterrupt } from '../../test/support/interrupts';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -8,7 +8,7 @@ import { startTemporalDevServer } from '../../src/runtime/temporal-dev-server';
 import { writeWorkflowBundles } from '../../src/temporal/write-workflow-bundle';
 import { findFreePort } from '../../test/support/free-port';
 import type { StackServers } from '../../test/support/test-stack';
-import { stopOnInterrupt } from './interrupts';
+import { stopOnInterrupt } from '../../test/support/interrupts';
 
 export interface BenchServers extends StackServers {
   /** The Temporal dev server's process id, to read its memory from /proc. */

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stopOnInterrupt } from './interrupts';
+import { stopOnInterrupt } from '../../test/support/interrupts';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -7,6 +7,7 @@ import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
 import { type DevServer, startTemporalDevServer } from '../../src/runtime/temporal-dev-server';
 import { writeWorkflowBundles } from '../../src/temporal/write-workflow-bundle';
 import { findFreePort } from '../support/free-port';
+import { stopOnInterrupt } from '../support/interrupts';
 import { startTcpProxy } from '../support/tcp-proxy';
 import { createTestDatabase } from '../support/test-database';
 import { readTestRun } from '../support/test-run';
@@ -64,6 +65,12 @@ export async function startChaosServers(opts: {
   const workflowBundlePath = opts.workflowBundlePath ?? join(dir, 'workflow-bundle.js');
   if (!opts.workflowBundlePath) await writeWorkflowBundles(workflowBundlePath);
 
+  const stop = async () => {
+    forget();
+    await Promise.allSettled([temporal?.stop(), postgres?.stop()]);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const forget = stopOnInterrupt('Temporal and PostgreSQL', stop);
   return {
     database: { url: postgres.connectionString, drop: async () => undefined },
     temporalAddress: temporal.address,
@@ -80,10 +87,7 @@ export async function startChaosServers(opts: {
     async startPostgres() {
       postgres = await startEmbeddedPostgres(postgresOptions);
     },
-    async stop() {
-      await Promise.allSettled([temporal?.stop(), postgres?.stop()]);
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 

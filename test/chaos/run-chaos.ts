@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { type ChaosOptions, runChaosScenario } from './chaos-scenario';
 import { chaosPassed, formatChaosSummary } from './chaos-summary';
+import { exitCleanlyOnInterrupt } from '../support/interrupts';
 
 const USAGE = `Usage: npm run chaos -- [options]
   --conversations N            conversations (default 100)
@@ -77,6 +78,7 @@ function readOptions(argv: string[]): ChaosOptions {
 }
 
 async function main(): Promise<void> {
+  exitCleanlyOnInterrupt();
   const result = await runChaosScenario(readOptions(process.argv.slice(2)));
   process.stdout.write(formatChaosSummary(result));
   process.exit(chaosPassed(result.report) ? 0 : 1);

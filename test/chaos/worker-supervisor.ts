@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { stopOnInterrupt } from '../support/interrupts';
 import { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions, type WorkerTarget } from '../support/worker-process';
 
 /** One worker process from start to end, for the verifier to tell which one sent what. */
@@ -57,7 +58,8 @@ export function superviseWorker(target: WorkerTarget, options: WorkerProcessOpti
     }
   })();
 
-  return {
+  const forget = stopOnInterrupt('the worker', () => supervisor.stop());
+  const supervisor: WorkerSupervisor = {
     lives,
     failedStarts,
     waitUntilPolling: () => (current ? Promise.resolve() : new Promise((resolve) => pollingWaiters.push(resolve))),
@@ -70,10 +72,12 @@ export function superviseWorker(target: WorkerTarget, options: WorkerProcessOpti
       return true;
     },
     async stop() {
+      forget();
       stopping = true;
       pollingWaiters.forEach((resolve) => resolve());
       await current?.process.kill('SIGKILL');
       await loop;
     },
   };
+  return supervisor;
 }

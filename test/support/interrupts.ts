@@ -1,7 +1,8 @@
 /**
- * What a benchmark must stop when it is interrupted (Ctrl-C, SIGTERM, a closed terminal): the
- * servers and child processes it started, which would otherwise outlive it and hold their ports,
- * CPU and temporary folders. Each registers its own stop; an interrupt runs them all, then exits.
+ * What `npm run bench` or `npm run chaos` must stop when interrupted (Ctrl-C, SIGTERM, a closed
+ * terminal): the servers and child processes it started, which would otherwise outlive it and hold
+ * their ports, CPU and temporary folders. Each registers its own stop; an interrupt runs them all,
+ * then exits. Under jest nothing installs the handlers, so registering is harmless there.
  */
 const stops = new Map<symbol, { name: string; stop: () => Promise<void> }>();
 const GIVE_UP_MS = 30_000;
@@ -14,7 +15,7 @@ export function stopOnInterrupt(name: string, stop: () => Promise<void>): () => 
   return () => void stops.delete(key);
 }
 
-/** Installs the signal handlers; benchmark entry points call this first. */
+/** Installs the signal handlers; the benchmark and chaos entry points call this first. */
 export function exitCleanlyOnInterrupt(): void {
   if (installed) return;
   installed = true;
