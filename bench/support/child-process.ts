@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WORKER_SHUTDOWN_GRACE_MS } from '../../src/wiring';
 import { stopOnInterrupt } from '../../test/support/interrupts';
 
 const ROOT = join(__dirname, '..', '..');
@@ -69,7 +70,9 @@ export function spawnTsChild(name: string, entry: string, env: Record<string, st
       forget();
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      // Past the worker's own shutdown force time, so a draining worker is never cut short and
+      // no turn waits out an activity timeout into the next measurement.
+      const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_SHUTDOWN_GRACE_MS + 20_000);
       await exited;
       clearTimeout(timer);
     },
