@@ -1,8 +1,9 @@
-import { startFakeTelegram, telegramAnswers, type FakeTelegram } from '../fakes/fake-telegram';
+import { telegramAnswers, type FakeTelegram } from '../fakes/fake-telegram';
 import { telegramHeaders } from '../fakes/webhook-signers';
 import { findFreePort } from '../support/free-port';
 import { requestJson } from '../support/http';
 import { scrape, sumOf } from '../support/prometheus-text';
+import { startTelegramTestStack } from '../support/telegram-test-stack';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -14,16 +15,12 @@ describe('GET /metrics', () => {
   let stack: TestStack;
   let fake: FakeTelegram;
 
+  let close: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    fake = await startFakeTelegram({ botToken: BOT_TOKEN });
-    stack = await startTestStack({
-      env: { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_SECRET_TOKEN: SECRET, TELEGRAM_API_BASE_URL: fake.baseUrl },
-    });
+    ({ stack, fake, close } = await startTelegramTestStack({ botToken: BOT_TOKEN, secretToken: SECRET }));
   });
-  afterAll(async () => {
-    await stack?.close();
-    await fake?.close();
-  });
+  afterAll(() => close?.());
 
   it('counts a webhook from acknowledgement to the reply, with the rate-limited attempt before it', async () => {
     const chatId = 4_242_001;

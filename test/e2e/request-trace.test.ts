@@ -1,6 +1,7 @@
 import { telegramHeaders } from '../fakes/webhook-signers';
-import { startFakeTelegram, type FakeTelegram } from '../fakes/fake-telegram';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import type { FakeTelegram } from '../fakes/fake-telegram';
+import { startTelegramTestStack } from '../support/telegram-test-stack';
+import type { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
 
 /** One grep for a request id follows a message from its webhook to the platform's send. */
@@ -10,17 +11,12 @@ describe('request id correlation', () => {
   let fake: FakeTelegram;
   let stack: TestStack;
 
+  let close: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    fake = await startFakeTelegram({ botToken: BOT_TOKEN });
-    stack = await startTestStack({
-      captureLogs: true,
-      env: { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_SECRET_TOKEN: SECRET, TELEGRAM_API_BASE_URL: fake.baseUrl },
-    });
+    ({ stack, fake, close } = await startTelegramTestStack({ botToken: BOT_TOKEN, secretToken: SECRET, options: { captureLogs: true } }));
   });
-  afterAll(async () => {
-    await stack?.close();
-    await fake?.close();
-  });
+  afterAll(() => close?.());
 
   it('carries the webhook request id into the workflow id line and every activity of the turn', async () => {
     const requestId = 'trace-7f3a91c2';

@@ -3,7 +3,8 @@ import { parseTelegramUpdate, telegram, TelegramCredentialsSchema, verifyTelegra
 import { type FakeTelegram, startFakeTelegram, telegramAnswers } from '../fakes/fake-telegram';
 import { telegramHeaders } from '../fakes/webhook-signers';
 import { modelInputs } from '../support/conversation-probes';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import { startTelegramTestStack } from '../support/telegram-test-stack';
+import type { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
 
 const BOT_TOKEN = '123456789:AAFakeTelegramToken_for-tests';
@@ -28,16 +29,12 @@ describe('Telegram', () => {
   let stack: TestStack;
   let fake: FakeTelegram;
 
+  let close: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    fake = await startFakeTelegram({ botToken: BOT_TOKEN });
-    stack = await startTestStack({
-      env: { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_SECRET_TOKEN: SECRET, TELEGRAM_API_BASE_URL: fake.baseUrl },
-    });
+    ({ stack, fake, close } = await startTelegramTestStack({ botToken: BOT_TOKEN, secretToken: SECRET }));
   });
-  afterAll(async () => {
-    await stack?.close();
-    await fake?.close();
-  });
+  afterAll(() => close?.());
   beforeEach(() => {
     fake.reset();
     stack.fakeOpenAI.reset();
