@@ -30,7 +30,7 @@ import { createMessageFeed } from './realtime/message-feed';
 import { startTracing, type Tracing, WORKFLOW_INTERCEPTOR_MODULES } from './telemetry/tracing';
 import { createPinoTemporalLogger } from './temporal/pino-temporal-logger';
 import { requestTraceInterceptor } from './temporal/request-trace-interceptor';
-import { tracedBundlePath } from './temporal/traced-bundle-path';
+import { workerBundlePath } from './temporal/traced-bundle-path';
 
 /** Where the running stack's backing services are, once `npm start` or the operator has found them. */
 export interface Endpoints {
@@ -213,8 +213,7 @@ export async function createConversationWorker(args: {
   const bundlePath = config.temporal.workflowBundlePath;
   // Temporal's OpenTelemetry workflow interceptors double a workflow task's CPU even when their
   // spans go nowhere, so only a worker that traces loads them.
-  const codePath = bundlePath && (traces.enabled ? tracedBundlePath(bundlePath) : bundlePath);
-  const workflowBundle = args.workflowBundle ?? (codePath ? { codePath } : undefined);
+  const workflowBundle = args.workflowBundle ?? (bundlePath ? { codePath: workerBundlePath(bundlePath, traces.enabled) } : undefined);
   installTemporalRuntime(config, logger);
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
   logger.info({ model: deps.model.description }, 'Replies come from the configured model');

@@ -47,13 +47,15 @@ export async function startApiLoadStack(logger: Logger, env: Record<string, stri
   };
   const children: ChildProcess[] = [];
   let apiOutput: string[] = [];
+  const stopChildren = () => Promise.all(children.map(stopChild)).then(() => undefined);
+  // The servers register their own stop; an interrupt need only reach the entry points.
+  const forget = stopOnInterrupt('the API and worker', stopChildren);
   const stop = async () => {
     forget();
-    await Promise.all(children.map(stopChild));
+    await stopChildren();
     await fakeOpenAI.close();
     await servers.stop();
   };
-  const forget = stopOnInterrupt('the API and worker', stop);
   try {
     await runEntryPoint('migrate', productEnv);
     const worker = startEntryPoint('worker', productEnv);

@@ -8,7 +8,7 @@ import { Connection } from '@temporalio/client';
 // Not re-exported from the package root; it turns the SDK's type names into the proto enum.
 import type { Logger } from 'pino';
 import { CONVERSATION_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { dynamicConfigArgs, searchAttributeArgs, sqlitePragmaArgs } from '../temporal/dev-server-settings';
+import { dynamicConfigArgs, searchAttributeArgs, SQLITE_PRAGMA_ARGS } from '../temporal/dev-server-settings';
 import { registerSearchAttributes } from '../temporal/register-search-attributes';
 
 export interface DevServer {
@@ -45,7 +45,7 @@ export async function startTemporalDevServer(opts: {
   const child = spawn(
     cliPath,
     [
-      ...['server', 'start-dev', '--db-filename', path.join(dataDir, 'temporal.sqlite'), ...sqlitePragmaArgs()],
+      ...['server', 'start-dev', '--db-filename', path.join(dataDir, 'temporal.sqlite'), ...SQLITE_PRAGMA_ARGS],
       ...['--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)],
       ...['--namespace', namespace, '--log-level', 'warn', '--ui-disable-news-fetch'],
       ...searchAttributeArgs(),

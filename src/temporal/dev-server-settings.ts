@@ -23,9 +23,7 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
  * second the server completes: with SQLite's default rollback journal, a 500-conversation burst
  * ran at 3.2 turns/s and timed out its own writes ("context canceled"); with WAL, 7.4 turns/s.
  */
-export function sqlitePragmaArgs(): string[] {
-  return ['--sqlite-pragma', 'journal_mode=wal'];
-}
+export const SQLITE_PRAGMA_ARGS = ['--sqlite-pragma', 'journal_mode=wal'];
 
 /** `temporal server start-dev` spells the types differently from the SDK. */
 const CLI_SEARCH_ATTRIBUTE_TYPES: Record<SearchAttributeType, string> = {
