@@ -4,9 +4,12 @@
  *
  *   npm run bench                      all scenarios, about 75 minutes on 2 cores ((d) opens 10,000
  *                                      conversations at about 4 a second)
- *   npm run bench -- --quick           smaller and shorter, about 3 minutes
- *   npm run bench -- --scenario a,b    only some: a webhook ack, b end to end,
+ *   npm run bench -- --quick           every figure, on smaller counts and shorter phases: under 10 minutes
+ *   npm run bench -- --scenario a,b    only some: a webhook ack, b end to end, i idle latency,
  *                                      c long conversation, d many conversations, t worker tuning
+ *
+ * Each scenario's headline figures are set beside those of the newest earlier report in the output
+ * folder that has the same scenario.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,35 +18,45 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { writeWorkflowBundles } from '../src/temporal/write-workflow-bundle';
 import { writeFloorBundle } from './floor/floor-target';
-import { endToEnd } from './scenarios/end-to-end';
-import { longConversation } from './scenarios/long-conversation';
-import { manyConversations } from './scenarios/many-conversations';
+import { FLOOR_SHAPE_NAMES, type FloorShapeName, isFloorShapeName } from './floor/floor-shapes';
+import { endToEnd, endToEndFigures } from './scenarios/end-to-end';
+import { idleLatency, idleLatencyFigures } from './scenarios/idle-latency';
+import { longConversation, longConversationFigures } from './scenarios/long-conversation';
+import { manyConversations, manyConversationsFigures } from './scenarios/many-conversations';
 import type { BenchSettings, Scenario, ScenarioResult } from './scenarios/scenario';
-import { webhookAck } from './scenarios/webhook-ack';
-import { workerTuning } from './scenarios/worker-tuning';
+import { webhookAck, webhookAckFigures } from './scenarios/webhook-ack';
+import { workerTuning, workerTuningFigures } from './scenarios/worker-tuning';
 import { startBenchServers } from './support/bench-servers';
+import { compareFigures, type Figures, pickPrevious, readStoredReports, settingsDifference, type StoredReport } from './support/previous-figures';
 import { writeReport } from './support/report';
 import { exitCleanlyOnInterrupt, stopOnInterrupt } from '../test/support/interrupts';
 
-const SCENARIOS: Record<string, { name: string; run: Scenario }> = {
-  a: { name: 'webhook acknowledgement', run: webhookAck },
-  b: { name: 'end to end', run: endToEnd },
-  c: { name: 'long conversation', run: longConversation },
-  d: { name: 'many conversations', run: manyConversations },
-  t: { name: 'worker tuning', run: workerTuning },
+const SCENARIOS: Record<string, { name: string; run: Scenario; figures: (data: Record<string, any>) => Figures; previousFrom?: string[] }> = {
+  a: { name: 'webhook acknowledgement', run: webhookAck, figures: webhookAckFigures },
+  b: { name: 'end to end', run: endToEnd, figures: endToEndFigures },
+  // Reports from before (i) measured the idle message in (c).
+  i: { name: 'idle latency', run: idleLatency, figures: idleLatencyFigures, previousFrom: ['i', 'c'] },
+  c: { name: 'long conversation', run: longConversation, figures: longConversationFigures },
+  d: { name: 'many conversations', run: manyConversations, figures: manyConversationsFigures },
+  t: { name: 'worker tuning', run: workerTuning, figures: workerTuningFigures },
 };
 
-const USAGE = `Usage: npm run bench -- [--quick] [--scenario a,b,c,d,t] [--duration <s>] [--rates 100,300,1000]
-                       [--concurrency <n>] [--chats <n>] [--messages <n>] [--conversations <n>] [--out <dir>]
+const USAGE = `Usage: npm run bench -- [--quick] [--scenario a,b,i,c,d,t] [--duration <s>] [--rates 100,300,1000]
+                       [--concurrency <n>] [--chats <n>] [--messages <n>] [--conversations <n>]
+                       [--floors ${FLOOR_SHAPE_NAMES.join(',')}] [--idle-messages <n>] [--out <dir>]
 
-  --scenario       a webhook ack, b end to end, c long conversation, d many conversations, t worker tuning (default: all)
-  --quick          shorter phases and smaller counts, to check that everything runs
+  --scenario       a webhook ack, b end to end, i idle latency, c long conversation, d many conversations,
+                   t worker tuning (default: all)
+  --quick          every figure, on shorter phases and smaller counts: under 10 minutes on 2 cores
   --duration       seconds per measured phase (default 5, quick 2; end to end and tuning measure twice that)
   --rates          open-loop webhook rates for (a), requests a second (default 100,300,1000)
   --concurrency    senders in (b) and (t) (default 32, quick 8)
   --chats          chats those senders take turns on (default 400, quick 50)
   --messages       the message of the long conversation (c) compared with message 10 (default 2000, quick 150)
   --conversations  open idle conversations in (d) (default 10000, quick 300)
+  --floors         shapes of the floor workflow run beside the product in (b) (default: all)
+  --idle-messages  messages one at a time in (i), for the product and the bare RPC each (default 100, quick 30)
+  --history-turns  turns a history probe in (b) counts (default 5, quick 3)
   --out            where results go (default bench/results)`;
 
 function parseSettings(): { settings: BenchSettings; scenarios: string[]; outDir: string } {
@@ -57,6 +70,9 @@ function parseSettings(): { settings: BenchSettings; scenarios: string[]; outDir
       chats: { type: 'string' },
       messages: { type: 'string' },
       conversations: { type: 'string' },
+      floors: { type: 'string' },
+      'idle-messages': { type: 'string' },
+      'history-turns': { type: 'string' },
       out: { type: 'string', default: join(__dirname, 'results') },
       help: { type: 'boolean', default: false },
     },
@@ -69,6 +85,9 @@ function parseSettings(): { settings: BenchSettings; scenarios: string[]; outDir
   const scenarios = (values.scenario ?? Object.keys(SCENARIOS).join(',')).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   const unknown = scenarios.filter((s) => !SCENARIOS[s]);
   if (unknown.length > 0) usageError(`unknown scenario ${unknown.join(', ')}; choose from ${Object.entries(SCENARIOS).map(([id, s]) => `${id} (${s.name})`).join(', ')}`);
+  const floorShapes = (values.floors ?? FLOOR_SHAPE_NAMES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const unknownShapes = floorShapes.filter((s) => !isFloorShapeName(s));
+  if (unknownShapes.length > 0) usageError(`unknown floor shape ${unknownShapes.join(', ')}; choose from ${FLOOR_SHAPE_NAMES.join(', ')}`);
   const rates = (values.rates ?? '100,300,1000').split(',').map((r) => positive('--rates', r));
   return {
     scenarios,
@@ -81,6 +100,9 @@ function parseSettings(): { settings: BenchSettings; scenarios: string[]; outDir
       chats: positive('--chats', values.chats ?? (quick ? '50' : '400')),
       longMessages: Math.max(20, positive('--messages', values.messages ?? (quick ? '150' : '2000'))),
       conversations: positive('--conversations', values.conversations ?? (quick ? '300' : '10000')),
+      floorShapes: floorShapes as FloorShapeName[],
+      idleMessages: positive('--idle-messages', values['idle-messages'] ?? (quick ? '30' : '100')),
+      historyTurns: positive('--history-turns', values['history-turns'] ?? (quick ? '3' : '5')),
     },
   };
 }
@@ -111,6 +133,7 @@ async function main(): Promise<void> {
 
     const results: ScenarioResult[] = [];
     const failures: Array<{ id: string; error: string }> = [];
+    const earlierReports = readStoredReports(outDir);
     const report = () =>
       writeReport(outDir, { startedAt, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, settings, results, failures });
     for (const id of scenarios) {
@@ -118,14 +141,13 @@ async function main(): Promise<void> {
       process.stderr.write(`\n(${id}) ${scenario.name}: starting Temporal and PostgreSQL…\n`);
       const scenarioStarted = Date.now();
       try {
-        results.push(
-          await scenario.run({
-            logger,
-            settings,
-            floorBundlePath,
-            startServers: (options) => startBenchServers(logger, { ...options, workflowBundlePath }),
-          }),
-        );
+        const result = await scenario.run({
+          logger,
+          settings,
+          floorBundlePath,
+          startServers: (options) => startBenchServers(logger, { ...options, workflowBundlePath }),
+        });
+        results.push(setBesidePrevious(result, scenario, settings, earlierReports));
         process.stderr.write(`(${id}) done in ${Math.round((Date.now() - scenarioStarted) / 1000)} s\n`);
       } catch (error) {
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -144,6 +166,22 @@ async function main(): Promise<void> {
     forget();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Adds a table of the scenario's headline figures beside the newest earlier report's, when there is one. */
+function setBesidePrevious(result: ScenarioResult, scenario: (typeof SCENARIOS)[string], settings: BenchSettings, earlierReports: StoredReport[]): ScenarioResult {
+  const previous = pickPrevious(earlierReports, scenario.previousFrom ?? [result.id]);
+  if (!previous) return result;
+  const rows = compareFigures(scenario.figures(result.data), scenario.figures(previous.data));
+  if (rows.length === 0) return result;
+  const from = previous.id === result.id ? '' : ` (its scenario ${previous.id}, which measured the same)`;
+  const differences = settingsDifference(settings, previous.settings);
+  const alike = differences.length === 0 ? 'with the same settings' : `with other settings, so not alike: ${differences.join(', ')}`;
+  return {
+    ...result,
+    tables: [...result.tables, { caption: `Beside the previous report, ${previous.file}${from}, ${alike}`, header: ['figure', 'now', 'before', 'change'], rows }],
+    data: { ...result.data, previous: { file: previous.file, scenario: previous.id, figures: scenario.figures(previous.data) } },
+  };
 }
 
 main().catch((error: unknown) => {

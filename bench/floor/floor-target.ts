@@ -1,11 +1,13 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
-import type { Client } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchChild, spawnTsChild } from '../support/child-process';
-import { createReplyWatch, type ReplyWatch } from '../support/reply-watch';
+import type { ReplyTarget } from '../support/end-to-end-load';
+import { createReplyWatch } from '../support/reply-watch';
 import type { WorkerTuning } from '../../src/wiring';
-import { floorMessageSignal, type floorWorkflow } from './floor-workflow';
+import { FLOOR_SHAPES, type FloorShapeName } from './floor-shapes';
+import { floorMessageSignal, floorMessageUpdate, floorWorkflow } from './floor-workflow';
 
 const TASK_QUEUE = 'floor';
 
@@ -20,15 +22,29 @@ export async function writeFloorBundle(dir: string): Promise<string> {
   return path;
 }
 
-/** The floor as a benchmark target: messages go in by signalWithStart, replies come back over IPC. */
-export interface FloorTarget {
+/**
+ * The name a floor shape goes by in reports: today's shape keeps the plain `floor` earlier reports
+ * used for it, so the comparison with them holds.
+ */
+export function floorTargetName(shape: FloorShapeName): string {
+  return shape === 'today' ? 'floor' : `floor ${shape}`;
+}
+
+/** The floor as a benchmark target: a worker of its own, messages by signalWithStart or update-with-start. */
+export interface FloorTarget extends ReplyTarget {
   worker: BenchChild;
-  replies: ReplyWatch;
-  send(chatId: number, token: string): Promise<void>;
+  workflowId(chatId: number): string;
   close(): Promise<void>;
 }
 
-export async function startFloor(args: { temporal: Client; temporalAddress: string; bundlePath: string; tuning?: WorkerTuning }): Promise<FloorTarget> {
+export async function startFloor(args: {
+  shape: FloorShapeName;
+  temporal: Client;
+  temporalAddress: string;
+  bundlePath: string;
+  tuning?: WorkerTuning;
+}): Promise<FloorTarget> {
+  const { shape, temporal } = args;
   const worker = spawnTsChild('floor worker', 'bench/floor/floor-worker.ts', {
     TEMPORAL_ADDRESS: args.temporalAddress,
     FLOOR_TASK_QUEUE: TASK_QUEUE,
@@ -41,17 +57,25 @@ export async function startFloor(args: { temporal: Client; temporalAddress: stri
     if (message?.type === 'reply') for (const token of message.tokens as string[]) replies.arrived(token, message.at);
   };
   worker.child.on('message', onMessage);
+  const workflowId = (chatId: number) => `floor-${shape}:${chatId}`;
+  const start = { taskQueue: TASK_QUEUE, args: [{ shape }] as [{ shape: FloorShapeName }] };
   return {
+    name: floorTargetName(shape),
+    minGapMs: 0,
     worker,
     replies,
+    workflowId,
     async send(chatId, token) {
-      await args.temporal.workflow.signalWithStart<typeof floorWorkflow, [{ token: string }]>('floorWorkflow', {
-        workflowId: `floor:${chatId}`,
-        taskQueue: TASK_QUEUE,
-        args: [{}],
-        signal: floorMessageSignal,
-        signalArgs: [{ token }],
+      if (FLOOR_SHAPES[shape].intake === 'signal') {
+        await temporal.workflow.signalWithStart(floorWorkflow, { ...start, workflowId: workflowId(chatId), signal: floorMessageSignal, signalArgs: [{ token }] });
+        return;
+      }
+      // The update returns once its turn is done: that is the reply.
+      await temporal.workflow.executeUpdateWithStart(floorMessageUpdate, {
+        args: [{ token }],
+        startWorkflowOperation: new WithStartWorkflowOperation(floorWorkflow, { ...start, workflowId: workflowId(chatId), workflowIdConflictPolicy: 'USE_EXISTING' }),
       });
+      replies.arrived(token, Date.now());
     },
     async close() {
       worker.child.off('message', onMessage);

@@ -4,7 +4,7 @@ import type { ReplyWatch } from '../support/reply-watch';
 import { postTelegramWebhook, TELEGRAM } from '../support/telegram-traffic';
 
 /** The naive handler as a benchmark target, on the same fakes as the product. */
-export async function startNaiveHandler(args: { openaiBaseUrl: string; telegramBaseUrl: string; replies: ReplyWatch }): Promise<ReplyTarget & { close(): Promise<void> }> {
+export async function startNaiveHandler(args: { openaiBaseUrl: string; telegramBaseUrl: string; replies: ReplyWatch }): Promise<ReplyTarget & { pid: number; close(): Promise<void> }> {
   const child = spawnTsChild('naive handler', 'bench/naive/naive-handler.ts', {
     OPENAI_BASE_URL: args.openaiBaseUrl,
     TELEGRAM_API_BASE_URL: args.telegramBaseUrl,
@@ -17,6 +17,7 @@ export async function startNaiveHandler(args: { openaiBaseUrl: string; telegramB
     name: 'naive',
     minGapMs: 0,
     replies: args.replies,
+    pid: child.pid,
     send: (chatId, token) => postTelegramWebhook(url, chatId, token),
     close: () => child.stop(),
   };

@@ -1,7 +1,9 @@
 import { conversationWorkflowId } from '../../src/conversations/conversation-key';
-import { BENCH_ADMIN_KEY, BENCH_BOT_ID, startBenchStack } from '../support/bench-stack';
+import { postApiMessageAndWait } from '../support/api-channel-message';
+import { BENCH_BOT_ID, startBenchStack } from '../support/bench-stack';
 import { Latencies } from '../support/histogram';
 import { progressBar } from '../support/progress-bar';
+import type { Figures } from '../support/previous-figures';
 import type { Scenario } from './scenario';
 
 const WINDOW = 10;
@@ -27,17 +29,13 @@ export const longConversation: Scenario = async ({ logger, settings, startServer
     const bar = progressBar(`one conversation, ${total} messages`, total);
     for (let n = 1; n <= total; n++) {
       const started = performance.now();
-      const response = await fetch(`${stack.baseUrl}/v1/bots/${BENCH_BOT_ID}/messages?wait=true`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ chatId, userId: 'long-user', messageId: `m${n}`, text: `bench c-${n}` }),
-      });
-      const body = await response.text();
-      latencies.push(performance.now() - started);
-      if (response.status !== 200) {
+      try {
+        await postApiMessageAndWait(stack.baseUrl, { chatId, messageId: `m${n}`, text: `bench c-${n}` });
+      } catch (error) {
         errors++;
-        firstError ??= `message ${n} answered ${response.status}: ${body.slice(0, 200)}`;
+        firstError ??= error instanceof Error ? error.message : String(error);
       }
+      latencies.push(performance.now() - started);
       bar.update(n, errors ? `${errors} failed` : '');
     }
     bar.finish();
@@ -97,3 +95,13 @@ export const longConversation: Scenario = async ({ logger, settings, startServer
     data: { total, errors, continuedAsNew, early: e, late: l, tenths, latencies: latencies.map((ms) => Math.round(ms * 10) / 10) },
   };
 };
+
+/** The figures of (c) a later report sets beside its own. */
+export function longConversationFigures(data: Record<string, any>): Figures {
+  return {
+    'early p50 ms': data.early?.p50,
+    'late p50 ms': data.late?.p50,
+    'late p99 ms': data.late?.p99,
+    errors: data.errors,
+  };
+}

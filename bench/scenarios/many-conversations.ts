@@ -5,6 +5,7 @@ import { range, roundTrip } from '../support/end-to-end-load';
 import { Latencies } from '../support/histogram';
 import { progressBar } from '../support/progress-bar';
 import { postTelegramWebhook, telegramInbound } from '../support/telegram-traffic';
+import type { Figures } from '../support/previous-figures';
 import type { Scenario } from './scenario';
 
 const START_CONCURRENCY = 64;
@@ -93,3 +94,15 @@ export const manyConversations: Scenario = async ({ logger, settings, startServe
     data: { count, startSeconds, memory, probe: s },
   };
 };
+
+/** The figures of (d) a later report sets beside its own. */
+export function manyConversationsFigures(data: Record<string, any>): Figures {
+  const open = ((data.memory ?? []) as Array<{ when: string; workerMb?: number; temporalMb?: number }>).find((m) => m.when.endsWith('open idle conversations'));
+  return {
+    conversations: data.count,
+    'opened /s': data.count && data.startSeconds ? Math.round((data.count / data.startSeconds) * 10) / 10 : undefined,
+    'worker RSS MB, all open': open?.workerMb,
+    'Temporal RSS MB, all open': open?.temporalMb,
+    'new message p50 ms': data.probe?.p50,
+  };
+}

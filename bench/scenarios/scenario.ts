@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { BenchServerOptions, BenchServers } from '../support/bench-servers';
 import type { LatencySummary } from '../support/histogram';
+import type { FloorShapeName } from '../floor/floor-shapes';
 
 /** What every scenario gets from the runner. */
 export interface ScenarioContext {
@@ -26,6 +27,12 @@ export interface BenchSettings {
   longMessages: number;
   /** Open idle conversations in the many-conversations scenario. */
   conversations: number;
+  /** The floor workflow's shapes of turn run beside the product in the end-to-end scenario. */
+  floorShapes: FloorShapeName[];
+  /** Turns after the first that a history probe sends, to count what one turn adds. */
+  historyTurns: number;
+  /** Messages, one at a time, in the idle-latency scenario. */
+  idleMessages: number;
 }
 
 /** A scenario's findings, rendered by the report and kept as JSON. */

@@ -4,6 +4,7 @@ import { range } from '../support/end-to-end-load';
 import { runOpenLoop, type OpenLoopResult } from '../support/open-loop-load';
 import { progressBar } from '../support/progress-bar';
 import { postTelegramWebhook, telegramInbound } from '../support/telegram-traffic';
+import type { Figures } from '../support/previous-figures';
 import type { Scenario } from './scenario';
 
 /**
@@ -93,3 +94,14 @@ export const webhookAck: Scenario = async ({ logger, settings, startServers }) =
     await servers.stop();
   }
 };
+
+/** The figures of (a) a later report sets beside its own. */
+export function webhookAckFigures(data: Record<string, any>): Figures {
+  const figures: Figures = {};
+  for (const phase of (data.phases ?? []) as any[]) {
+    figures[`${phase.rate}/s: webhook p99 ms`] = phase.webhook?.latencies?.p99;
+    figures[`${phase.rate}/s: signalWithStart p99 ms`] = phase.signalWithStart?.latencies?.p99;
+    figures[`${phase.rate}/s: webhook errors`] = phase.webhook ? phase.webhook.errors + phase.webhook.dropped + phase.webhook.timedOut : undefined;
+  }
+  return figures;
+}

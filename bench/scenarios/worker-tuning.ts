@@ -4,6 +4,7 @@ import type { ClosedLoopResult } from '../support/closed-loop-load';
 import { measureReplies, range, warmUp } from '../support/end-to-end-load';
 import { postTelegramWebhook } from '../support/telegram-traffic';
 import { TELEGRAM_GAP_MS } from './end-to-end';
+import type { Figures } from '../support/previous-figures';
 import type { Scenario } from './scenario';
 
 /** Worker settings tried on the end-to-end workload; the second is what the product runs. */
@@ -80,3 +81,8 @@ export const workerTuning: Scenario = async ({ logger, settings, startServers })
     data: { variants: results.map(({ name, tuning, result }) => ({ name, tuning, ...result, latencies: result.latencies.summary() })), failed, winner: best.name },
   };
 };
+
+/** The figures of (t) a later report sets beside its own. */
+export function workerTuningFigures(data: Record<string, any>): Figures {
+  return Object.fromEntries(((data.variants ?? []) as Array<{ name: string; perSecond: number }>).map((v) => [`${v.name}: replies/s`, v.perSecond]));
+}
