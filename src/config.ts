@@ -83,6 +83,9 @@ export const ConfigSchema = z
     RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(600),
     RATE_LIMIT_WEBCHAT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
     RATE_LIMIT_WEBCHAT_VISITOR_PER_MINUTE: z.coerce.number().int().positive().default(30),
+    // Webhooks come from a platform's few addresses: high enough for any one bot's traffic.
+    RATE_LIMIT_WEBHOOK_IP_PER_MINUTE: z.coerce.number().int().positive().default(6000),
+    RATE_LIMIT_CHAT_PAGE_IP_PER_MINUTE: z.coerce.number().int().positive().default(60),
     SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
     SMTP_FROM: z.string().min(3).default('Chat orchestrator <chat-orchestrator@localhost>'),
     HANDOFF_EMAIL_TO: optionalString,
@@ -170,7 +173,7 @@ export interface Config {
   /** Email for handoff requests; undefined when SMTP is not configured. */
   handoffEmail: { smtpUrl: string; from: string; to: string[] } | undefined;
   /** Requests a minute: per API key on /v1, per IP address and per visitor on /webchat. */
-  rateLimits: { apiKey: number; webchatIp: number; webchatVisitor: number };
+  rateLimits: { apiKey: number; webchatIp: number; webchatVisitor: number; webhookIp: number; chatPageIp: number };
   /** How long Temporal may take to accept a message before the webhook answers 503. */
   acceptTimeoutMs: number;
   maxBodyBytes: number;
@@ -254,6 +257,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiKey: e.RATE_LIMIT_API_PER_MINUTE,
       webchatIp: e.RATE_LIMIT_WEBCHAT_IP_PER_MINUTE,
       webchatVisitor: e.RATE_LIMIT_WEBCHAT_VISITOR_PER_MINUTE,
+      webhookIp: e.RATE_LIMIT_WEBHOOK_IP_PER_MINUTE,
+      chatPageIp: e.RATE_LIMIT_CHAT_PAGE_IP_PER_MINUTE,
     },
     acceptTimeoutMs: e.TEMPORAL_ACCEPT_TIMEOUT_MS,
     maxBodyBytes: e.MAX_BODY_BYTES,

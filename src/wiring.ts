@@ -14,7 +14,7 @@ import type { Config } from './config';
 import { createMessageIntake } from './conversations/message-intake';
 import { createDb } from './db/create-db';
 import { migrateToLatest } from './db/migrate';
-import { seedBot } from './db/queries/bots';
+import { findBot, seedBot } from './db/queries/bots';
 import { countUnendedConversations } from './db/queries/conversations';
 import type { Database } from './db/schema';
 import { createApp } from './http/app';
@@ -115,7 +115,7 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
       acceptTimeoutMs: config.acceptTimeoutMs,
       logger: logger.child({ component: 'intake' }),
     }),
-    bots: createBotDirectory({ db, configuredBots: [defaultBotSettings(config)] }),
+    bots: createBotDirectory({ lookup: (botId) => findBot(db, botId), configuredBots: [defaultBotSettings(config)] }),
     channels: createChannels(config, db),
     platforms: MESSAGING_PLATFORM_MODULES,
     feed,

@@ -33,7 +33,7 @@ export interface Handoff {
 export type ReplyOutcome =
   | { status: 'replied'; text: string; kind: ReplyKind }
   | { status: 'duplicate' }
-  | { status: 'not-answered'; reason: 'handoff' | 'ended' | 'delivery-failed' | 'disabled' };
+  | { status: 'not-answered'; reason: 'handoff' | 'ended' | 'delivery-failed' | 'disabled' | 'rejected' };
 
 /** Everything a run hands to the next one through continue-as-new. */
 export interface ConversationState {

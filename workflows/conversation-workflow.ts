@@ -21,6 +21,7 @@ import type { ConversationActivities } from '../activities';
 import type { BotSettings } from '../src/conversations/bot-settings';
 import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
+import { rejectedMessageIds } from '../src/conversations/inbound-rejection';
 import { requestIdsOf } from '../src/conversations/request-trace';
 import { splitText } from '../src/conversations/split-text';
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
@@ -328,9 +329,9 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   async function runTurn(batch: InboundMessage[]): Promise<void> {
     batch.forEach((m) => inTurn.add(m.messageId));
     try {
-      const accepted = new Set(await records.persistInbound({ conversationId, messages: batch }));
+      const { accepted, rejected } = await storeInbound(batch);
       const fresh = batch.filter((m) => accepted.has(m.messageId));
-      const stale = batch.filter((m) => !accepted.has(m.messageId)).map((m) => m.messageId);
+      const stale = batch.filter((m) => !accepted.has(m.messageId) && !rejected.has(m.messageId)).map((m) => m.messageId);
       state = recordOutcome(state, stale, { status: 'duplicate' });
       if (fresh.length === 0) return;
 
@@ -378,6 +379,25 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     } finally {
       requestIds = [];
       batch.forEach((m) => inTurn.delete(m.messageId));
+    }
+  }
+
+  /**
+   * Stores the batch. A message the database can never store (the activity names it) is recorded
+   * as not answered, and the turn goes on with the others: one bad message never wedges the rest.
+   */
+  async function storeInbound(batch: InboundMessage[]): Promise<{ accepted: Set<string>; rejected: Set<string> }> {
+    try {
+      return { accepted: new Set(await records.persistInbound({ conversationId, messages: batch })), rejected: new Set() };
+    } catch (error) {
+      const ids = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? rejectedMessageIds(error.cause) : undefined;
+      if (!ids?.length) throw error;
+      const rejected = new Set(ids);
+      log.warn('Messages the database refused are not answered', { ...logAttributes, rejected: ids });
+      state = recordOutcome(state, ids, { status: 'not-answered', reason: 'rejected' });
+      const rest = batch.filter((m) => !rejected.has(m.messageId));
+      const accepted = rest.length === 0 ? [] : await records.persistInbound({ conversationId, messages: rest });
+      return { accepted: new Set(accepted), rejected };
     }
   }
 

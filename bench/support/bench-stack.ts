@@ -54,6 +54,7 @@ export async function startBenchStack(servers: BenchServers, logger: Logger): Pr
     OPENAI_BASE_URL: fakeOpenAI.baseUrl,
     ADMIN_API_KEY: BENCH_ADMIN_KEY,
     RATE_LIMIT_API_PER_MINUTE: '100000000',
+    RATE_LIMIT_WEBHOOK_IP_PER_MINUTE: '100000000',
     TELEGRAM_BOT_TOKEN: TELEGRAM.botToken,
     TELEGRAM_SECRET_TOKEN: TELEGRAM.secretToken,
     TELEGRAM_API_BASE_URL: fakeTelegram.baseUrl,

@@ -68,6 +68,8 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
     '/webchat/:botId/messages',
     rateLimit({ per: 'visitor', limit: config.rateLimits.webchatVisitor, keyOf: (c) => tokenFingerprint(c.req.header('authorization')) }),
   );
+  app.use('/webhooks/*', rateLimit({ per: 'IP address', limit: config.rateLimits.webhookIp, keyOf: clientAddress }));
+  app.use('/chat/*', rateLimit({ per: 'IP address', limit: config.rateLimits.chatPageIp, keyOf: clientAddress }));
   app.onError(handleError());
   app.notFound(handleNotFound());
 

@@ -1,5 +1,6 @@
 import type { BotSettings } from '../conversations/bot-settings';
 import type { InboundMessage } from '../conversations/inbound-message';
+import { normaliseInbound } from '../conversations/normalise-inbound';
 import { type MessageIntake, MessageNotAcceptedError, type WaitedReply } from '../conversations/message-intake';
 import { type BotDirectory, BotDirectoryUnavailableError } from '../bots/bot-directory';
 import { AppError } from './app-error';
@@ -19,10 +20,13 @@ export async function requireBot(bots: BotDirectory, botId: string): Promise<Bot
   return bot;
 }
 
-/** Hands a message to Temporal; 503 when Temporal did not take it, so the sender retries. */
+/**
+ * Hands a message to Temporal, normalised (`normaliseInbound`): every channel accepts through here.
+ * 503 when Temporal did not take it, so the sender retries.
+ */
 export async function acceptMessage(intake: MessageIntake, message: InboundMessage): Promise<void> {
   try {
-    await intake.accept(message);
+    await intake.accept(normaliseInbound(message));
   } catch (error) {
     throw asUnavailable(error);
   }
@@ -34,7 +38,7 @@ export async function acceptMessageAndWait(
   timeoutMs: number,
 ): Promise<WaitedReply> {
   try {
-    return await intake.acceptAndWait(message, timeoutMs);
+    return await intake.acceptAndWait(normaliseInbound(message), timeoutMs);
   } catch (error) {
     throw asUnavailable(error);
   }

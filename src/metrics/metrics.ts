@@ -15,6 +15,7 @@ export interface Metrics {
   httpRequestDuration: Histogram<'method' | 'route'>;
   webhookAckDuration: Histogram<'platform' | 'status'>;
   messages: Counter<'direction' | 'platform' | 'bot'>;
+  inboundRejected: Counter<'platform' | 'bot'>;
   modelRequestDuration: Histogram<'operation' | 'outcome'>;
   modelTokens: Counter<'model' | 'kind'>;
   moderationFlags: Counter<'provider'>;
@@ -64,6 +65,12 @@ export function createMetrics(): Metrics {
       name: 'chat_messages_total',
       help: 'Messages stored: inbound from people, outbound sent to them, by platform and bot.',
       labelNames: ['direction', 'platform', 'bot'],
+      registers,
+    }),
+    inboundRejected: new Counter({
+      name: 'chat_inbound_rejected_total',
+      help: 'Inbound messages the database could never store; each is recorded on its conversation, which goes on with the next.',
+      labelNames: ['platform', 'bot'],
       registers,
     }),
     modelRequestDuration: new Histogram({

@@ -6,7 +6,13 @@ describe('rate limits', () => {
   beforeAll(async () => {
     stack = await startTestStack({
       worker: false,
-      env: { RATE_LIMIT_API_PER_MINUTE: '5', RATE_LIMIT_WEBCHAT_VISITOR_PER_MINUTE: '3', RATE_LIMIT_WEBCHAT_IP_PER_MINUTE: '50' },
+      env: {
+        RATE_LIMIT_API_PER_MINUTE: '5',
+        RATE_LIMIT_WEBCHAT_VISITOR_PER_MINUTE: '3',
+        RATE_LIMIT_WEBCHAT_IP_PER_MINUTE: '50',
+        RATE_LIMIT_WEBHOOK_IP_PER_MINUTE: '4',
+        RATE_LIMIT_CHAT_PAGE_IP_PER_MINUTE: '3',
+      },
     });
   });
   afterAll(() => stack?.close());
@@ -34,5 +40,16 @@ describe('rate limits', () => {
     for (let i = 0; i < 4; i++) statuses.push((await send(chatty, i)).status);
     expect(statuses).toEqual([202, 202, 202, 429]);
     expect((await send(await session(), 0)).status).toBe(202);
+  });
+
+  it('limits each address on the public webhook and chat page routes, unknown bots included', async () => {
+    const webhookStatuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      webhookStatuses.push((await requestJson(stack.baseUrl, `/webhooks/telegram/no-such-bot-${i}`, { body: {}, admin: false })).status);
+    }
+    expect(webhookStatuses).toEqual([404, 404, 404, 404, 429]);
+    const pageStatuses: number[] = [];
+    for (let i = 0; i < 4; i++) pageStatuses.push((await fetch(`${stack.baseUrl}/chat/nobody-${i}`)).status);
+    expect(pageStatuses).toEqual([404, 404, 404, 429]);
   });
 });

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
+import { BotIdSchema } from '../../bots/bot-id';
 import { type AnalyticsSummary, summarizeBotActivity } from '../../db/queries/analytics';
 import type { Database } from '../../db/schema';
 import type { AppEnv } from '../app-env';
@@ -10,7 +11,7 @@ import { dataOf } from '../openapi/page';
 import { serveRoute } from '../openapi/serve-route';
 
 const SummaryQuerySchema = z.object({
-  botId: z.string().min(1),
+  botId: BotIdSchema,
   from: z.iso.datetime({ offset: true }),
   to: z.iso.datetime({ offset: true }),
 });

@@ -2,19 +2,21 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { BotDirectory } from '../../bots/bot-directory';
 import type { MessageIntake } from '../../conversations/message-intake';
 import type { AppEnv } from '../app-env';
+import { MAX_CHAT_ID_LENGTH, MAX_INBOUND_TEXT_LENGTH } from '../../conversations/normalise-inbound';
+import { inboundIdField, inboundTextField } from '../inbound-fields';
 import { readJsonBody, readQuery } from '../json-body';
 import { acceptMessage, acceptMessageAndWait, requireBot } from '../message-acceptance';
 import { errorResponses } from '../openapi/error-responses';
 import { BotIdParamsSchema } from '../openapi/path-params';
 import { serveRoute } from '../openapi/serve-route';
 
-const opaqueId = z.string().min(1).max(256);
+const opaqueId = inboundIdField(MAX_CHAT_ID_LENGTH);
 
 export const ApiChannelMessageSchema = z.object({
   chatId: opaqueId,
   userId: opaqueId,
   messageId: opaqueId,
-  text: z.string().trim().min(1, 'must not be empty').max(8000),
+  text: inboundTextField(MAX_INBOUND_TEXT_LENGTH),
 });
 
 const ApiChannelQuerySchema = z.object({ wait: z.enum(['true', 'false']).optional() });
@@ -23,12 +25,12 @@ const ReplyOutcomeSchema = z
   .union([
     z.object({ status: z.literal('replied'), text: z.string(), kind: z.enum(['reply', 'fallback', 'refusal', 'notice']) }),
     z.object({ status: z.literal('duplicate') }),
-    z.object({ status: z.literal('not-answered'), reason: z.enum(['handoff', 'ended', 'delivery-failed', 'disabled']) }),
+    z.object({ status: z.literal('not-answered'), reason: z.enum(['handoff', 'ended', 'delivery-failed', 'disabled', 'rejected']) }),
   ])
   .openapi('ReplyOutcome', {
     description:
       '`replied` with the text (`fallback` when the model failed, `refusal` when moderation blocked it); `duplicate` for a message id ' +
-      'already taken; `not-answered` when a human has the conversation, it ended, the bot is disabled or the reply could not be delivered.',
+      'already taken; `not-answered` when a human has the conversation, it ended, the bot is disabled, the reply could not be delivered, or the message could not be stored (`rejected`).',
     example: { status: 'replied', text: 'Your order ships tomorrow.', kind: 'reply' },
   });
 

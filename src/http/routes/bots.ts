@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { BotDirectory } from '../../bots/bot-directory';
+import { BotIdSchema, isBotId } from '../../bots/bot-id';
 import {
   type BotRecord,
   findBotRecord,
@@ -52,7 +53,7 @@ const botFields = {
 };
 
 export const CreateBotSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-", at most 64'),
+  id: BotIdSchema,
   name: botFields.name,
   systemPrompt: botFields.systemPrompt,
   model: botFields.model,
@@ -294,7 +295,7 @@ async function endConversations(temporal: Client, workflowIds: readonly string[]
 }
 
 async function requireBotRecord(db: Kysely<Database>, botId: string): Promise<BotRecord> {
-  const bot = await findBotRecord(db, botId);
+  const bot = isBotId(botId) ? await findBotRecord(db, botId) : undefined;
   if (!bot) throw notFound(botId);
   return bot;
 }

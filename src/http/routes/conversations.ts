@@ -3,6 +3,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { type Client, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
+import { BotIdSchema } from '../../bots/bot-id';
+import { MAX_INBOUND_TEXT_LENGTH, normaliseText } from '../../conversations/normalise-inbound';
 import { PLATFORMS } from '../../conversations/platform';
 import { type ConversationRow, findConversation, listConversations } from '../../db/queries/conversations';
 import { listMessages, type MessageRow } from '../../db/queries/messages';
@@ -17,6 +19,7 @@ import {
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { inboundTextField } from '../inbound-fields';
 import { readJsonBody, readQuery } from '../json-body';
 import { errorResponses } from '../openapi/error-responses';
 import { dataOf, pageOf } from '../openapi/page';
@@ -24,7 +27,7 @@ import { UuidParamsSchema } from '../openapi/path-params';
 import { serveRoute } from '../openapi/serve-route';
 
 const ListQuerySchema = z.object({
-  botId: z.string().min(1).optional(),
+  botId: BotIdSchema.optional(),
   platform: z.enum(PLATFORMS).optional(),
   status: z.enum(['active', 'handoff', 'ended']).optional(),
   cursor: z.string().optional(),
@@ -39,7 +42,7 @@ const MessagesQuerySchema = z.object({
 const CursorSchema = z.object({ startedAt: z.string(), id: z.uuid() });
 
 const AgentMessageSchema = z.object({
-  text: z.string().trim().min(1, 'must not be empty').max(8000),
+  text: inboundTextField(MAX_INBOUND_TEXT_LENGTH),
   /** Send the same id again to retry without sending twice. */
   messageId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).optional(),
 });
@@ -290,7 +293,7 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
     const body = await readJsonBody(c, AgentMessageSchema);
     const messageId = body.messageId ?? randomUUID();
     await runOperatorAction(temporal, row, operatorName(c), (handle, action) =>
-      handle.executeUpdate(agentMessageUpdate, { args: [{ ...action, messageId, text: body.text }] }),
+      handle.executeUpdate(agentMessageUpdate, { args: [{ ...action, messageId, text: normaliseText(body.text) }] }),
     );
     return c.json({ data: { id: row.id, messageId, status: 'queued' } }, 202);
   });

@@ -10,6 +10,7 @@ import type { Database } from '../../db/schema';
 import type { MessageFeed } from '../../realtime/message-feed';
 import type { AppEnv } from '../app-env';
 import { bearerToken } from '../bearer-token';
+import { inboundTextField } from '../inbound-fields';
 import { readJsonBody } from '../json-body';
 import { acceptMessage, requireBot } from '../message-acceptance';
 import { SECURITY } from '../openapi/api-document';
@@ -19,7 +20,7 @@ import { serveRoute } from '../openapi/serve-route';
 import { issueVisitorToken, verifyVisitorToken } from '../visitor-token';
 
 export const WebchatMessageSchema = z.object({
-  text: z.string().trim().min(1, 'must not be empty').max(4000),
+  text: inboundTextField(4000),
   clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, "_" or "-", at most 100'),
 });
 
