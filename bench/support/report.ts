@@ -10,6 +10,8 @@ export interface RunReport {
   settings: BenchSettings;
   results: ScenarioResult[];
   failures: Array<{ id: string; error: string }>;
+  /** Goals checked against this run's figures: `goal | measured | bound | verdict`. */
+  targets?: Array<[string, number | string, number | string, string]>;
 }
 
 /** Writes `<stamp>.json`, `<stamp>.md` and one `<stamp>-<scenario>.svg` per chart; returns the Markdown path. */
@@ -27,6 +29,11 @@ export function writeReport(dir: string, report: RunReport): { markdownPath: str
       'Everything (Temporal dev server, PostgreSQL, the product, the fakes and the load) ran on this one machine.',
     '',
   ];
+  if (report.targets?.length) {
+    lines.push('## Targets', '');
+    if (report.settings.quick) lines.push('A quick run: fewer senders and shorter phases than the targets assume; only a full run can meet them.', '');
+    lines.push(...markdownTable({ header: ['goal', 'measured', 'bound', 'verdict'], rows: report.targets }), '');
+  }
   for (const result of report.results) {
     lines.push(`## (${result.id}) ${result.title}`, '');
     lines.push(...result.method.map((sentence) => `- ${sentence}`), '');
