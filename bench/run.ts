@@ -12,7 +12,7 @@
  * folder that has the same scenario.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -134,6 +134,7 @@ async function main(): Promise<void> {
   exitCleanlyOnInterrupt();
   const { settings, scenarios, outDir } = parseSettings();
   const startedAt = new Date();
+  const loadAtStart = loadavg()[0]!;
   const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'error' }, pino.destination(2));
   const dir = mkdtempSync(join(tmpdir(), 'chat-orchestrator-bench-bundles-'));
   const forget = stopOnInterrupt('the workflow bundles', async () => rmSync(dir, { recursive: true, force: true }));
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
     const report = () => {
       const figures = Object.fromEntries(results.map((result) => [result.id, SCENARIOS[result.id]!.figures(result.data)]));
       const targets = checkTargets(TURN_RESHAPE_TARGETS, figures).filter(([, , , verdict]) => verdict !== 'not measured');
-      return writeReport(outDir, { startedAt, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, settings, results, failures, targets });
+      return writeReport(outDir, { startedAt, loadAtStart, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, settings, results, failures, targets });
     };
     for (const id of scenarios) {
       const scenario = SCENARIOS[id]!;

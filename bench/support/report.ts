@@ -6,6 +6,8 @@ import { cdfChartSvg } from './svg-chart';
 
 export interface RunReport {
   startedAt: Date;
+  /** The 1-minute load average when the run started: other work on the machine skews every figure. */
+  loadAtStart: number;
   durationSeconds: number;
   settings: BenchSettings;
   results: ScenarioResult[];
@@ -18,7 +20,7 @@ export interface RunReport {
 export function writeReport(dir: string, report: RunReport): { markdownPath: string; markdown: string } {
   mkdirSync(dir, { recursive: true });
   const stamp = fileStamp(report.startedAt);
-  const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+  const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform, loadAtStart: report.loadAtStart };
   writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify({ ...report, machine }, null, 1)}\n`);
 
   const lines: string[] = [
@@ -26,7 +28,8 @@ export function writeReport(dir: string, report: RunReport): { markdownPath: str
     '',
     `${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node} on ${machine.platform}. ` +
       `${report.settings.quick ? 'Quick run. ' : ''}Took ${Math.round(report.durationSeconds)} s. ` +
-      'Everything (Temporal dev server, PostgreSQL, the product, the fakes and the load) ran on this one machine.',
+      'Everything (Temporal dev server, PostgreSQL, the product, the fakes and the load) ran on this one machine. ' +
+      `The 1-minute load average before the run started was ${machine.loadAtStart.toFixed(1)}: well above 0, something else was using the cores, and every figure is slower than this machine can do.`,
     '',
   ];
   if (report.targets?.length) {
