@@ -12,7 +12,7 @@
  * folder that has the same scenario.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -29,16 +29,28 @@ import { workerTuning, workerTuningFigures } from './scenarios/worker-tuning';
 import { startBenchServers } from './support/bench-servers';
 import { compareFigures, type Figures, pickPrevious, readStoredReports, settingsDifference, type StoredReport } from './support/previous-figures';
 import { writeReport } from './support/report';
+import { checkTargets, TURN_RESHAPE_TARGETS } from './support/targets';
 import { exitCleanlyOnInterrupt, stopOnInterrupt } from '../test/support/interrupts';
 
-const SCENARIOS: Record<string, { name: string; run: Scenario; figures: (data: Record<string, any>) => Figures; previousFrom?: string[] }> = {
-  a: { name: 'webhook acknowledgement', run: webhookAck, figures: webhookAckFigures },
-  b: { name: 'end to end', run: endToEnd, figures: endToEndFigures },
+interface ScenarioEntry {
+  name: string;
+  run: Scenario;
+  /** Its headline figures, from its data (this run's or an earlier report's). */
+  figures: (data: Record<string, any>) => Figures;
+  /** The settings its figures depend on. */
+  uses: Array<keyof BenchSettings>;
+  /** Scenario ids of earlier reports to compare with, in order of preference (default: its own). */
+  previousFrom?: string[];
+}
+
+const SCENARIOS: Record<string, ScenarioEntry> = {
+  a: { name: 'webhook acknowledgement', run: webhookAck, figures: webhookAckFigures, uses: ['phaseMs', 'rates', 'chats'] },
+  b: { name: 'end to end', run: endToEnd, figures: endToEndFigures, uses: ['phaseMs', 'concurrency', 'chats', 'historyTurns'] },
   // Reports from before (i) measured the idle message in (c).
-  i: { name: 'idle latency', run: idleLatency, figures: idleLatencyFigures, previousFrom: ['i', 'c'] },
-  c: { name: 'long conversation', run: longConversation, figures: longConversationFigures },
-  d: { name: 'many conversations', run: manyConversations, figures: manyConversationsFigures },
-  t: { name: 'worker tuning', run: workerTuning, figures: workerTuningFigures },
+  i: { name: 'idle latency', run: idleLatency, figures: idleLatencyFigures, uses: ['idleMessages'], previousFrom: ['i', 'c'] },
+  c: { name: 'long conversation', run: longConversation, figures: longConversationFigures, uses: ['longMessages'] },
+  d: { name: 'many conversations', run: manyConversations, figures: manyConversationsFigures, uses: ['conversations'] },
+  t: { name: 'worker tuning', run: workerTuning, figures: workerTuningFigures, uses: ['phaseMs', 'concurrency', 'chats'] },
 };
 
 const USAGE = `Usage: npm run bench -- [--quick] [--scenario a,b,i,c,d,t] [--duration <s>] [--rates 100,300,1000]
@@ -122,6 +134,7 @@ async function main(): Promise<void> {
   exitCleanlyOnInterrupt();
   const { settings, scenarios, outDir } = parseSettings();
   const startedAt = new Date();
+  const loadAtStart = loadavg()[0]!;
   const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'error' }, pino.destination(2));
   const dir = mkdtempSync(join(tmpdir(), 'chat-orchestrator-bench-bundles-'));
   const forget = stopOnInterrupt('the workflow bundles', async () => rmSync(dir, { recursive: true, force: true }));
@@ -134,8 +147,11 @@ async function main(): Promise<void> {
     const results: ScenarioResult[] = [];
     const failures: Array<{ id: string; error: string }> = [];
     const earlierReports = readStoredReports(outDir);
-    const report = () =>
-      writeReport(outDir, { startedAt, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, settings, results, failures });
+    const report = () => {
+      const figures = Object.fromEntries(results.map((result) => [result.id, SCENARIOS[result.id]!.figures(result.data)]));
+      const targets = checkTargets(TURN_RESHAPE_TARGETS, figures).filter(([, , , verdict]) => verdict !== 'not measured');
+      return writeReport(outDir, { startedAt, loadAtStart, durationSeconds: (Date.now() - startedAt.getTime()) / 1000, settings, results, failures, targets });
+    };
     for (const id of scenarios) {
       const scenario = SCENARIOS[id]!;
       process.stderr.write(`\n(${id}) ${scenario.name}: starting Temporal and PostgreSQL…\n`);
@@ -169,13 +185,13 @@ async function main(): Promise<void> {
 }
 
 /** Adds a table of the scenario's headline figures beside the newest earlier report's, when there is one. */
-function setBesidePrevious(result: ScenarioResult, scenario: (typeof SCENARIOS)[string], settings: BenchSettings, earlierReports: StoredReport[]): ScenarioResult {
+function setBesidePrevious(result: ScenarioResult, scenario: ScenarioEntry, settings: BenchSettings, earlierReports: StoredReport[]): ScenarioResult {
   const previous = pickPrevious(earlierReports, scenario.previousFrom ?? [result.id]);
   if (!previous) return result;
   const rows = compareFigures(scenario.figures(result.data), scenario.figures(previous.data));
   if (rows.length === 0) return result;
   const from = previous.id === result.id ? '' : ` (its scenario ${previous.id}, which measured the same)`;
-  const differences = settingsDifference(settings, previous.settings);
+  const differences = settingsDifference(settings, previous.settings, scenario.uses);
   const alike = differences.length === 0 ? 'with the same settings' : `with other settings, so not alike: ${differences.join(', ')}`;
   return {
     ...result,

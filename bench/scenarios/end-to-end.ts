@@ -135,6 +135,7 @@ export function endToEndFigures(data: Record<string, any>): Figures {
     figures[`${name}: replies/s`] = variant?.perSecond;
     figures[`${name}: p50 ms`] = variant?.latencies?.p50;
     figures[`${name}: p99 ms`] = variant?.latencies?.p99;
+    figures[`${name}: errors`] = variant?.errors;
     figures[`${name}: server + worker CPU ms/turn`] = variant?.cpu?.temporalSide;
     figures[`${name}: API CPU ms/turn`] = variant?.cpu?.api;
     figures[`${name}: events/turn`] = variant?.history?.perTurn?.events;

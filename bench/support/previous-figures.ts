@@ -47,16 +47,15 @@ export function readStoredReports(dir: string): StoredReport[] {
 }
 
 /**
- * Rows of `figure | now | before | change` for every figure measured now, the earlier value beside
- * it ('n/a' when the earlier report did not measure it) and the change as a signed percentage.
+ * Rows of `figure | now | before | change` for every figure measured both now and before, with the
+ * change as a signed percentage. Figures new in this run are in the scenario's own tables.
  */
-export function compareFigures(now: Figures, before: Figures): Array<[string, number, number | string, string]> {
-  const rows: Array<[string, number, number | string, string]> = [];
+export function compareFigures(now: Figures, before: Figures): Array<[string, number, number, string]> {
+  const rows: Array<[string, number, number, string]> = [];
   for (const [name, value] of Object.entries(now)) {
-    if (value === undefined || !Number.isFinite(value)) continue;
     const earlier = before[name];
-    const known = earlier !== undefined && Number.isFinite(earlier);
-    rows.push([name, value, known ? earlier : 'n/a', known && earlier !== 0 ? percentChange(earlier, value) : '']);
+    if (value === undefined || !Number.isFinite(value) || earlier === undefined || !Number.isFinite(earlier)) continue;
+    rows.push([name, value, earlier, earlier !== 0 ? percentChange(earlier, value) : '']);
   }
   return rows;
 }
@@ -67,11 +66,11 @@ function percentChange(before: number, now: number): string {
 }
 
 /**
- * The run settings that differ between two reports, as `name now (before: x)`: figures measured
- * with other counts or phases are not alike, and the report says so beside them.
+ * Those of `keys` (the settings a scenario uses) that differ between two runs, as `name now
+ * (before: x)`: figures measured with other counts or phases are not alike, and the report says so.
  */
-export function settingsDifference(now: object, before: Record<string, unknown>): string[] {
+export function settingsDifference(now: object, before: Record<string, unknown>, keys: readonly string[]): string[] {
   return Object.entries(now)
-    .filter(([key, value]) => key in before && JSON.stringify(value) !== JSON.stringify(before[key]))
+    .filter(([key, value]) => keys.includes(key) && key in before && JSON.stringify(value) !== JSON.stringify(before[key]))
     .map(([key, value]) => `${key} ${JSON.stringify(value)} (before: ${JSON.stringify(before[key])})`);
 }

@@ -6,17 +6,21 @@ import { cdfChartSvg } from './svg-chart';
 
 export interface RunReport {
   startedAt: Date;
+  /** The 1-minute load average when the run started: other work on the machine skews every figure. */
+  loadAtStart: number;
   durationSeconds: number;
   settings: BenchSettings;
   results: ScenarioResult[];
   failures: Array<{ id: string; error: string }>;
+  /** Goals checked against this run's figures: `goal | measured | bound | verdict`. */
+  targets?: Array<[string, number | string, number | string, string]>;
 }
 
 /** Writes `<stamp>.json`, `<stamp>.md` and one `<stamp>-<scenario>.svg` per chart; returns the Markdown path. */
 export function writeReport(dir: string, report: RunReport): { markdownPath: string; markdown: string } {
   mkdirSync(dir, { recursive: true });
   const stamp = fileStamp(report.startedAt);
-  const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+  const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform, loadAtStart: report.loadAtStart };
   writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify({ ...report, machine }, null, 1)}\n`);
 
   const lines: string[] = [
@@ -24,9 +28,15 @@ export function writeReport(dir: string, report: RunReport): { markdownPath: str
     '',
     `${machine.cpus}, ${machine.memoryGb} GB, Node ${machine.node} on ${machine.platform}. ` +
       `${report.settings.quick ? 'Quick run. ' : ''}Took ${Math.round(report.durationSeconds)} s. ` +
-      'Everything (Temporal dev server, PostgreSQL, the product, the fakes and the load) ran on this one machine.',
+      'Everything (Temporal dev server, PostgreSQL, the product, the fakes and the load) ran on this one machine. ' +
+      `The 1-minute load average before the run started was ${machine.loadAtStart.toFixed(1)}: well above 0, something else was using the cores, and every figure is slower than this machine can do.`,
     '',
   ];
+  if (report.targets?.length) {
+    lines.push('## Targets', '');
+    if (report.settings.quick) lines.push('A quick run: fewer senders and shorter phases than the targets assume; only a full run can meet them.', '');
+    lines.push(...markdownTable({ header: ['goal', 'measured', 'bound', 'verdict'], rows: report.targets }), '');
+  }
   for (const result of report.results) {
     lines.push(`## (${result.id}) ${result.title}`, '');
     lines.push(...result.method.map((sentence) => `- ${sentence}`), '');
