@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { writeWorkflowBundles } from '../src/temporal/write-workflow-bundle';
+import { writeWorkflowBundles } from '../src/temporal/workflow-bundle';
 import { writeFloorBundle } from './floor/floor-target';
 import { FLOOR_SHAPE_NAMES, type FloorShapeName, isFloorShapeName } from './floor/floor-shapes';
 import { endToEnd, endToEndFigures } from './scenarios/end-to-end';

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { tracedBundlePath } from '../src/temporal/traced-bundle-path';
-import { writeWorkflowBundles } from '../src/temporal/write-workflow-bundle';
+import { writeWorkflowBundles } from '../src/temporal/workflow-bundle';
 
 const outFile = path.resolve(process.argv[2] ?? 'dist/workflow-bundle.js');
 writeWorkflowBundles(outFile).then(

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../src/telemetry/tracing';
-import { WORKFLOWS_PATH } from '../src/wiring';
+import { WORKFLOWS_PATH } from '../src/temporal/workflow-bundle';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });

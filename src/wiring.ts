@@ -27,10 +27,11 @@ import { createMessagingAdapter, MESSAGING_PLATFORM_MODULES, platformBaseUrl } f
 import type { PlatformAdapters } from './platforms/platform-adapter';
 import { createWebchatAdapter } from './platforms/webchat';
 import { createMessageFeed } from './realtime/message-feed';
-import { startTracing, type Tracing, WORKFLOW_INTERCEPTOR_MODULES } from './telemetry/tracing';
+import { startTracing, type Tracing } from './telemetry/tracing';
 import { createPinoTemporalLogger } from './temporal/pino-temporal-logger';
 import { requestTraceInterceptor } from './temporal/request-trace-interceptor';
 import { workerBundlePath } from './temporal/traced-bundle-path';
+import { cachedWorkflowBundles } from './temporal/workflow-bundle';
 
 /** Where the running stack's backing services are, once `npm start` or the operator has found them. */
 export interface Endpoints {
@@ -38,7 +39,6 @@ export interface Endpoints {
   temporalAddress: string;
 }
 
-export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 let runtimeInstalled = false;
 let metrics: Metrics | undefined;
@@ -198,7 +198,8 @@ export interface ConversationWorker {
 
 /**
  * A worker for the conversation task queue. Pass `workflowBundle` to reuse a pre-built bundle
- * (tests build it once per run); otherwise the workflows are bundled from source at start.
+ * (tests build it once per run); otherwise WORKFLOW_BUNDLE_PATH's, or the bundle cache's, which
+ * builds only when a workflow source changed.
  */
 export async function createConversationWorker(args: {
   config: Config;
@@ -210,10 +211,12 @@ export async function createConversationWorker(args: {
 }): Promise<ConversationWorker> {
   const { config, deps, logger } = args;
   const traces = processTracing(config);
-  const bundlePath = config.temporal.workflowBundlePath;
+  const bundlePath =
+    config.temporal.workflowBundlePath ??
+    (await cachedWorkflowBundles({ onBuild: (reason) => logger.info(`Bundling the workflows: ${reason}`) })).path;
   // Temporal's OpenTelemetry workflow interceptors double a workflow task's CPU even when their
-  // spans go nowhere, so only a worker that traces loads them.
-  const workflowBundle = args.workflowBundle ?? (bundlePath ? { codePath: workerBundlePath(bundlePath, traces.enabled) } : undefined);
+  // spans go nowhere, so only a worker that traces loads the bundle that holds them.
+  const workflowBundle = args.workflowBundle ?? { codePath: workerBundlePath(bundlePath, traces.enabled) };
   installTemporalRuntime(config, logger);
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
   logger.info({ model: deps.model.description }, 'Replies come from the configured model');
@@ -223,15 +226,11 @@ export async function createConversationWorker(args: {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities(deps),
-    interceptors: {
-      activity: [requestTraceInterceptor, ...(traces.workerInterceptors.activity ?? [])],
-      // A pre-built bundle holds them in its traced variant (`write-workflow-bundle.ts`).
-      ...(!workflowBundle && traces.enabled && { workflowModules: WORKFLOW_INTERCEPTOR_MODULES }),
-    },
+    interceptors: { activity: [requestTraceInterceptor, ...(traces.workerInterceptors.activity ?? [])] },
     sinks: traces.workerSinks,
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
     shutdownForceTime: WORKER_SHUTDOWN_FORCE_MS,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    workflowBundle,
   });
   return {
     worker,

