@@ -46,6 +46,7 @@ ENTRYPOINT ["/usr/bin/tini", "-g", "--"]
 # NPM_CONFIG_UPDATE_NOTIFIER: `npm run` would otherwise ask the registry for a newer npm on every start.
 ENV NODE_ENV=production \
     PORT=3000 \
+    HOST=0.0.0.0 \
     WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 WORKDIR /app

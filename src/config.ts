@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { localSecret } from './runtime/local-secrets';
 import { z } from 'zod';
 
 const optionalString = z
@@ -42,6 +42,8 @@ export const ConfigSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     PORT: port.default(3000),
+    // Where the HTTP server listens: this machine only, unless told otherwise (containers set 0.0.0.0).
+    HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_URL: optionalString,
     DATA_DIR: z.string().default('.data'),
     DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
@@ -86,6 +88,7 @@ export const ConfigSchema = z
     // Webhooks come from a platform's few addresses: high enough for any one bot's traffic.
     RATE_LIMIT_WEBHOOK_IP_PER_MINUTE: z.coerce.number().int().positive().default(6000),
     RATE_LIMIT_CHAT_PAGE_IP_PER_MINUTE: z.coerce.number().int().positive().default(60),
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(20),
     SMTP_URL: optionalString.pipe(z.url({ protocol: /^smtps?$/ }).optional()),
     SMTP_FROM: z.string().min(3).default('Chat orchestrator <chat-orchestrator@localhost>'),
     HANDOFF_EMAIL_TO: optionalString,
@@ -124,14 +127,28 @@ export const ConfigSchema = z
       for (const name of ['ADMIN_API_KEY', 'WEBCHAT_TOKEN_SECRET', 'CHANNEL_ENCRYPTION_KEY'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
       }
+      if (env.ADMIN_API_KEY && env.ADMIN_API_KEY.length < MIN_PRODUCTION_ADMIN_KEY_LENGTH) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ADMIN_API_KEY'],
+          message: `must be at least ${MIN_PRODUCTION_ADMIN_KEY_LENGTH} characters when NODE_ENV=production (openssl rand -base64 32)`,
+        });
+      }
     }
   });
 
 export type Env = z.infer<typeof ConfigSchema>;
 
+/** A bootstrap admin key shorter than this could be guessed; production refuses it. */
+export const MIN_PRODUCTION_ADMIN_KEY_LENGTH = 32;
+
 export interface Config {
   env: Env['NODE_ENV'];
   port: number;
+  /** The address the HTTP server listens on. */
+  host: string;
+  /** Secrets not set in the environment, generated under `<dataDir>/secrets` instead (development only). */
+  generatedSecrets: string[];
   publicUrl: string | undefined;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -173,7 +190,7 @@ export interface Config {
   /** Email for handoff requests; undefined when SMTP is not configured. */
   handoffEmail: { smtpUrl: string; from: string; to: string[] } | undefined;
   /** Requests a minute: per API key on /v1, per IP address and per visitor on /webchat. */
-  rateLimits: { apiKey: number; webchatIp: number; webchatVisitor: number; webhookIp: number; chatPageIp: number };
+  rateLimits: { apiKey: number; webchatIp: number; webchatVisitor: number; webhookIp: number; chatPageIp: number; authFailuresIp: number };
   /** How long Temporal may take to accept a message before the webhook answers 503. */
   acceptTimeoutMs: number;
   maxBodyBytes: number;
@@ -212,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: e.NODE_ENV,
     port: e.PORT,
+    host: e.HOST,
     publicUrl: e.PUBLIC_URL,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
@@ -233,8 +251,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     adminApiKey: e.ADMIN_API_KEY,
     webchat: {
-      // Development needs no setup: an unset secret falls back to a fixed, clearly non-production value.
-      tokenSecret: e.WEBCHAT_TOKEN_SECRET ?? 'development-only-webchat-secret',
+      // Development needs no setup: an unset secret is generated once per DATA_DIR (production requires it).
+      tokenSecret: e.WEBCHAT_TOKEN_SECRET ?? localSecret(e.DATA_DIR, 'webchat-token-secret').value.toString('base64url'),
       tokenTtlSeconds: e.WEBCHAT_TOKEN_TTL_SECONDS,
       allowedOrigins: e.WEBCHAT_ALLOWED_ORIGINS,
     },
@@ -259,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webchatVisitor: e.RATE_LIMIT_WEBCHAT_VISITOR_PER_MINUTE,
       webhookIp: e.RATE_LIMIT_WEBHOOK_IP_PER_MINUTE,
       chatPageIp: e.RATE_LIMIT_CHAT_PAGE_IP_PER_MINUTE,
+      authFailuresIp: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
     },
     acceptTimeoutMs: e.TEMPORAL_ACCEPT_TIMEOUT_MS,
     maxBodyBytes: e.MAX_BODY_BYTES,
@@ -277,7 +296,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     channelEncryptionKey: e.CHANNEL_ENCRYPTION_KEY
       ? Buffer.from(e.CHANNEL_ENCRYPTION_KEY, 'base64')
       : // Development needs no setup; production refuses to start without a real key.
-        createHash('sha256').update('chat-orchestrator development-only channel key').digest(),
+        localSecret(e.DATA_DIR, 'channel-encryption-key').value,
+    generatedSecrets: [
+      ...(e.WEBCHAT_TOKEN_SECRET ? [] : ['WEBCHAT_TOKEN_SECRET']),
+      ...(e.CHANNEL_ENCRYPTION_KEY ? [] : ['CHANNEL_ENCRYPTION_KEY']),
+    ],
     defaultBotChannels: channelsFromEnvironment(e as Record<string, unknown>),
   };
 }

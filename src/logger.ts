@@ -24,6 +24,8 @@ export function createLogger(options: { level: string; destination?: Destination
       level: options.level,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       base: { service: 'chat-orchestrator' },
+      // Errors as type, message, stack and cause, under either name: the Temporal SDK logs `error`.
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     },
     options.destination,
   );

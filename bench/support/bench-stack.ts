@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config';
@@ -53,6 +54,8 @@ export async function startBenchStack(servers: BenchServers, logger: Logger): Pr
     OPENAI_API_KEY: 'bench-openai-key',
     OPENAI_BASE_URL: fakeOpenAI.baseUrl,
     ADMIN_API_KEY: BENCH_ADMIN_KEY,
+    WEBCHAT_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    CHANNEL_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     RATE_LIMIT_API_PER_MINUTE: '100000000',
     RATE_LIMIT_WEBHOOK_IP_PER_MINUTE: '100000000',
     TELEGRAM_BOT_TOKEN: TELEGRAM.botToken,

@@ -17,7 +17,7 @@ import { createApiDocument } from './openapi/api-document';
 import { auditTrail } from './middleware/audit-trail';
 import { authenticate } from './middleware/authenticate';
 import { authorize } from './middleware/authorize';
-import { clientAddress, rateLimit, tokenFingerprint } from './middleware/rate-limit';
+import { clientAddress, createRateCounter, rateLimit } from './middleware/rate-limit';
 import { bodySizeLimit } from './middleware/body-size-limit';
 import { handleError, handleNotFound } from './middleware/error-handler';
 import { httpMetrics } from './middleware/http-metrics';
@@ -64,12 +64,9 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   // comes first, so a browser can read a 429 too.
   app.use('/webchat/*', cors({ origin: config.webchat.allowedOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'] }));
   app.use('/webchat/*', rateLimit({ per: 'IP address', limit: config.rateLimits.webchatIp, keyOf: clientAddress }));
-  app.use(
-    '/webchat/:botId/messages',
-    rateLimit({ per: 'visitor', limit: config.rateLimits.webchatVisitor, keyOf: (c) => tokenFingerprint(c.req.header('authorization')) }),
-  );
   app.use('/webhooks/*', rateLimit({ per: 'IP address', limit: config.rateLimits.webhookIp, keyOf: clientAddress }));
   app.use('/chat/*', rateLimit({ per: 'IP address', limit: config.rateLimits.chatPageIp, keyOf: clientAddress }));
+  const authFailures = createRateCounter({ per: 'IP address after failed authentication', limit: config.rateLimits.authFailuresIp });
   app.onError(handleError());
   app.notFound(handleNotFound());
 
@@ -85,13 +82,15 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
       feed,
       tokenSecret: config.webchat.tokenSecret,
       tokenTtlSeconds: config.webchat.tokenTtlSeconds,
+      // Counted once the token is verified: per visitor, however the header is spelled.
+      visitorLimit: createRateCounter({ per: 'visitor', limit: config.rateLimits.webchatVisitor }),
     }),
   );
 
   app.route('/webhooks', createWebhookRoutes({ db, bots, channels, intake, platforms }));
 
   const v1 = new OpenAPIHono<AppEnv>();
-  v1.use(authenticate({ db, bootstrapAdminKey: config.adminApiKey }));
+  v1.use(authenticate({ db, bootstrapAdminKey: config.adminApiKey, failures: authFailures }));
   v1.use(rateLimit({ per: 'API key', limit: config.rateLimits.apiKey, keyOf: (c) => c.get('actor')?.id }));
   v1.use(authorize('/v1'));
   v1.use(auditTrail(db));

@@ -28,6 +28,10 @@ export async function verifyVisitorToken(args: { secret: string; botId: string; 
   } catch {
     throw new AppError('unauthorized', 'The visitor token is invalid or expired: start a new session.');
   }
+  // A token that never expires would be a key forever: only tokens this server issued, with `exp`, pass.
+  if (typeof claims.exp !== 'number') {
+    throw new AppError('unauthorized', 'The visitor token has no expiry: start a new session.');
+  }
   if (claims.bot !== args.botId || typeof claims.sub !== 'string') {
     throw new AppError('unauthorized', 'The visitor token belongs to another bot: start a new session.');
   }

@@ -11,7 +11,7 @@ runMain('api', async ({ config, logger, onShutdown }) => {
   };
   const services = await createApiServices(config, endpoints, logger);
   onShutdown(() => services.close());
-  const server = await serveHttp(services.app, config.port);
+  const server = await serveHttp(services.app, config.port, config.host);
   onShutdown(() => server.close());
   logger.info({ port: server.port }, 'HTTP API listening');
 });

@@ -11,6 +11,7 @@ import { startTemporalDevServer } from '../runtime/temporal-dev-server';
 import { createApiServices, createConversationWorker, createWorkerDeps, prepareDatabase, shutdownTelemetry } from '../wiring';
 import { runMain } from './run-main';
 import { serveHttp } from './serve-http';
+import { startBanner } from './start-banner';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..');
 
@@ -70,27 +71,12 @@ runMain('start', async ({ config, logger, onShutdown }) => {
 
   const api = await createApiServices(config, { databaseUrl, temporalAddress: temporal.address }, logger);
   onShutdown(() => api.close());
-  const server = await serveHttp(api.app, config.port);
+  const server = await serveHttp(api.app, config.port, config.host);
   onShutdown(() => server.close());
 
-  const base = config.publicUrl ?? `http://localhost:${server.port}`;
   // From process start (performance's time origin), loading the code included: what a user waits.
   const seconds = (performance.now() / 1000).toFixed(1);
   logger.info({ seconds }, 'Ready');
-  process.stdout.write(
-    [
-      '',
-      `  Chat orchestrator is ready (${seconds} s).`,
-      '',
-      `  Web chat      ${base}/chat/${config.defaultBot.id}`,
-      `  Health        ${base}/health/ready`,
-      `  Temporal UI   ${temporal.uiUrl ?? '(external Temporal: see your cluster UI)'}`,
-      `  Model         ${config.openai.apiKey ? `${config.openai.model} via ${config.openai.baseUrl ?? 'OpenAI'}` : 'offline responder (set OPENAI_API_KEY for real replies)'}`,
-      `  Admin API     ${config.adminApiKey ? `${base}/v1 (ADMIN_API_KEY)` : 'disabled: set ADMIN_API_KEY to enable /v1'}`,
-      '',
-      '  Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(startBanner({ config, port: server.port, temporalUiUrl: temporal.uiUrl, seconds }));
   await running;
 });

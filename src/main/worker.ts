@@ -23,7 +23,7 @@ runMain('worker', async ({ config, logger, onShutdown }) => {
   });
   if (config.metrics.port !== undefined) {
     const status = createWorkerStatusApp({ metrics: processMetrics(), isRunning: () => worker.getState() === 'RUNNING' });
-    const server = await serveHttp(status, config.metrics.port);
+    const server = await serveHttp(status, config.metrics.port, config.host);
     onShutdown(() => server.close());
     logger.info({ port: server.port }, 'Worker metrics on /metrics, liveness on /health/live');
   }

@@ -94,7 +94,12 @@ export async function startStack(servers: StackServers, options: TestStackOption
     OPENAI_API_KEY: 'test-openai-key',
     OPENAI_BASE_URL: fakeOpenAI.baseUrl,
     ADMIN_API_KEY: TEST_ADMIN_KEY,
+    // Set, so no test writes development secrets into the checkout's data directory.
+    WEBCHAT_TOKEN_SECRET: randomBytes(32).toString('base64url'),
+    CHANNEL_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'silent',
+    // Many tests probe wrong keys on purpose; the limit itself has a test of its own.
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
     ...options.env,
   });
   const endpoints = { databaseUrl, temporalAddress };

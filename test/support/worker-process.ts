@@ -36,6 +36,8 @@ export async function startWorkerProcess(stack: WorkerTarget, options: WorkerPro
       DEFAULT_BOT_ID: stack.botId,
       OPENAI_API_KEY: 'test-openai-key',
       OPENAI_BASE_URL: stack.fakeOpenAI.baseUrl,
+      WEBCHAT_TOKEN_SECRET: stack.config.webchat.tokenSecret,
+      CHANNEL_ENCRYPTION_KEY: stack.config.channelEncryptionKey.toString('base64'),
       LOG_LEVEL: 'info',
       ...options.env,
     },

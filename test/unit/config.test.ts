@@ -1,4 +1,16 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig as loadConfigFrom } from '../../src/config';
+
+/** Each test's development secrets go to a data directory of its own, never the checkout's. */
+const loadConfig = (env: Record<string, string>) => loadConfigFrom({ DATA_DIR: mkdtempSync(join(tmpdir(), 'config-test-')), ...env });
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  ADMIN_API_KEY: 'k'.repeat(32),
+  WEBCHAT_TOKEN_SECRET: 's'.repeat(32),
+  CHANNEL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+};
 
 describe('loadConfig', () => {
   it('needs nothing to run in development', () => {
@@ -40,5 +52,37 @@ describe('loadConfig', () => {
   it('needs a 32-byte channel encryption key', () => {
     expect(() => loadConfig({ CHANNEL_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(/CHANNEL_ENCRYPTION_KEY: must be 32 bytes/);
     expect(loadConfig({ CHANNEL_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).channelEncryptionKey).toHaveLength(32);
+  });
+
+  it('listens on this machine only unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
+  it('generates development secrets once per data directory, private to this user, and reuses them', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'config-secrets-'));
+    const first = loadConfigFrom({ DATA_DIR: dataDir });
+    const again = loadConfigFrom({ DATA_DIR: dataDir });
+    const elsewhere = loadConfig({});
+    expect(first.generatedSecrets).toEqual(['WEBCHAT_TOKEN_SECRET', 'CHANNEL_ENCRYPTION_KEY']);
+    expect(again.webchat.tokenSecret).toBe(first.webchat.tokenSecret);
+    expect(again.channelEncryptionKey.equals(first.channelEncryptionKey)).toBe(true);
+    expect(elsewhere.webchat.tokenSecret).not.toBe(first.webchat.tokenSecret);
+    expect(first.channelEncryptionKey).toHaveLength(32);
+    const file = join(dataDir, 'secrets', 'channel-encryption-key');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64').equals(first.channelEncryptionKey)).toBe(true);
+    // The fixed development secret of earlier versions is gone.
+    expect(first.webchat.tokenSecret).not.toBe('development-only-webchat-secret');
+  });
+
+  it('uses the environment\'s secrets when set, and generates nothing', () => {
+    expect(loadConfig(PRODUCTION).generatedSecrets).toEqual([]);
+  });
+
+  it('refuses a short ADMIN_API_KEY in production, saying how to make one', () => {
+    expect(() => loadConfig({ ...PRODUCTION, ADMIN_API_KEY: 'short-key' })).toThrow(/ADMIN_API_KEY: must be at least 32 characters.*openssl rand/);
+    expect(loadConfig(PRODUCTION).adminApiKey).toHaveLength(32);
+    expect(loadConfig({ ADMIN_API_KEY: 'dev' }).adminApiKey).toBe('dev');
   });
 });

@@ -7,17 +7,34 @@ import type { Database } from '../../db/schema';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { bearerToken } from '../bearer-token';
+import { clientAddress, type RateCounter } from './rate-limit';
 
 /**
  * Who is calling: `Authorization: Bearer <key>` or `X-API-Key: <key>`, checked against the bootstrap
- * ADMIN_API_KEY (constant time) and the stored keys (by hash; a revoked key fails at once).
+ * ADMIN_API_KEY (constant time) and the stored keys (by hash; a revoked key fails at once). Wrong
+ * keys are counted per address, so nobody can guess keys at the speed of the network.
  */
-export function authenticate({ db, bootstrapAdminKey }: { db: Kysely<Database>; bootstrapAdminKey: string | undefined }) {
+export function authenticate({
+  db,
+  bootstrapAdminKey,
+  failures,
+}: {
+  db: Kysely<Database>;
+  bootstrapAdminKey: string | undefined;
+  /** Failed attempts per IP address: past the limit, that address is refused (429) until the window ends. */
+  failures: RateCounter;
+}) {
   const bootstrap = bootstrapAdminKey ? digest(bootstrapAdminKey) : undefined;
   return createMiddleware<AppEnv>(async function authenticate(c, next) {
+    const address = clientAddress(c) ?? 'unknown';
+    failures.check(c, address);
+    const refuse = (message: string): never => {
+      failures.hit(c, address);
+      throw new AppError('unauthorized', message);
+    };
     const offered = bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key');
     if (!offered) {
-      throw new AppError('unauthorized', 'Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".');
+      return refuse('Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".');
     }
     if (bootstrap && timingSafeEqual(digest(offered), bootstrap)) {
       c.set('actor', { id: 'bootstrap', name: 'ADMIN_API_KEY', role: 'admin' });
@@ -26,7 +43,7 @@ export function authenticate({ db, bootstrapAdminKey }: { db: Kysely<Database>; 
     const key = await useApiKey(db, hashApiKey(offered));
     if (!key) {
       const hint = bootstrap ? 'Ask an admin for a key (POST /v1/api-keys).' : 'Set ADMIN_API_KEY and restart to bootstrap an admin.';
-      throw new AppError('unauthorized', `The API key is unknown or revoked. ${hint}`);
+      return refuse(`The API key is unknown or revoked. ${hint}`);
     }
     c.set('actor', { id: key.id, name: key.name, role: key.role });
     return next();

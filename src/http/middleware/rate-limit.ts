@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
@@ -17,29 +16,48 @@ export interface RateLimitOptions {
 }
 
 /**
- * A fixed-window request limit, counted in this process: with several API processes behind a load
- * balancer each counts on its own. Over the limit, the answer is 429 with Retry-After.
+ * A fixed-window limit, counted in this process: with several API processes behind a load
+ * balancer each counts on its own. `hit` counts one request for `key` and, over the limit, throws
+ * 429 with Retry-After. Keys are whatever the caller has verified: an address, a key id, a visitor.
  */
-export function rateLimit({ per, limit, windowMs = 60_000, keyOf }: RateLimitOptions) {
+export type RateCounter = ReturnType<typeof createRateCounter>;
+
+export function createRateCounter({ per, limit, windowMs = 60_000 }: Omit<RateLimitOptions, 'keyOf'>) {
   const windows = new Map<string, { startedAt: number; count: number }>();
+  function refuse(c: Context<AppEnv>, window: { startedAt: number }, now: number): never {
+    const retryAfter = Math.max(1, Math.ceil((window.startedAt + windowMs - now) / 1000));
+    c.header('Retry-After', String(retryAfter));
+    throw new AppError('rate_limited', `Too many requests for this ${per}: at most ${limit} a minute. Retry in ${retryAfter} s.`);
+  }
+  return {
+    /** Throws 429 if `key` has used up this window, without counting this request. */
+    check(c: Context<AppEnv>, key: string) {
+      const now = Date.now();
+      const window = windows.get(key);
+      if (window && now - window.startedAt < windowMs && window.count >= limit) refuse(c, window, now);
+    },
+    hit(c: Context<AppEnv>, key: string) {
+      const now = Date.now();
+      if (windows.size > 50_000) {
+        for (const [k, w] of windows) if (now - w.startedAt >= windowMs) windows.delete(k);
+      }
+      let window = windows.get(key);
+      if (!window || now - window.startedAt >= windowMs) {
+        window = { startedAt: now, count: 0 };
+        windows.set(key, window);
+      }
+      window.count += 1;
+      if (window.count > limit) refuse(c, window, now);
+    },
+  };
+}
+
+/** The same limit as middleware, keyed on something known before the handler runs (the address, the API key). */
+export function rateLimit({ keyOf, ...options }: RateLimitOptions) {
+  const counter = createRateCounter(options);
   return createMiddleware<AppEnv>(async function rateLimit(c, next) {
     const key = keyOf(c);
-    if (key === undefined) return next();
-    const now = Date.now();
-    if (windows.size > 50_000) {
-      for (const [k, w] of windows) if (now - w.startedAt >= windowMs) windows.delete(k);
-    }
-    let window = windows.get(key);
-    if (!window || now - window.startedAt >= windowMs) {
-      window = { startedAt: now, count: 0 };
-      windows.set(key, window);
-    }
-    window.count += 1;
-    if (window.count > limit) {
-      const retryAfter = Math.max(1, Math.ceil((window.startedAt + windowMs - now) / 1000));
-      c.header('Retry-After', String(retryAfter));
-      throw new AppError('rate_limited', `Too many requests for this ${per}: at most ${limit} a minute. Retry in ${retryAfter} s.`);
-    }
+    if (key !== undefined) counter.hit(c, key);
     return next();
   });
 }
@@ -51,9 +69,4 @@ export function clientAddress(c: Context<AppEnv>): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A short fingerprint of a bearer token, so limits can be per token without keeping the token. */
-export function tokenFingerprint(header: string | undefined): string | undefined {
-  return header ? createHash('sha256').update(header).digest('base64url').slice(0, 22) : undefined;
 }

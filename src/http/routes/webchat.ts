@@ -1,4 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -143,6 +144,8 @@ export interface WebchatRoutesDeps {
   feed: MessageFeed;
   tokenSecret: string;
   tokenTtlSeconds: number;
+  /** Messages per verified visitor. */
+  visitorLimit?: { hit(c: Context<AppEnv>, visitorId: string): void };
   /** How often an idle event stream sends a comment, so proxies keep it open. Default 15 s. */
   keepAliveMs?: number;
 }
@@ -162,6 +165,7 @@ export function createWebchatRoutes(deps: WebchatRoutesDeps) {
   serveRoute(app, postMessageRoute, async (c) => {
     const bot = await requireBot(bots, c.req.param('botId'));
     const visitorId = await verifyVisitorToken({ secret: tokenSecret, botId: bot.id, token: bearerToken(c.req.header('authorization')) });
+    deps.visitorLimit?.hit(c, visitorId);
     const body = await readJsonBody(c, WebchatMessageSchema);
     await acceptMessage(intake, {
       botId: bot.id,
