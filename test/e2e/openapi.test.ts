@@ -173,17 +173,26 @@ describe('OpenAPI document and Swagger UI', () => {
     });
   });
 
-  it('serves Swagger UI at /docs, pointed at the document, with headers that let it load', async () => {
+  it('serves Swagger UI at /docs from this server, with a policy that allows nothing else', async () => {
     const response = await fetch(`${stack.baseUrl}/docs`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await response.text();
-    expect(html).toContain('SwaggerUIBundle');
-    expect(html).toContain("url: '/openapi.json'");
-    // Swagger UI's script and styles come from the CDN: no policy may block them.
-    const policy = response.headers.get('content-security-policy');
-    if (policy) expect(policy).toContain('https://cdn.jsdelivr.net');
-    expect(response.headers.get('cross-origin-embedder-policy')).toBeNull();
+    // Offline, a page that loads from a CDN is blank: every script and style is ours.
+    expect(html).not.toMatch(/https?:\/\//);
+    const policy = response.headers.get('content-security-policy')!;
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toMatch(/https?:/);
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(assets).toEqual(['/docs/assets/swagger-ui.css', '/docs/assets/swagger-ui-bundle.js', '/docs/assets/api-docs.js']);
+    for (const asset of assets) {
+      const file = await fetch(`${stack.baseUrl}${asset}`);
+      expect({ asset, status: file.status }).toEqual({ asset, status: 200 });
+      const body = await file.text();
+      if (asset.endsWith('api-docs.js')) expect(body).toContain("url: '/openapi.json'");
+      else expect(body.length).toBeGreaterThan(10_000);
+    }
+    expect((await fetch(`${stack.baseUrl}/docs/assets/..%2Fpackage.json`)).status).toBe(404);
   });
 });
 
