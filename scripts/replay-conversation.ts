@@ -11,6 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../src/telemetry/tracing';
 import { WORKFLOWS_PATH } from '../src/temporal/workflow-bundle';
+import { createDataConverter } from '../src/temporal/data-converter';
+import { loadConfig } from '../src/config';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -23,7 +25,12 @@ async function main(): Promise<void> {
   const events = Array.isArray(history.events) ? history.events.length : 0;
   process.stdout.write(`Replaying ${events} events of ${workflowId ?? values.file} against this checkout's workflows…\n`);
   await Worker.runReplayHistory(
-    { workflowsPath: WORKFLOWS_PATH, interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES } },
+    {
+      workflowsPath: WORKFLOWS_PATH,
+      interceptors: { workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+      // The key the history was written with (TEMPORAL_PAYLOAD_KEY, or this DATA_DIR's).
+      dataConverter: createDataConverter(loadConfig().temporal.payloadKey),
+    },
     history,
     workflowId ?? 'replayed-from-file',
   );

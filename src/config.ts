@@ -104,6 +104,19 @@ export const ConfigSchema = z
     OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
     OTEL_SERVICE_NAME: z.string().min(1).default('chat-orchestrator'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // 32 bytes, base64, or `off`: encrypts what Temporal stores (message text, replies, state).
+    TEMPORAL_PAYLOAD_KEY: optionalString.pipe(
+      z
+        .string()
+        .refine((value) => value === 'off' || Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32), or "off"')
+        .optional(),
+    ),
+    // The Temporal Web UI decodes through /codec/<token>; unset in development: generated per DATA_DIR.
+    TEMPORAL_CODEC_UI_TOKEN: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{22,}$/, 'at least 22 letters, digits, "_" or "-"').optional()),
+    TEMPORAL_CODEC_ALLOWED_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value) => (value ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : undefined)),
     CHANNEL_ENCRYPTION_KEY: optionalString.pipe(
       z
         .string()
@@ -124,7 +137,7 @@ export const ConfigSchema = z
       }
     }
     if (env.NODE_ENV === 'production') {
-      for (const name of ['ADMIN_API_KEY', 'WEBCHAT_TOKEN_SECRET', 'CHANNEL_ENCRYPTION_KEY'] as const) {
+      for (const name of ['ADMIN_API_KEY', 'WEBCHAT_TOKEN_SECRET', 'CHANNEL_ENCRYPTION_KEY', 'TEMPORAL_PAYLOAD_KEY'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' });
       }
       if (env.ADMIN_API_KEY && env.ADMIN_API_KEY.length < MIN_PRODUCTION_ADMIN_KEY_LENGTH) {
@@ -162,6 +175,10 @@ export interface Config {
     uiPort: number;
     /** A pre-built workflow bundle (`npm run build:workflows`); unset = bundle from source at start. */
     workflowBundlePath: string | undefined;
+    /** Encrypts payloads (`AesGcmPayloadCodec`); undefined when TEMPORAL_PAYLOAD_KEY=off. */
+    payloadKey: Buffer | undefined;
+    /** The codec route the Temporal Web UI decodes through: `/codec/<uiToken>`, from these origins. */
+    codec: { uiToken: string | undefined; allowedOrigins: string[] };
   };
   openai: {
     apiKey: string | undefined;
@@ -242,6 +259,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+      payloadKey:
+        e.TEMPORAL_PAYLOAD_KEY === 'off'
+          ? undefined
+          : e.TEMPORAL_PAYLOAD_KEY
+            ? Buffer.from(e.TEMPORAL_PAYLOAD_KEY, 'base64')
+            : localSecret(e.DATA_DIR, 'temporal-payload-key').value,
+      codec: {
+        // Production serves the UI's codec route only when given a token.
+        uiToken:
+          e.TEMPORAL_CODEC_UI_TOKEN ??
+          (e.NODE_ENV === 'production' ? undefined : localSecret(e.DATA_DIR, 'temporal-codec-ui-token').value.toString('base64url')),
+        allowedOrigins: e.TEMPORAL_CODEC_ALLOWED_ORIGINS ?? [`http://localhost:${e.TEMPORAL_UI_PORT}`, `http://127.0.0.1:${e.TEMPORAL_UI_PORT}`],
+      },
     },
     openai: {
       apiKey: e.OPENAI_API_KEY,
@@ -300,6 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     generatedSecrets: [
       ...(e.WEBCHAT_TOKEN_SECRET ? [] : ['WEBCHAT_TOKEN_SECRET']),
       ...(e.CHANNEL_ENCRYPTION_KEY ? [] : ['CHANNEL_ENCRYPTION_KEY']),
+      ...(e.TEMPORAL_PAYLOAD_KEY ? [] : ['TEMPORAL_PAYLOAD_KEY']),
     ],
     defaultBotChannels: channelsFromEnvironment(e as Record<string, unknown>),
   };

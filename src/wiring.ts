@@ -32,6 +32,7 @@ import { createPinoTemporalLogger } from './temporal/pino-temporal-logger';
 import { requestTraceInterceptor } from './temporal/request-trace-interceptor';
 import { workerBundlePath } from './temporal/traced-bundle-path';
 import { cachedWorkflowBundles } from './temporal/workflow-bundle';
+import { createDataConverter } from './temporal/data-converter';
 
 /** Where the running stack's backing services are, once `npm start` or the operator has found them. */
 export interface Endpoints {
@@ -100,7 +101,12 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
   const db = createDb({ connectionString: endpoints.databaseUrl });
   const connection = await Connection.connect({ address: endpoints.temporalAddress });
   const traces = processTracing(config);
-  const temporal = new Client({ connection, namespace: config.temporal.namespace, interceptors: traces.clientInterceptors });
+  const temporal = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    interceptors: traces.clientInterceptors,
+    dataConverter: createDataConverter(config.temporal.payloadKey),
+  });
   const feed = createMessageFeed({ connectionString: endpoints.databaseUrl, logger: logger.child({ component: 'feed' }) });
   const metrics = processMetrics();
   metrics.countActiveConversations(() => countUnendedConversations(db));
@@ -231,6 +237,7 @@ export async function createConversationWorker(args: {
     shutdownGraceTime: WORKER_SHUTDOWN_GRACE_MS,
     shutdownForceTime: WORKER_SHUTDOWN_FORCE_MS,
     workflowBundle,
+    dataConverter: createDataConverter(config.temporal.payloadKey),
   });
   return {
     worker,

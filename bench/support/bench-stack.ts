@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
+import { createDataConverter } from '../../src/temporal/data-converter';
 import { loadConfig } from '../../src/config';
 import { createMessageIntake, type MessageIntake } from '../../src/conversations/message-intake';
 import { prepareDatabase, type WorkerTuning } from '../../src/wiring';
@@ -56,6 +57,8 @@ export async function startBenchStack(servers: BenchServers, logger: Logger): Pr
     ADMIN_API_KEY: BENCH_ADMIN_KEY,
     WEBCHAT_TOKEN_SECRET: randomBytes(32).toString('base64url'),
     CHANNEL_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    TEMPORAL_PAYLOAD_KEY: randomBytes(32).toString('base64'),
+    TEMPORAL_CODEC_UI_TOKEN: randomBytes(24).toString('base64url'),
     RATE_LIMIT_API_PER_MINUTE: '100000000',
     RATE_LIMIT_WEBHOOK_IP_PER_MINUTE: '100000000',
     TELEGRAM_BOT_TOKEN: TELEGRAM.botToken,
@@ -69,7 +72,7 @@ export async function startBenchStack(servers: BenchServers, logger: Logger): Pr
   const api = spawnTsChild('HTTP API', 'src/main/api.ts', env);
   await waitForHealth(baseUrl, api);
   const connection = await Connection.connect({ address: servers.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config.temporal.payloadKey) });
   const replies = createReplyWatch();
   watchTelegram(replies, fakeTelegram);
 

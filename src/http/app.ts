@@ -30,6 +30,8 @@ import { createBotRoutes } from './routes/bots';
 import { createApiKeyRoutes } from './routes/api-keys';
 import { createChannelRoutes } from './routes/channels';
 import { createChatPageRoutes } from './routes/chat-page';
+import { createCodecRoutes } from './routes/codec';
+import { AesGcmPayloadCodec } from '../temporal/payload-codec';
 import { createConversationRoutes } from './routes/conversations';
 import { createHealthRoutes } from './routes/health';
 import { createMetricsRoutes } from './routes/metrics';
@@ -38,7 +40,7 @@ import { createWebhookSubscriptionRoutes } from './routes/webhook-subscriptions'
 import { createWebhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
-  config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey'>;
+  config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal'>;
   logger: Logger;
   db: Kysely<Database>;
   temporal: Client;
@@ -88,6 +90,15 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   );
 
   app.route('/webhooks', createWebhookRoutes({ db, bots, channels, intake, platforms }));
+  app.route(
+    '/codec',
+    createCodecRoutes({
+      codec: config.temporal.payloadKey && new AesGcmPayloadCodec(config.temporal.payloadKey),
+      uiToken: config.temporal.codec.uiToken,
+      allowedOrigins: config.temporal.codec.allowedOrigins,
+      failures: authFailures,
+    }),
+  );
 
   const v1 = new OpenAPIHono<AppEnv>();
   v1.use(authenticate({ db, bootstrapAdminKey: config.adminApiKey, failures: authFailures }));

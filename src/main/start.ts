@@ -36,6 +36,11 @@ runMain('start', async ({ config, logger, onShutdown }) => {
         port: config.temporal.devPort,
         uiPort: config.temporal.uiPort,
         logger: logger.child({ component: 'temporal-dev-server' }),
+        // The UI shows encrypted payloads as text through the app's codec route.
+        uiCodecEndpoint:
+          config.temporal.payloadKey && config.temporal.codec.uiToken
+            ? `${config.publicUrl ?? `http://localhost:${config.port}`}/codec/${config.temporal.codec.uiToken}`
+            : undefined,
       });
       onShutdown(() => devServer.stop());
       return { address: devServer.address, uiUrl: devServer.uiUrl };

@@ -35,6 +35,8 @@ export async function startTemporalDevServer(opts: {
   logger: Logger;
   /** Dynamic config on top of `DEV_SERVER_DYNAMIC_CONFIG`, e.g. a low continue-as-new threshold for a test. */
   dynamicConfig?: Record<string, unknown>;
+  /** Where the Web UI decodes encrypted payloads: the app's `/codec/<token>` route. */
+  uiCodecEndpoint?: string;
 }): Promise<DevServer> {
   const { cliPath, dataDir, namespace, port, uiPort, logger } = opts;
   const address = `127.0.0.1:${port}`;
@@ -50,6 +52,7 @@ export async function startTemporalDevServer(opts: {
       ...['--namespace', namespace, '--log-level', 'warn', '--ui-disable-news-fetch'],
       ...searchAttributeArgs(),
       ...dynamicConfigArgs(opts.dynamicConfig),
+      ...(opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : []),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -12,7 +12,8 @@ import { startTestStack } from '../support/test-stack';
 import { readTestRun } from '../support/test-run';
 
 it('records a conversation that covers every branch of a turn', async () => {
-  const stack = await startTestStack({ bot: { idleTimeoutMs: 2_000 } });
+  // Without the payload codec: the recorded file is test data anyone can read and replay.
+  const stack = await startTestStack({ bot: { idleTimeoutMs: 2_000 }, env: { TEMPORAL_PAYLOAD_KEY: 'off' } });
   try {
     await postApiMessage(stack, 'replay', 'm1', 'hello', true);
     await postApiMessage(stack, 'replay', 'm1', 'hello');

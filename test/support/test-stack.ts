@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { BotSettings } from '../../src/conversations/bot-settings';
 import { type Config, loadConfig } from '../../src/config';
+import { createDataConverter } from '../../src/temporal/data-converter';
 import { createDb } from '../../src/db/create-db';
 import { updateBot } from '../../src/db/queries/bots';
 import { createLogger } from '../../src/logger';
@@ -97,6 +98,8 @@ export async function startStack(servers: StackServers, options: TestStackOption
     // Set, so no test writes development secrets into the checkout's data directory.
     WEBCHAT_TOKEN_SECRET: randomBytes(32).toString('base64url'),
     CHANNEL_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    TEMPORAL_PAYLOAD_KEY: randomBytes(32).toString('base64'),
+    TEMPORAL_CODEC_UI_TOKEN: randomBytes(24).toString('base64url'),
     LOG_LEVEL: 'silent',
     // Many tests probe wrong keys on purpose; the limit itself has a test of its own.
     RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '100000',
@@ -111,7 +114,7 @@ export async function startStack(servers: StackServers, options: TestStackOption
   const api = await createApiServices(config, endpoints, logger);
   const server = await serveHttp(api.app, 0);
   const connection = await Connection.connect({ address: run.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config.temporal.payloadKey) });
 
   let worker: { stop(): Promise<void> } | undefined;
   const stack: TestStack = {

@@ -38,6 +38,7 @@ export async function startWorkerProcess(stack: WorkerTarget, options: WorkerPro
       OPENAI_BASE_URL: stack.fakeOpenAI.baseUrl,
       WEBCHAT_TOKEN_SECRET: stack.config.webchat.tokenSecret,
       CHANNEL_ENCRYPTION_KEY: stack.config.channelEncryptionKey.toString('base64'),
+      TEMPORAL_PAYLOAD_KEY: stack.config.temporal.payloadKey?.toString('base64') ?? 'off',
       LOG_LEVEL: 'info',
       ...options.env,
     },
