@@ -7,6 +7,7 @@ import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
 export function createModelActivities({ model, metrics }: Pick<ActivityDeps, 'model' | 'metrics'>) {
+  let warnedOffline = false;
   return {
     async moderate(args: { text: string; provider: 'configured' | 'word-list' } & RequestTrace): Promise<ModerationVerdict> {
       const verdict =
@@ -26,8 +27,11 @@ export function createModelActivities({ model, metrics }: Pick<ActivityDeps, 'mo
         metrics.modelTokens.inc({ model: reply.model, kind: 'prompt' }, reply.tokens.prompt);
         metrics.modelTokens.inc({ model: reply.model, kind: 'completion' }, reply.tokens.completion);
       }
-      if (reply.offline) log.warn('Replied with the offline responder: no OPENAI_API_KEY is configured');
-      else log.info('Model replied', { model: reply.model, tokens: reply.tokens });
+      if (reply.offline) {
+        // Once per worker: the start-up log already says so, and every reply says it to the person.
+        if (!warnedOffline) log.warn('Replying with the offline responder: no OPENAI_API_KEY is configured');
+        warnedOffline = true;
+      } else log.info('Model replied', { model: reply.model, tokens: reply.tokens });
       return reply;
     },
   };

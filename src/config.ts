@@ -104,6 +104,8 @@ export const ConfigSchema = z
     OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
     OTEL_SERVICE_NAME: z.string().min(1).default('chat-orchestrator'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    // `pretty`: one readable line per event (the default in development); `json`: one JSON object per line.
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     // 32 bytes, base64, or `off`: encrypts what Temporal stores (message text, replies, state).
     TEMPORAL_PAYLOAD_KEY: optionalString.pipe(
       z
@@ -213,6 +215,7 @@ export interface Config {
   maxBodyBytes: number;
   platformBaseUrls: { telegram: string; slack: string; discord: string; meta: string };
   logLevel: Env['LOG_LEVEL'];
+  logFormat: 'json' | 'pretty';
   /**
    * Where Prometheus scrapes a process that has no HTTP API: `port` serves the app's metrics from
    * `start:worker`; `temporalPort` serves the Temporal SDK's worker metrics. Undefined: off.
@@ -318,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       meta: e.META_GRAPH_BASE_URL,
     },
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
     metrics: {
       port: metricsPort(e.METRICS_PORT, e.NODE_ENV, 9100),
       temporalPort: metricsPort(e.TEMPORAL_METRICS_PORT, e.NODE_ENV, 9464),

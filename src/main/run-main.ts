@@ -22,7 +22,7 @@ export function runMain(
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel }).child({ process: name });
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat }).child({ process: name });
   const shutdownSteps: Array<() => Promise<void>> = [];
   let shuttingDown = false;
 

@@ -36,11 +36,20 @@ describe('analytics summary', () => {
     );
     expect(before.body.data).toMatchObject({ conversations: { started: 0, ended: 0, handoffs: 0 }, messages: [], modelTokens: 0 });
     expect(before.body.data.timeToReplyMs).toEqual({ median: null, p95: null });
+
+    // Plain dates: from the first instant of `from` to the first instant of `to` (UTC).
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const byDate = await requestJson(stack.baseUrl, `/v1/analytics/summary?botId=${stack.botId}&from=${today}&to=${tomorrow}`);
+    expect(byDate.status).toBe(200);
+    expect(byDate.body.data).toMatchObject({ from: `${today}T00:00:00.000Z`, to: `${tomorrow}T00:00:00.000Z`, conversations: { started: 2 } });
   });
 
   it('rejects a bad range', async () => {
     const res = await requestJson(stack.baseUrl, `/v1/analytics/summary?botId=${stack.botId}&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z`);
     expect(res.status).toBe(400);
-    expect((await requestJson(stack.baseUrl, '/v1/analytics/summary?botId=x&from=yesterday&to=now')).status).toBe(400);
+    const words = await requestJson(stack.baseUrl, '/v1/analytics/summary?botId=x&from=yesterday&to=now');
+    expect(words.status).toBe(400);
+    expect(words.body.error.message).toContain('must be a date (2026-12-01) or a timestamp');
   });
 });

@@ -10,10 +10,16 @@ import { errorResponses } from '../openapi/error-responses';
 import { dataOf } from '../openapi/page';
 import { serveRoute } from '../openapi/serve-route';
 
+/** A timestamp with its offset, or a plain UTC date: `2026-12-01` is that day's first instant. */
+const instant = (description: string) =>
+  z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be a date (2026-12-01) or a timestamp (2026-12-01T09:30:00Z)' })
+    .openapi({ description, example: '2026-12-01' });
+
 const SummaryQuerySchema = z.object({
   botId: BotIdSchema,
-  from: z.iso.datetime({ offset: true }),
-  to: z.iso.datetime({ offset: true }),
+  from: instant('Start of the range, included.'),
+  to: instant('End of the range, excluded: `from=2026-12-01&to=2026-12-02` is the whole of 1 December (UTC).'),
 });
 
 const SummarySchema = z
@@ -62,12 +68,16 @@ export function createAnalyticsRoutes({ db }: { db: Kysely<Database> }) {
   const app = new OpenAPIHono<AppEnv>();
   serveRoute(app, summaryRoute, async (c) => {
     const query = readQuery(c, SummaryQuerySchema);
-    const from = new Date(query.from);
-    const to = new Date(query.to);
+    const from = parseInstant(query.from);
+    const to = parseInstant(query.to);
     if (from >= to) throw new AppError('validation_failed', '`from` must be before `to`.');
     const summary: AnalyticsSummary = await summarizeBotActivity(db, { botId: query.botId, from, to });
     const data: Summary = { botId: query.botId, from: from.toISOString(), to: to.toISOString(), ...summary };
     return c.json({ data });
   });
   return app;
+}
+
+function parseInstant(value: string): Date {
+  return new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
 }
