@@ -1,13 +1,32 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two projects:
+ * - `unit`: no servers at all, so `npm run test:unit` answers in seconds;
+ * - `stack`: the rest, on one embedded Postgres, one Temporal dev server and one workflow bundle
+ *   for the whole run (its global setup starts them only when one of its tests is selected).
+ * `npm test` runs both.
+ */
+const UNIT = ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/bench/**/*.test.ts', '<rootDir>/test/fakes/**/*.test.ts', '<rootDir>/test/chaos/verify-deliveries.test.ts'];
+
+const base = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/workflows/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
-  // One embedded Postgres, one Temporal dev server and one workflow bundle for the whole run.
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 60_000,
   maxWorkers: 2,
   verbose: true,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    { ...base, displayName: 'unit', testMatch: UNIT },
+    {
+      ...base,
+      displayName: 'stack',
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/workflows/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...UNIT.map((glob) => glob.replace('<rootDir>', '').replace('/**/*.test.ts', '/').replace(/\*\*|\*/g, ''))],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
 };

@@ -157,77 +157,6 @@ export type Env = z.infer<typeof ConfigSchema>;
 /** A bootstrap admin key shorter than this could be guessed; production refuses it. */
 export const MIN_PRODUCTION_ADMIN_KEY_LENGTH = 32;
 
-export interface Config {
-  env: Env['NODE_ENV'];
-  port: number;
-  /** The address the HTTP server listens on. */
-  host: string;
-  /** Secrets not set in the environment, generated under `<dataDir>/secrets` instead (development only). */
-  generatedSecrets: string[];
-  publicUrl: string | undefined;
-  dataDir: string;
-  databaseUrl: string | undefined;
-  embeddedPostgresPort: number;
-  temporal: {
-    address: string | undefined;
-    namespace: string;
-    taskQueue: string;
-    cliPath: string | undefined;
-    devPort: number;
-    uiPort: number;
-    /** A pre-built workflow bundle (`npm run build:workflows`); unset = bundle from source at start. */
-    workflowBundlePath: string | undefined;
-    /** Encrypts payloads (`AesGcmPayloadCodec`); undefined when TEMPORAL_PAYLOAD_KEY=off. */
-    payloadKey: Buffer | undefined;
-    /** The codec route the Temporal Web UI decodes through: `/codec/<uiToken>`, from these origins. */
-    codec: { uiToken: string | undefined; allowedOrigins: string[] };
-  };
-  openai: {
-    apiKey: string | undefined;
-    baseUrl: string | undefined;
-    model: string;
-    moderationModel: string;
-  };
-  adminApiKey: string | undefined;
-  webchat: {
-    tokenSecret: string;
-    tokenTtlSeconds: number;
-    /** Origins whose pages may embed the web chat and call /webchat from the browser (CORS). */
-    allowedOrigins: string[];
-  };
-  defaultBot: {
-    id: string;
-    name: string;
-    systemPrompt: string;
-    model: string;
-    debounceMs: number;
-    idleTimeoutMs: number;
-    fallbackReply: string;
-    handoffTimeoutMs: number;
-  };
-  replyWaitTimeoutMs: number;
-  /** Email for handoff requests; undefined when SMTP is not configured. */
-  handoffEmail: { smtpUrl: string; from: string; to: string[] } | undefined;
-  /** Requests a minute: per API key on /v1, per IP address and per visitor on /webchat. */
-  rateLimits: { apiKey: number; webchatIp: number; webchatVisitor: number; webhookIp: number; chatPageIp: number; authFailuresIp: number };
-  /** How long Temporal may take to accept a message before the webhook answers 503. */
-  acceptTimeoutMs: number;
-  maxBodyBytes: number;
-  platformBaseUrls: { telegram: string; slack: string; discord: string; meta: string };
-  logLevel: Env['LOG_LEVEL'];
-  logFormat: 'json' | 'pretty';
-  /**
-   * Where Prometheus scrapes a process that has no HTTP API: `port` serves the app's metrics from
-   * `start:worker`; `temporalPort` serves the Temporal SDK's worker metrics. Undefined: off.
-   */
-  metrics: { port: number | undefined; temporalPort: number | undefined };
-  /** OpenTelemetry tracing, on when an OTLP endpoint is set. */
-  tracing: { otlpEndpoint: string | undefined; serviceName: string };
-  /** Key for channel credentials at rest (AES-256-GCM). */
-  channelEncryptionKey: Buffer;
-  /** Channels of the default bot declared in the environment. */
-  defaultBotChannels: Partial<Record<ChannelPlatform, Record<string, string>>>;
-}
 
 /** Thrown when the environment does not describe a runnable configuration; one line per bad variable. */
 export class ConfigError extends Error {
@@ -245,10 +174,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`),
     );
   }
-  const e = parsed.data;
+  return configFrom(parsed.data);
+}
+
+/**
+ * The configuration the app runs with, shaped for its parts. `Config` is this function's type, so
+ * the schema above and this mapping are the only places a setting is written down.
+ */
+function configFrom(e: Env) {
   return {
     env: e.NODE_ENV,
     port: e.PORT,
+    /** The address the HTTP server listens on. */
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
     dataDir: e.DATA_DIR,
@@ -261,13 +198,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       cliPath: e.TEMPORAL_CLI_PATH,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      /** A pre-built workflow bundle (`npm run build:workflows`); unset: the bundle cache's. */
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+      /** Encrypts payloads (`AesGcmPayloadCodec`); undefined when TEMPORAL_PAYLOAD_KEY=off. */
       payloadKey:
         e.TEMPORAL_PAYLOAD_KEY === 'off'
           ? undefined
           : e.TEMPORAL_PAYLOAD_KEY
             ? Buffer.from(e.TEMPORAL_PAYLOAD_KEY, 'base64')
             : localSecret(e.DATA_DIR, 'temporal-payload-key').value,
+      /** The codec route the Temporal Web UI decodes through: `/codec/<uiToken>`, from these origins. */
       codec: {
         // Production serves the UI's codec route only when given a token.
         uiToken:
@@ -300,10 +240,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       handoffTimeoutMs: e.DEFAULT_BOT_HANDOFF_TIMEOUT_MS,
     },
     replyWaitTimeoutMs: e.REPLY_WAIT_TIMEOUT_MS,
+    /** Email for handoff requests; undefined when SMTP is not configured. */
     handoffEmail:
       e.SMTP_URL && e.HANDOFF_EMAIL_TO
         ? { smtpUrl: e.SMTP_URL, from: e.SMTP_FROM, to: e.HANDOFF_EMAIL_TO.split(',').map((address) => address.trim()) }
         : undefined,
+    /** Requests a minute, by what each is counted per. */
     rateLimits: {
       apiKey: e.RATE_LIMIT_API_PER_MINUTE,
       webchatIp: e.RATE_LIMIT_WEBCHAT_IP_PER_MINUTE,
@@ -327,21 +269,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       temporalPort: metricsPort(e.TEMPORAL_METRICS_PORT, e.NODE_ENV, 9464),
     },
     tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
+    /** Key for channel credentials at rest (AES-256-GCM). */
     channelEncryptionKey: e.CHANNEL_ENCRYPTION_KEY
       ? Buffer.from(e.CHANNEL_ENCRYPTION_KEY, 'base64')
       : // Development needs no setup; production refuses to start without a real key.
         localSecret(e.DATA_DIR, 'channel-encryption-key').value,
+    /** Secrets not set in the environment, generated under `<dataDir>/secrets` instead (development only). */
     generatedSecrets: [
       ...(e.WEBCHAT_TOKEN_SECRET ? [] : ['WEBCHAT_TOKEN_SECRET']),
       ...(e.CHANNEL_ENCRYPTION_KEY ? [] : ['CHANNEL_ENCRYPTION_KEY']),
       ...(e.TEMPORAL_PAYLOAD_KEY ? [] : ['TEMPORAL_PAYLOAD_KEY']),
     ],
+    /** Channels of the default bot declared in the environment. */
     defaultBotChannels: channelsFromEnvironment(e as Record<string, unknown>),
   };
 }
 
-function channelsFromEnvironment(env: Record<string, unknown>): Config['defaultBotChannels'] {
-  const channels: Config['defaultBotChannels'] = {};
+export type Config = ReturnType<typeof configFrom>;
+
+function channelsFromEnvironment(env: Record<string, unknown>): Partial<Record<ChannelPlatform, Record<string, string>>> {
+  const channels: Partial<Record<ChannelPlatform, Record<string, string>>> = {};
   for (const [platform, variables] of Object.entries(CHANNEL_VARIABLES) as Array<[ChannelPlatform, Record<string, string>]>) {
     const entries = Object.entries(variables).map(([field, name]) => [field, env[name]] as const);
     if (entries.every(([, value]) => typeof value === 'string')) {

@@ -6,12 +6,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { createActivities } from '../activities';
+import { type ActivityDeps, createActivities } from '../activities';
 import { createBotDirectory } from './bots/bot-directory';
 import { type ChannelDirectory, createChannelDirectory } from './channels/channel-directory';
 import { defaultBotSettings } from './bots/default-bot';
 import type { Config } from './config';
-import { createMessageIntake } from './conversations/message-intake';
+import { createMessageIntake } from './temporal/message-intake';
 import { createDb } from './db/create-db';
 import { migrateToLatest } from './db/migrate';
 import { findBot, seedBot } from './db/queries/bots';
@@ -20,11 +20,9 @@ import type { Database } from './db/schema';
 import { createApp } from './http/app';
 import { createMetrics, type Metrics } from './metrics/metrics';
 import { createModelClient } from './model/create-model-client';
-import type { ModelClient } from './model/model-client';
-import { createHandoffMailer, type HandoffMailer } from './notifications/handoff-mailer';
+import { createHandoffMailer } from './notifications/handoff-mailer';
 import { createApiChannelAdapter } from './platforms/api-channel';
 import { createMessagingAdapter, MESSAGING_PLATFORM_MODULES, platformBaseUrl } from './platforms/messaging-platforms';
-import type { PlatformAdapters } from './platforms/platform-adapter';
 import { createWebchatAdapter } from './platforms/webchat';
 import { createMessageFeed } from './realtime/message-feed';
 import { startTracing, type Tracing } from './telemetry/tracing';
@@ -138,14 +136,8 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
   };
 }
 
-export interface WorkerDeps {
-  db: Kysely<Database>;
-  model: ModelClient;
-  adapters: PlatformAdapters;
-  encryptionKey: Buffer;
-  metrics: Metrics;
-  handoffMailer?: HandoffMailer;
-}
+/** What the worker's activities need: the activities' own declaration of it, built here. */
+export type WorkerDeps = ActivityDeps;
 
 export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDeps {
   const db = createDb({ connectionString: databaseUrl });

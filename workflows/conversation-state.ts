@@ -3,14 +3,12 @@
  * these to Temporal; unit tests reach them without a server. Nothing here may read the clock,
  * random numbers or I/O: the caller passes time in.
  */
+import type { HistoryEntry } from '../src/conversations/history-entry';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 
 export type ConversationStatus = 'active' | 'handoff' | 'ended';
 
-export interface HistoryEntry {
-  role: 'user' | 'assistant';
-  text: string;
-}
+export type { HistoryEntry } from '../src/conversations/history-entry';
 
 export type ReplyKind = 'reply' | 'fallback' | 'refusal' | 'notice';
 

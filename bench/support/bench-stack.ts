@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createDataConverter } from '../../src/temporal/data-converter';
 import { loadConfig } from '../../src/config';
-import { createMessageIntake, type MessageIntake } from '../../src/conversations/message-intake';
+import { createMessageIntake, type MessageIntake } from '../../src/temporal/message-intake';
 import { prepareDatabase, type WorkerTuning } from '../../src/wiring';
 import { type FakeOpenAI, startFakeOpenAI } from '../../test/fakes/fake-openai';
 import { type FakeTelegram, startFakeTelegram } from '../../test/fakes/fake-telegram';

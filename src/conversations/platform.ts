@@ -2,7 +2,3 @@
 export const PLATFORMS = ['webchat', 'api', 'telegram', 'slack', 'discord', 'messenger', 'whatsapp'] as const;
 
 export type Platform = (typeof PLATFORMS)[number];
-
-export function isPlatform(value: string): value is Platform {
-  return (PLATFORMS as readonly string[]).includes(value);
-}

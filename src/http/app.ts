@@ -8,7 +8,7 @@ import type { BotDirectory } from '../bots/bot-directory';
 import type { ChannelDirectory } from '../channels/channel-directory';
 import type { MessagingPlatform } from '../platforms/messaging-platform';
 import type { Config } from '../config';
-import type { MessageIntake } from '../conversations/message-intake';
+import type { MessageIntake } from '../temporal/message-intake';
 import type { Database } from '../db/schema';
 import type { Metrics } from '../metrics/metrics';
 import type { MessageFeed } from '../realtime/message-feed';

@@ -1,7 +1,7 @@
 import type { BotSettings } from '../conversations/bot-settings';
 import type { InboundMessage } from '../conversations/inbound-message';
 import { normaliseInbound } from '../conversations/normalise-inbound';
-import { type MessageIntake, MessageNotAcceptedError, type WaitedReply } from '../conversations/message-intake';
+import { type MessageIntake, MessageNotAcceptedError, type WaitedReply } from '../temporal/message-intake';
 import { type BotDirectory, BotDirectoryUnavailableError } from '../bots/bot-directory';
 import { AppError } from './app-error';
 

@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../../workflows/conversation-state';
+import type { HistoryEntry } from '../conversations/history-entry';
 
 export interface ReplyRequest {
   systemPrompt: string;

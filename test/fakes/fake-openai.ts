@@ -73,17 +73,6 @@ const MODERATION_CATEGORIES = [
   'violence/graphic',
 ] as const;
 
-/** Input types each category applies to, as in Moderation.CategoryAppliedInputTypes. */
-const TEXT_AND_IMAGE = new Set<string>([
-  'self-harm',
-  'self-harm/instructions',
-  'self-harm/intent',
-  'sexual',
-  'violence',
-  'violence/graphic',
-]);
-
-
 /** Text of a message `content`, which may be a string or an array of content parts. */
 function contentText(content: unknown): string {
   if (typeof content === 'string') return content;

@@ -10,6 +10,7 @@ const PRODUCTION = {
   ADMIN_API_KEY: 'k'.repeat(32),
   WEBCHAT_TOKEN_SECRET: 's'.repeat(32),
   CHANNEL_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  TEMPORAL_PAYLOAD_KEY: Buffer.alloc(32, 2).toString('base64'),
 };
 
 describe('loadConfig', () => {
@@ -64,7 +65,8 @@ describe('loadConfig', () => {
     const first = loadConfigFrom({ DATA_DIR: dataDir });
     const again = loadConfigFrom({ DATA_DIR: dataDir });
     const elsewhere = loadConfig({});
-    expect(first.generatedSecrets).toEqual(['WEBCHAT_TOKEN_SECRET', 'CHANNEL_ENCRYPTION_KEY']);
+    expect(first.generatedSecrets).toEqual(['WEBCHAT_TOKEN_SECRET', 'CHANNEL_ENCRYPTION_KEY', 'TEMPORAL_PAYLOAD_KEY']);
+    expect(again.temporal.payloadKey!.equals(first.temporal.payloadKey!)).toBe(true);
     expect(again.webchat.tokenSecret).toBe(first.webchat.tokenSecret);
     expect(again.channelEncryptionKey.equals(first.channelEncryptionKey)).toBe(true);
     expect(elsewhere.webchat.tokenSecret).not.toBe(first.webchat.tokenSecret);
@@ -78,6 +80,8 @@ describe('loadConfig', () => {
 
   it('uses the environment\'s secrets when set, and generates nothing', () => {
     expect(loadConfig(PRODUCTION).generatedSecrets).toEqual([]);
+    expect(loadConfig({ ...PRODUCTION, TEMPORAL_PAYLOAD_KEY: 'off' }).temporal.payloadKey).toBeUndefined();
+    expect(() => loadConfig({ ...PRODUCTION, TEMPORAL_PAYLOAD_KEY: '' })).toThrow(/TEMPORAL_PAYLOAD_KEY: is required/);
   });
 
   it('refuses a short ADMIN_API_KEY in production, saying how to make one', () => {

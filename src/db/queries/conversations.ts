@@ -76,19 +76,6 @@ export async function findConversation(db: Kysely<Database>, id: string): Promis
   return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function findLatestConversationByKey(
-  db: Kysely<Database>,
-  key: ConversationKey,
-): Promise<ConversationRow | undefined> {
-  return db
-    .selectFrom('conversations')
-    .selectAll()
-    .where('conversation_key', '=', formatConversationKey(key))
-    .orderBy('started_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
-
 export interface ConversationFilters {
   botId?: string;
   platform?: string;

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { BotDirectory } from '../../bots/bot-directory';
-import type { MessageIntake } from '../../conversations/message-intake';
+import type { MessageIntake } from '../../temporal/message-intake';
 import type { AppEnv } from '../app-env';
 import { MAX_CHAT_ID_LENGTH, MAX_INBOUND_TEXT_LENGTH } from '../../conversations/normalise-inbound';
 import { inboundIdField, inboundTextField } from '../inbound-fields';

@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { BotDirectory } from '../../bots/bot-directory';
 import { formatConversationKey } from '../../conversations/conversation-key';
-import type { MessageIntake } from '../../conversations/message-intake';
+import type { MessageIntake } from '../../temporal/message-intake';
 import { listMessagesByConversationKey, type MessageRow } from '../../db/queries/messages';
 import type { Database } from '../../db/schema';
 import type { MessageFeed } from '../../realtime/message-feed';

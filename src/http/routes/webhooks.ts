@@ -3,7 +3,7 @@ import type { Handler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { BotDirectory } from '../../bots/bot-directory';
 import type { ChannelDirectory } from '../../channels/channel-directory';
-import type { MessageIntake } from '../../conversations/message-intake';
+import type { MessageIntake } from '../../temporal/message-intake';
 import { markDeliveryFailed } from '../../db/queries/messages';
 import type { Database } from '../../db/schema';
 import {

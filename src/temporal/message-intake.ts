@@ -18,8 +18,8 @@ import {
   ConversationStatusAttribute,
   PlatformAttribute,
 } from '../../workflows/search-attributes';
-import { type ConversationKey, conversationWorkflowId } from './conversation-key';
-import type { InboundMessage } from './inbound-message';
+import { type ConversationKey, conversationWorkflowId } from '../conversations/conversation-key';
+import type { InboundMessage } from '../conversations/inbound-message';
 
 /** Thrown when Temporal did not take the message: the caller must not answer 2xx, so the sender retries. */
 export class MessageNotAcceptedError extends Error {
