@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cachedWorkflowBundles, sourcesKey, sourcesOf } from '../../src/temporal/workflow-bundle';
@@ -33,6 +33,8 @@ describe('the workflow bundle cache', () => {
   });
 
   it('changes the key when any source file changes', () => {
+    // A fresh `npm ci` has no node_modules/.cache yet.
+    mkdirSync(join(process.cwd(), 'node_modules', '.cache'), { recursive: true });
     const dir = mkdtempSync(join(process.cwd(), 'node_modules', '.cache', 'key-test-'));
     const file = join(dir, 'a.ts');
     writeFileSync(file, 'export const a = 1;\n');
