@@ -1,5 +1,7 @@
 import { BotIdSchema } from './bots/bot-id';
 import { BOT_SETTING_DEFAULTS, BOT_SETTING_FIELDS } from './bots/bot-settings-schema';
+import { MESSAGING_PLATFORM_MODULES } from './platforms/messaging-platforms';
+import type { MessagingPlatformName } from './platforms/messaging-platform';
 import { localSecret } from './runtime/local-secrets';
 import { z } from 'zod';
 
@@ -8,25 +10,10 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
 
-/** The environment variables that declare a channel for the default bot, by credential field. */
-export const CHANNEL_VARIABLES = {
-  telegram: { botToken: 'TELEGRAM_BOT_TOKEN', secretToken: 'TELEGRAM_SECRET_TOKEN' },
-  slack: { botToken: 'SLACK_BOT_TOKEN', signingSecret: 'SLACK_SIGNING_SECRET' },
-  discord: { applicationId: 'DISCORD_APPLICATION_ID', publicKey: 'DISCORD_PUBLIC_KEY', botToken: 'DISCORD_BOT_TOKEN' },
-  messenger: {
-    pageAccessToken: 'MESSENGER_PAGE_ACCESS_TOKEN',
-    appSecret: 'MESSENGER_APP_SECRET',
-    verifyToken: 'MESSENGER_VERIFY_TOKEN',
-  },
-  whatsapp: {
-    accessToken: 'WHATSAPP_ACCESS_TOKEN',
-    phoneNumberId: 'WHATSAPP_PHONE_NUMBER_ID',
-    appSecret: 'WHATSAPP_APP_SECRET',
-    verifyToken: 'WHATSAPP_VERIFY_TOKEN',
-  },
-} as const;
-
-type ChannelPlatform = keyof typeof CHANNEL_VARIABLES;
+// Each platform names its own variables (`about` in its adapter): its credentials for the default
+// bot, and the base URL of its API.
+const PLATFORMS = Object.values(MESSAGING_PLATFORM_MODULES);
+const API_BASE_URLS = [...new Map(PLATFORMS.map((module) => [module.about.apiBaseUrl.variable, module.about.apiBaseUrl])).values()];
 
 const port = z.coerce.number().int().min(0).max(65535);
 /** A port number, or `off`. */
@@ -91,10 +78,7 @@ export const ConfigSchema = z
     REPLY_WAIT_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
     TEMPORAL_ACCEPT_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
-    TELEGRAM_API_BASE_URL: z.url().default('https://api.telegram.org'),
-    SLACK_API_BASE_URL: z.url().default('https://slack.com'),
-    DISCORD_API_BASE_URL: z.url().default('https://discord.com/api/v10'),
-    META_GRAPH_BASE_URL: z.url().default('https://graph.facebook.com'),
+    ...Object.fromEntries(API_BASE_URLS.map(({ variable, default: url }) => [variable, z.url().default(url)])),
     METRICS_PORT: metricsPortSetting,
     TEMPORAL_METRICS_PORT: metricsPortSetting,
     OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
@@ -122,12 +106,12 @@ export const ConfigSchema = z
         .optional(),
     ),
     ...Object.fromEntries(
-      Object.values(CHANNEL_VARIABLES).flatMap((variables) => Object.values(variables).map((name) => [name, optionalString])),
+      PLATFORMS.flatMap((module) => Object.values<string>(module.about.credentialVariables).map((name) => [name, optionalString])),
     ),
   })
   .superRefine((env, ctx) => {
-    for (const variables of Object.values(CHANNEL_VARIABLES)) {
-      const names = Object.values(variables) as string[];
+    for (const module of PLATFORMS) {
+      const names = Object.values<string>(module.about.credentialVariables);
       const set = names.filter((name) => (env as Record<string, unknown>)[name] !== undefined);
       if (set.length === 0 || set.length === names.length) continue;
       for (const name of names.filter((n) => !set.includes(n))) {
@@ -252,12 +236,10 @@ function configFrom(e: Env) {
     },
     acceptTimeoutMs: e.TEMPORAL_ACCEPT_TIMEOUT_MS,
     maxBodyBytes: e.MAX_BODY_BYTES,
-    platformBaseUrls: {
-      telegram: e.TELEGRAM_API_BASE_URL,
-      slack: e.SLACK_API_BASE_URL,
-      discord: e.DISCORD_API_BASE_URL,
-      meta: e.META_GRAPH_BASE_URL,
-    },
+    /** Each messaging platform's API base URL. */
+    platformBaseUrls: Object.fromEntries(
+      PLATFORMS.map((module) => [module.platform, (e as Record<string, unknown>)[module.about.apiBaseUrl.variable] as string]),
+    ) as Record<MessagingPlatformName, string>,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'development' ? 'pretty' : 'json'),
     metrics: {
@@ -283,12 +265,12 @@ function configFrom(e: Env) {
 
 export type Config = ReturnType<typeof configFrom>;
 
-function channelsFromEnvironment(env: Record<string, unknown>): Partial<Record<ChannelPlatform, Record<string, string>>> {
-  const channels: Partial<Record<ChannelPlatform, Record<string, string>>> = {};
-  for (const [platform, variables] of Object.entries(CHANNEL_VARIABLES) as Array<[ChannelPlatform, Record<string, string>]>) {
-    const entries = Object.entries(variables).map(([field, name]) => [field, env[name]] as const);
+function channelsFromEnvironment(env: Record<string, unknown>): Partial<Record<MessagingPlatformName, Record<string, string>>> {
+  const channels: Partial<Record<MessagingPlatformName, Record<string, string>>> = {};
+  for (const module of PLATFORMS) {
+    const entries = Object.entries<string>(module.about.credentialVariables).map(([field, name]) => [field, env[name]] as const);
     if (entries.every(([, value]) => typeof value === 'string')) {
-      channels[platform] = Object.fromEntries(entries) as Record<string, string>;
+      channels[module.platform] = Object.fromEntries(entries) as Record<string, string>;
     }
   }
   return channels;

@@ -22,7 +22,7 @@ import { createMetrics, type Metrics } from './metrics/metrics';
 import { createModelClient } from './model/create-model-client';
 import { createHandoffMailer } from './notifications/handoff-mailer';
 import { createApiChannelAdapter } from './platforms/api-channel';
-import { createMessagingAdapter, MESSAGING_PLATFORM_MODULES, platformBaseUrl } from './platforms/messaging-platforms';
+import { createMessagingAdapter, MESSAGING_PLATFORM_MODULES } from './platforms/messaging-platforms';
 import { createWebchatAdapter } from './platforms/webchat';
 import { createMessageFeed } from './realtime/message-feed';
 import { startTracing, type Tracing } from './telemetry/tracing';
@@ -143,7 +143,7 @@ export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDep
   const db = createDb({ connectionString: databaseUrl });
   const channels = createChannels(config, db);
   const messaging = Object.values(MESSAGING_PLATFORM_MODULES).map((module) =>
-    createMessagingAdapter(module, { channels, baseUrl: platformBaseUrl(module.platform, config.platformBaseUrls) }),
+    createMessagingAdapter(module, { channels, baseUrl: config.platformBaseUrls[module.platform] }),
   );
   return {
     db,

@@ -76,6 +76,12 @@ type Interaction = z.infer<typeof InteractionSchema>;
 export const discord: MessagingPlatform<DiscordCredentials> = {
   platform: 'discord',
   credentialsSchema: DiscordCredentialsSchema,
+  about: {
+    credentialVariables: { applicationId: 'DISCORD_APPLICATION_ID', publicKey: 'DISCORD_PUBLIC_KEY', botToken: 'DISCORD_BOT_TOKEN' },
+    apiBaseUrl: { variable: 'DISCORD_API_BASE_URL', default: 'https://discord.com/api/v10' },
+    signatureHeaders: ['X-Signature-Ed25519', 'X-Signature-Timestamp'],
+    credentialsExample: { applicationId: '1234567890', publicKey: 'e2c5…(64 hex characters)', botToken: 'MTIz…' },
+  },
   verifyRequest: (request, credentials) => verifyDiscordSignature(request, credentials.publicKey),
   parseWebhook: ({ botId, body, credentials, receivedAt }) => parseDiscordInteraction({ botId, body, applicationId: credentials.applicationId, receivedAt }),
   sendMessage: (args) => sendDiscordMessage(args),

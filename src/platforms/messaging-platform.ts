@@ -2,9 +2,9 @@ import type { z } from 'zod';
 import type { InboundMessage } from '../conversations/inbound-message';
 import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
 
-/** The five messaging platforms, reached through webhooks and their send APIs. */
-export const MESSAGING_PLATFORMS = ['telegram', 'slack', 'discord', 'messenger', 'whatsapp'] as const;
-export type MessagingPlatformName = (typeof MESSAGING_PLATFORMS)[number];
+import { MESSAGING_PLATFORMS, type MessagingPlatformName } from '../conversations/platform';
+
+export { MESSAGING_PLATFORMS, type MessagingPlatformName };
 
 export function isMessagingPlatform(value: string): value is MessagingPlatformName {
   return (MESSAGING_PLATFORMS as readonly string[]).includes(value);
@@ -35,6 +35,18 @@ export type WebhookOutcome =
   /** The platform reports that messages we sent failed (WhatsApp `failed` statuses). */
   | { kind: 'delivery-failed'; failures: Array<{ deliveryId: string; type: string; message: string }> };
 
+/** The facts about a platform that configuration and the API documentation are built from. */
+export interface PlatformFacts<Credentials> {
+  /** The environment variable of each credential, for the default bot's channel. */
+  credentialVariables: { [K in keyof Credentials]: string };
+  /** Where its API lives, and the variable that moves it (to a fake, in tests). Platforms of one API share a variable. */
+  apiBaseUrl: { variable: string; default: string };
+  /** The headers its webhooks are signed with, as the platform spells them. */
+  signatureHeaders: string[];
+  /** Credentials as a person would paste them, shortened: for the API documentation. */
+  credentialsExample: Credentials;
+}
+
 /**
  * All of one platform's knowledge: its credentials, verifying and reading webhooks, and sending.
  * Sending throws a transient error to be retried, `rateLimitedFailure` to retry when the platform
@@ -43,6 +55,8 @@ export type WebhookOutcome =
 export interface MessagingPlatform<Credentials = any> {
   readonly platform: MessagingPlatformName;
   readonly credentialsSchema: z.ZodType<Credentials>;
+  /** What the rest of the product derives from this platform: configuration, docs, examples. */
+  readonly about: PlatformFacts<Credentials>;
   /** Answers a GET handshake (Meta's hub.challenge). Absent when the platform has none. */
   answerHandshake?(request: WebhookRequest, credentials: Credentials): WebhookReply;
   /** True when the request really comes from the platform. Constant-time comparisons only. */

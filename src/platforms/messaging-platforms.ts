@@ -1,5 +1,4 @@
 import type { ChannelDirectory } from '../channels/channel-directory';
-import type { Config } from '../config';
 import { permanentFailure } from '../temporal/failures';
 import { discord } from './discord';
 import { messenger } from './messenger';
@@ -16,10 +15,6 @@ export const MESSAGING_PLATFORM_MODULES: Record<MessagingPlatformName, Messaging
   messenger,
   whatsapp,
 };
-
-export function platformBaseUrl(platform: MessagingPlatformName, urls: Config['platformBaseUrls']): string {
-  return platform === 'messenger' || platform === 'whatsapp' ? urls.meta : urls[platform];
-}
 
 /** The send side of a messaging platform, with the bot's credentials looked up at each send. */
 export function createMessagingAdapter(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
-import { answerHubChallenge, GraphIdSchema, graphUrl, postToGraph, verifyHubSignature } from './meta-graph';
+import { answerHubChallenge, GraphIdSchema, graphUrl, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
 import type { MessagingPlatform } from './messaging-platform';
 
 export const MessengerCredentialsSchema = z.object({ pageAccessToken: z.string().min(1), appSecret: z.string().min(1), verifyToken: z.string().min(1) });
@@ -50,6 +50,12 @@ const SendResponseSchema = z.object({ message_id: z.string() });
 export const messenger: MessagingPlatform<MessengerCredentials> = {
   platform: 'messenger',
   credentialsSchema: MessengerCredentialsSchema,
+  about: {
+    credentialVariables: { pageAccessToken: 'MESSENGER_PAGE_ACCESS_TOKEN', appSecret: 'MESSENGER_APP_SECRET', verifyToken: 'MESSENGER_VERIFY_TOKEN' },
+    apiBaseUrl: META_GRAPH_API,
+    signatureHeaders: ['X-Hub-Signature-256'],
+    credentialsExample: { pageAccessToken: 'EAAB…', appSecret: '4b2f…', verifyToken: 'a-verify-token' },
+  },
   answerHandshake: (request, credentials) => answerHubChallenge(request, credentials.verifyToken),
   verifyRequest: (request, credentials) => verifyHubSignature(request, credentials.appSecret),
   parseWebhook({ botId, body, receivedAt }) {

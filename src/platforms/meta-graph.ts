@@ -201,3 +201,6 @@ export async function postToGraph(args: {
 
 /** Meta ids are strings on the wire, often longer than a JSON number can hold exactly. */
 export const GraphIdSchema = z.string().min(1);
+
+/** Messenger and WhatsApp share Meta's Graph API, and the variable that moves it. */
+export const META_GRAPH_API = { variable: 'META_GRAPH_BASE_URL', default: 'https://graph.facebook.com' };

@@ -57,6 +57,12 @@ type MessageEvent = z.infer<typeof MessageEventSchema>;
 export const slack: MessagingPlatform<SlackCredentials> = {
   platform: 'slack',
   credentialsSchema: SlackCredentialsSchema,
+  about: {
+    credentialVariables: { botToken: 'SLACK_BOT_TOKEN', signingSecret: 'SLACK_SIGNING_SECRET' },
+    apiBaseUrl: { variable: 'SLACK_API_BASE_URL', default: 'https://slack.com' },
+    signatureHeaders: ['X-Slack-Signature', 'X-Slack-Request-Timestamp'],
+    credentialsExample: { botToken: 'xoxb-…', signingSecret: '8f14e45f…' },
+  },
   verifyRequest: (request, credentials, now) => verifySlackSignature(request, credentials.signingSecret, now),
   parseWebhook: ({ botId, body, receivedAt }) => parseSlackWebhook({ botId, body, receivedAt }),
   sendMessage: ({ reply, credentials, baseUrl }) => sendSlackMessage({ reply, botToken: credentials.botToken, baseUrl }),

@@ -55,6 +55,12 @@ type TelegramMessage = NonNullable<z.infer<typeof UpdateSchema>['message']>;
 export const telegram: MessagingPlatform<TelegramCredentials> = {
   platform: 'telegram',
   credentialsSchema: TelegramCredentialsSchema,
+  about: {
+    credentialVariables: { botToken: 'TELEGRAM_BOT_TOKEN', secretToken: 'TELEGRAM_SECRET_TOKEN' },
+    apiBaseUrl: { variable: 'TELEGRAM_API_BASE_URL', default: 'https://api.telegram.org' },
+    signatureHeaders: ['X-Telegram-Bot-Api-Secret-Token'],
+    credentialsExample: { botToken: '123456789:AAF…', secretToken: 'a-long-random-secret' },
+  },
   verifyRequest: verifyTelegramSecret,
   parseWebhook: ({ botId, body, receivedAt }) => parseTelegramUpdate(botId, body, receivedAt),
   sendMessage: ({ reply, credentials, baseUrl }) =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
-import { answerHubChallenge, describeGraphError, GraphIdSchema, graphErrorType, graphUrl, postToGraph, verifyHubSignature } from './meta-graph';
+import { answerHubChallenge, describeGraphError, GraphIdSchema, graphErrorType, graphUrl, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
 import type { MessagingPlatform, WebhookOutcome } from './messaging-platform';
 
 export const WhatsAppCredentialsSchema = z.object({ accessToken: z.string().min(1), phoneNumberId: z.string().min(1), appSecret: z.string().min(1), verifyToken: z.string().min(1) });
@@ -77,6 +77,17 @@ type DeliveryFailure = Extract<WebhookOutcome, { kind: 'delivery-failed' }>['fai
 export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
   platform: 'whatsapp',
   credentialsSchema: WhatsAppCredentialsSchema,
+  about: {
+    credentialVariables: {
+      accessToken: 'WHATSAPP_ACCESS_TOKEN',
+      phoneNumberId: 'WHATSAPP_PHONE_NUMBER_ID',
+      appSecret: 'WHATSAPP_APP_SECRET',
+      verifyToken: 'WHATSAPP_VERIFY_TOKEN',
+    },
+    apiBaseUrl: META_GRAPH_API,
+    signatureHeaders: ['X-Hub-Signature-256'],
+    credentialsExample: { accessToken: 'EAAB…', phoneNumberId: '1055…', appSecret: '4b2f…', verifyToken: 'a-verify-token' },
+  },
   answerHandshake: (request, credentials) => answerHubChallenge(request, credentials.verifyToken),
   verifyRequest: (request, credentials) => verifyHubSignature(request, credentials.appSecret),
   parseWebhook({ botId, body, credentials, receivedAt }) {

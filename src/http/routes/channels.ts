@@ -5,7 +5,6 @@ import {
   isMessagingPlatform,
   MESSAGING_PLATFORMS,
   type MessagingPlatform,
-  type MessagingPlatformName,
 } from '../../platforms/messaging-platform';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
@@ -20,13 +19,6 @@ const ChannelParamsSchema = z.object({
   platform: z.enum(MESSAGING_PLATFORMS),
 });
 
-const CREDENTIALS_EXAMPLES: Record<MessagingPlatformName, Record<string, string>> = {
-  telegram: { botToken: '123456789:AAF…', secretToken: 'a-long-random-secret' },
-  slack: { botToken: 'xoxb-…', signingSecret: '8f14e45f…' },
-  discord: { applicationId: '1234567890', publicKey: 'e2c5…(64 hex characters)', botToken: 'MTIz…' },
-  messenger: { pageAccessToken: 'EAAB…', appSecret: '4b2f…', verifyToken: 'a-verify-token' },
-  whatsapp: { accessToken: 'EAAB…', phoneNumberId: '1055…', appSecret: '4b2f…', verifyToken: 'a-verify-token' },
-};
 
 const ChannelSchema = z
   .object({
@@ -55,7 +47,7 @@ function createPutChannelRoute(platforms: Record<string, MessagingPlatform>) {
           'application/json': {
             schema: z.union(modules.map((module) => module.credentialsSchema)),
             examples: Object.fromEntries(
-              modules.map((module) => [module.platform, { summary: module.platform, value: CREDENTIALS_EXAMPLES[module.platform] }]),
+              modules.map((module) => [module.platform, { summary: module.platform, value: module.about.credentialsExample }]),
             ),
           },
         },

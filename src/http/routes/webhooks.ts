@@ -13,6 +13,7 @@ import {
   type WebhookReply,
   type WebhookRequest,
 } from '../../platforms/messaging-platform';
+import { MESSAGING_PLATFORM_MODULES } from '../../platforms/messaging-platforms';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { acceptMessage, requireBot } from '../message-acceptance';
@@ -23,6 +24,12 @@ const WebhookParamsSchema = z.object({
   platform: z.enum(MESSAGING_PLATFORMS),
   botId: z.string().openapi({ example: 'support' }),
 });
+
+// Each platform names its own signature headers (`about` in its adapter).
+const SIGNATURES = Object.values(MESSAGING_PLATFORM_MODULES)
+  .map(({ platform, about }) => `${platform} by ${about.signatureHeaders.map((header) => `\`${header}\``).join(' and ')}`)
+  .join(', ');
+const SIGNATURE_HEADERS = [...new Set(Object.values(MESSAGING_PLATFORM_MODULES).flatMap(({ about }) => about.signatureHeaders))];
 
 const UNKNOWN_TARGET = 'An unknown platform or bot, or a bot without a channel on this platform.';
 
@@ -56,20 +63,12 @@ const deliveryRoute = createRoute({
   tags: ['webhooks'],
   summary: 'A platform delivers events',
   description:
-    'The body is the platform\'s own JSON, verified over its raw bytes before anything reads it: Telegram by ' +
-    '`X-Telegram-Bot-Api-Secret-Token`, Slack by `X-Slack-Signature` and `X-Slack-Request-Timestamp`, Discord by ' +
-    '`X-Signature-Ed25519` and `X-Signature-Timestamp`, Messenger and WhatsApp by `X-Hub-Signature-256`. The answer is 2xx only ' +
+    'The body is the platform\'s own JSON, verified over its raw bytes before anything reads it, by ' +
+    `${SIGNATURES}. The answer is 2xx only ` +
     'once Temporal holds every message of the request; 503 otherwise, so the platform retries.',
   request: {
     params: WebhookParamsSchema,
-    headers: z.object({
-      'x-telegram-bot-api-secret-token': z.string().optional(),
-      'x-slack-signature': z.string().optional(),
-      'x-slack-request-timestamp': z.string().optional(),
-      'x-signature-ed25519': z.string().optional(),
-      'x-signature-timestamp': z.string().optional(),
-      'x-hub-signature-256': z.string().optional(),
-    }),
+    headers: z.object(Object.fromEntries(SIGNATURE_HEADERS.map((header) => [header.toLowerCase(), z.string().optional()]))),
     body: {
       required: true,
       description: 'A Telegram Update, a Slack Events API callback, a Discord interaction, or a Messenger or WhatsApp webhook.',
