@@ -1,3 +1,5 @@
+import { BotIdSchema } from './bots/bot-id';
+import { BOT_SETTING_DEFAULTS, BOT_SETTING_FIELDS } from './bots/bot-settings-schema';
 import { localSecret } from './runtime/local-secrets';
 import { z } from 'zod';
 
@@ -27,7 +29,6 @@ export const CHANNEL_VARIABLES = {
 type ChannelPlatform = keyof typeof CHANNEL_VARIABLES;
 
 const port = z.coerce.number().int().min(0).max(65535);
-const positiveMs = z.coerce.number().int().min(0);
 /** A port number, or `off`. */
 const metricsPortSetting = optionalString.pipe(
   z
@@ -65,23 +66,18 @@ export const ConfigSchema = z
       value ? value.split(',').map((origin) => origin.trim()).filter(Boolean) : [],
     ),
     WEBCHAT_TOKEN_TTL_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
-    DEFAULT_BOT_ID: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-", at most 64')
-      .default('default'),
+    DEFAULT_BOT_ID: BotIdSchema.default('default'),
     DEFAULT_BOT_NAME: z.string().min(1).default('Assistant'),
     DEFAULT_BOT_SYSTEM_PROMPT: z
       .string()
       .min(1)
       .default('You are a helpful, concise assistant. Answer in the language of the user.'),
     DEFAULT_BOT_MODEL: optionalString,
-    DEFAULT_BOT_DEBOUNCE_MS: positiveMs.default(800),
-    DEFAULT_BOT_IDLE_TIMEOUT_MS: z.coerce.number().int().positive().default(24 * 3600 * 1000),
-    DEFAULT_BOT_FALLBACK_REPLY: z
-      .string()
-      .min(1)
-      .default("Sorry, I can't answer right now. Please try again in a little while."),
-    DEFAULT_BOT_HANDOFF_TIMEOUT_MS: z.coerce.number().int().positive().default(10 * 60 * 1000),
+    // The same rules and defaults as a bot created through the API.
+    DEFAULT_BOT_DEBOUNCE_MS: z.coerce.number().pipe(BOT_SETTING_FIELDS.debounceMs).default(BOT_SETTING_DEFAULTS.debounceMs),
+    DEFAULT_BOT_IDLE_TIMEOUT_MS: z.coerce.number().pipe(BOT_SETTING_FIELDS.idleTimeoutMs).default(BOT_SETTING_DEFAULTS.idleTimeoutMs),
+    DEFAULT_BOT_FALLBACK_REPLY: BOT_SETTING_FIELDS.fallbackReply.default(BOT_SETTING_DEFAULTS.fallbackReply),
+    DEFAULT_BOT_HANDOFF_TIMEOUT_MS: z.coerce.number().pipe(BOT_SETTING_FIELDS.handoffTimeoutMs).default(BOT_SETTING_DEFAULTS.handoffTimeoutMs),
     RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().positive().default(600),
     RATE_LIMIT_WEBCHAT_IP_PER_MINUTE: z.coerce.number().int().positive().default(120),
     RATE_LIMIT_WEBCHAT_VISITOR_PER_MINUTE: z.coerce.number().int().positive().default(30),

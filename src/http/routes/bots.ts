@@ -2,7 +2,8 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { BotDirectory } from '../../bots/bot-directory';
-import { BotIdSchema, isBotId } from '../../bots/bot-id';
+import { isBotId } from '../../bots/bot-id';
+import { BOT_SETTING_DEFAULTS, BotSettingsPatchSchema, BotSettingsSchema } from '../../bots/bot-settings-schema';
 import {
   type BotRecord,
   findBotRecord,
@@ -23,56 +24,15 @@ import { dataOf, pageOf } from '../openapi/page';
 import { BotIdParamsSchema } from '../openapi/path-params';
 import { serveRoute } from '../openapi/serve-route';
 
-const HOUR_MS = 3600 * 1000;
-const DAY_MS = 24 * HOUR_MS;
-
-/** The same text as `DEFAULT_BOT_FALLBACK_REPLY`'s default. */
-const DEFAULT_FALLBACK_REPLY = "Sorry, I can't answer right now. Please try again in a little while.";
+const DAY_MS = 24 * 3600 * 1000;
 
 /** How many conversations a deletion ends at a time. */
 const END_CONCURRENCY = 20;
 
-/** Every editable field, without defaults: `PATCH` takes any of them, `POST` adds defaults. */
-const botFields = {
-  name: z.string().trim().min(1).max(200),
-  systemPrompt: z.string().trim().min(1).max(20_000),
-  model: z.string().trim().min(1).max(200),
-  /** `null`: the model's own default. */
-  temperature: z.number().min(0).max(2).nullable(),
-  /** `null`: the model's own limit. */
-  maxReplyTokens: z.number().int().min(1).max(32_768).nullable(),
-  debounceMs: z.number().int().min(0).max(60_000),
-  idleTimeoutMs: z.number().int().min(1000).max(365 * DAY_MS),
-  // The column is a 32-bit integer.
-  handoffTimeoutMs: z.number().int().min(1000).max(7 * DAY_MS),
-  /** `null`: the built-in rule. */
-  handoffPattern: z.string().min(1).max(500).refine(isValidPattern, 'must be a valid regular expression').nullable(),
-  moderationPolicy: z.enum(['off', 'flag', 'block']),
-  fallbackReply: z.string().trim().min(1).max(4000),
-  enabled: z.boolean(),
-};
-
-export const CreateBotSchema = z.strictObject({
-  id: BotIdSchema,
-  name: botFields.name,
-  systemPrompt: botFields.systemPrompt,
-  model: botFields.model,
-  temperature: botFields.temperature.default(null),
-  maxReplyTokens: botFields.maxReplyTokens.default(null),
-  debounceMs: botFields.debounceMs.default(800),
-  idleTimeoutMs: botFields.idleTimeoutMs.default(DAY_MS),
-  handoffTimeoutMs: botFields.handoffTimeoutMs.default(10 * 60 * 1000),
-  handoffPattern: botFields.handoffPattern.default(null),
-  moderationPolicy: botFields.moderationPolicy.default('block'),
-  fallbackReply: botFields.fallbackReply.default(DEFAULT_FALLBACK_REPLY),
-  enabled: botFields.enabled.default(true),
-});
+export const CreateBotSchema = BotSettingsSchema;
 export type CreateBot = z.infer<typeof CreateBotSchema>;
 
-export const UpdateBotSchema = z
-  .strictObject(botFields)
-  .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change');
+export const UpdateBotSchema = BotSettingsPatchSchema;
 export type UpdateBot = z.infer<typeof UpdateBotSchema>;
 
 const ListQuerySchema = z.object({
@@ -94,7 +54,7 @@ const BOT_EXAMPLE = {
   handoffTimeoutMs: 10 * 60 * 1000,
   handoffPattern: null,
   moderationPolicy: 'block',
-  fallbackReply: DEFAULT_FALLBACK_REPLY,
+  fallbackReply: BOT_SETTING_DEFAULTS.fallbackReply,
   enabled: true,
   createdAt: '2025-06-01T10:00:00.000Z',
   updatedAt: '2025-06-01T10:00:00.000Z',
@@ -322,13 +282,4 @@ function toBotView(bot: BotRecord): Bot {
     createdAt: bot.createdAt.toISOString(),
     updatedAt: bot.updatedAt.toISOString(),
   };
-}
-
-function isValidPattern(source: string): boolean {
-  try {
-    new RegExp(source, 'i');
-    return true;
-  } catch {
-    return false;
-  }
 }

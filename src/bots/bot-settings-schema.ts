@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { BotSettings } from '../conversations/bot-settings';
+import { BotIdSchema } from './bot-id';
+
+const HOUR_MS = 3600 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The one home of what a bot setting may be and what it is by default. The bots API validates
+ * with it, the default bot from configuration is built with it, and the configuration's
+ * `DEFAULT_BOT_*` variables default to it: a new setting is one field here, one column, one line
+ * in `BotSettings`.
+ */
+export const BOT_SETTING_FIELDS = {
+  name: z.string().trim().min(1).max(200),
+  systemPrompt: z.string().trim().min(1).max(20_000),
+  model: z.string().trim().min(1).max(200),
+  /** `null`: the model's own default. */
+  temperature: z.number().min(0).max(2).nullable(),
+  /** `null`: the model's own limit. */
+  maxReplyTokens: z.number().int().min(1).max(32_768).nullable(),
+  debounceMs: z.number().int().min(0).max(60_000),
+  idleTimeoutMs: z.number().int().min(1000).max(365 * DAY_MS),
+  // The column is a 32-bit integer.
+  handoffTimeoutMs: z.number().int().min(1000).max(7 * DAY_MS),
+  /** `null`: the built-in rule. */
+  handoffPattern: z.string().min(1).max(500).refine(isValidPattern, 'must be a valid regular expression').nullable(),
+  moderationPolicy: z.enum(['off', 'flag', 'block']),
+  fallbackReply: z.string().trim().min(1).max(4000),
+  enabled: z.boolean(),
+};
+
+/** Every setting but the ones a bot must be given (id, name, prompt, model). */
+export const BOT_SETTING_DEFAULTS = {
+  temperature: null,
+  maxReplyTokens: null,
+  debounceMs: 800,
+  idleTimeoutMs: DAY_MS,
+  handoffTimeoutMs: 10 * 60 * 1000,
+  handoffPattern: null,
+  moderationPolicy: 'block',
+  fallbackReply: "Sorry, I can't answer right now. Please try again in a little while.",
+  enabled: true,
+} as const satisfies Omit<BotSettings, 'id' | 'name' | 'systemPrompt' | 'model'>;
+
+/** A whole bot: what `POST /v1/bots` takes, with the defaults filled in. */
+export const BotSettingsSchema = z.strictObject({
+  id: BotIdSchema,
+  name: BOT_SETTING_FIELDS.name,
+  systemPrompt: BOT_SETTING_FIELDS.systemPrompt,
+  model: BOT_SETTING_FIELDS.model,
+  temperature: BOT_SETTING_FIELDS.temperature.default(BOT_SETTING_DEFAULTS.temperature),
+  maxReplyTokens: BOT_SETTING_FIELDS.maxReplyTokens.default(BOT_SETTING_DEFAULTS.maxReplyTokens),
+  debounceMs: BOT_SETTING_FIELDS.debounceMs.default(BOT_SETTING_DEFAULTS.debounceMs),
+  idleTimeoutMs: BOT_SETTING_FIELDS.idleTimeoutMs.default(BOT_SETTING_DEFAULTS.idleTimeoutMs),
+  handoffTimeoutMs: BOT_SETTING_FIELDS.handoffTimeoutMs.default(BOT_SETTING_DEFAULTS.handoffTimeoutMs),
+  handoffPattern: BOT_SETTING_FIELDS.handoffPattern.default(BOT_SETTING_DEFAULTS.handoffPattern),
+  moderationPolicy: BOT_SETTING_FIELDS.moderationPolicy.default(BOT_SETTING_DEFAULTS.moderationPolicy),
+  fallbackReply: BOT_SETTING_FIELDS.fallbackReply.default(BOT_SETTING_DEFAULTS.fallbackReply),
+  enabled: BOT_SETTING_FIELDS.enabled.default(BOT_SETTING_DEFAULTS.enabled),
+});
+
+/** Any of the settings, for `PATCH`: at least one. */
+export const BotSettingsPatchSchema = z
+  .strictObject(BOT_SETTING_FIELDS)
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'send at least one field to change');
+
+function isValidPattern(source: string): boolean {
+  try {
+    new RegExp(source, 'i');
+    return true;
+  } catch {
+    return false;
+  }
+}
