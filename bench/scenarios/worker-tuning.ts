@@ -1,8 +1,10 @@
 import type { WorkerTuning } from '../../src/wiring';
 import { startBenchStack } from '../support/bench-stack';
 import type { ClosedLoopResult } from '../support/closed-loop-load';
-import { measureReplies, range, warmUp } from '../support/end-to-end-load';
+import { range } from '../support/end-to-end-load';
+import type { CpuPerTurn } from '../support/process-cpu';
 import { postTelegramWebhook } from '../support/telegram-traffic';
+import { measureVariant } from '../support/variant-measurement';
 import { TELEGRAM_GAP_MS } from './end-to-end';
 import type { Figures } from '../support/previous-figures';
 import type { Scenario } from './scenario';
@@ -25,7 +27,7 @@ export const workerTuning: Scenario = async ({ logger, settings, startServers })
   const servers = await startServers();
   const stack = await startBenchStack(servers, logger);
   const chatIds = range(1, settings.chats);
-  const results: Array<{ name: string; tuning: WorkerTuning; result: ClosedLoopResult }> = [];
+  const results: Array<{ name: string; tuning: WorkerTuning; result: ClosedLoopResult; cpu: CpuPerTurn }> = [];
   const failed: Array<{ name: string; tuning: WorkerTuning; error: string }> = [];
   const target = {
     name: 'product',
@@ -38,10 +40,15 @@ export const workerTuning: Scenario = async ({ logger, settings, startServers })
       process.stderr.write(`  worker variant ${index + 1}/${TUNING_VARIANTS.length}: ${variant.name}\n`);
       try {
         await stack.startWorker(variant.tuning);
-        // Also refills the new worker's cache, so each variant starts alike.
-        await warmUp(target, chatIds, settings.concurrency);
-        const result = await measureReplies(target, { chatIds, concurrency: settings.concurrency, durationMs: settings.phaseMs * 2, label: `variant ${index + 1}` });
-        results.push({ ...variant, result });
+        // The warm-up also refills the new worker's cache, so each variant starts alike.
+        const { result, cpu } = await measureVariant(target, {
+          chatIds,
+          concurrency: settings.concurrency,
+          durationMs: settings.phaseMs * 2,
+          label: `variant ${index + 1}`,
+          cpuPids: () => ({ temporal: servers.temporalPid, worker: stack.worker?.pid, api: stack.api.pid }),
+        });
+        results.push({ ...variant, result, cpu });
       } catch (error) {
         // One setting that cannot keep up must not cost the others their measurement.
         failed.push({ ...variant, error: error instanceof Error ? error.message : String(error) });
@@ -61,15 +68,16 @@ export const workerTuning: Scenario = async ({ logger, settings, startServers })
     title: 'Worker tuning',
     method: [
       `The end-to-end workload of (b) (${settings.concurrency} senders, ${settings.chats} chats, ${(settings.phaseMs * 2) / 1000} s) once per worker setting, each on a fresh worker process after one unmeasured message per chat.`,
+      'CPU per turn as in (b): the Temporal server and the worker process, from /proc, around the measured phase.',
       'The Temporal dev server allows eager activity execution (`system.enableActivityEagerExecution`), as the product\'s dev server settings and `temporal-config/` do.',
     ],
     tables: [
       {
-        header: ['worker settings', 'replies /s', 'p50 ms', 'p99 ms', 'errors', 'options'],
-        rows: results.map(({ name, tuning, result }) => {
+        header: ['worker settings', 'replies /s', 'p50 ms', 'p99 ms', 'errors', 'server + worker CPU ms/turn', 'options'],
+        rows: results.map(({ name, tuning, result, cpu }) => {
           const s = result.latencies.summary();
-          return [name === best.name ? `**${name}**` : name, result.perSecond, s.p50, s.p99, result.errors, `\`${JSON.stringify(tuning)}\``];
-        }).concat(failed.map(({ name, tuning, error }) => [name, 'failed', '', '', error, `\`${JSON.stringify(tuning)}\``])),
+          return [name === best.name ? `**${name}**` : name, result.perSecond, s.p50, s.p99, result.errors, cpu.temporalSide ?? 'n/a', `\`${JSON.stringify(tuning)}\``];
+        }).concat(failed.map(({ name, tuning, error }) => [name, 'failed', '', '', error, '', `\`${JSON.stringify(tuning)}\``])),
       },
     ],
     charts: [{ title: 'End-to-end reply latency by worker setting (CDF)', series: results.map(({ name, result }) => ({ name, cdf: result.latencies.cdf() })) }],
@@ -78,11 +86,12 @@ export const workerTuning: Scenario = async ({ logger, settings, startServers })
       ...failed.map(({ name, error }) => `${name} did not finish: ${error}`),
       ...results.filter(({ result }) => result.firstError).map(({ name, result }) => `First error with ${name}: ${result.firstError}`),
     ],
-    data: { variants: results.map(({ name, tuning, result }) => ({ name, tuning, ...result, latencies: result.latencies.summary() })), failed, winner: best.name },
+    data: { variants: results.map(({ name, tuning, result, cpu }) => ({ name, tuning, ...result, latencies: result.latencies.summary(), cpu })), failed, winner: best.name },
   };
 };
 
 /** The figures of (t) a later report sets beside its own. */
 export function workerTuningFigures(data: Record<string, any>): Figures {
-  return Object.fromEntries(((data.variants ?? []) as Array<{ name: string; perSecond: number }>).map((v) => [`${v.name}: replies/s`, v.perSecond]));
+  const variants = (data.variants ?? []) as Array<{ name: string; perSecond: number; cpu?: CpuPerTurn }>;
+  return Object.fromEntries(variants.flatMap((v) => [[`${v.name}: replies/s`, v.perSecond], [`${v.name}: server + worker CPU ms/turn`, v.cpu?.temporalSide]]));
 }

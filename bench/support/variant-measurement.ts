@@ -24,6 +24,7 @@ export async function measureVariant(
     chatIds: number[];
     concurrency: number;
     durationMs: number;
+    label?: string;
     /** The processes to bill, read when the phase starts (a worker may be started late). */
     cpuPids: () => CpuRoles;
     history?: { client: Client; workflowId: (chatId: number) => string; chatId: number; turns: number };
