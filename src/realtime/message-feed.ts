@@ -39,6 +39,11 @@ export function createMessageFeed({ connectionString, logger }: { connectionStri
     try {
       await next.connect();
       await next.query(`LISTEN ${MESSAGE_CHANNEL}`);
+      // Closed while connecting: this connection must not outlive the feed.
+      if (closed) {
+        await next.end().catch(() => undefined);
+        return;
+      }
       client = next;
       retryMs = 250;
       wakeAll();
@@ -55,6 +60,8 @@ export function createMessageFeed({ connectionString, logger }: { connectionStri
       reconnectTimer = undefined;
       void connect();
     }, retryMs);
+    // A pending reconnect never keeps the process alive on its own.
+    reconnectTimer.unref();
     retryMs = Math.min(retryMs * 2, 10_000);
   }
 

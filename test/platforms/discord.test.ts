@@ -1,7 +1,8 @@
 import { createDiscordKeys, discordHeaders } from '../fakes/webhook-signers';
 import { discordError, discordRateLimit, type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord';
 import { chatMessages, modelInputs } from '../support/conversation-probes';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import type { TestStack } from '../support/test-stack';
+import { usePlatformTestStack } from '../support/platform-test-stack';
 import { waitFor } from '../support/wait-for';
 
 const APPLICATION_ID = '775799577604522054';
@@ -14,25 +15,16 @@ describe('discord', () => {
   let stack: TestStack;
   let counter = 0;
 
-  beforeAll(async () => {
-    fake = await startFakeDiscord({ botToken: BOT_TOKEN });
-    stack = await startTestStack({
-      env: {
-        DISCORD_APPLICATION_ID: APPLICATION_ID,
-        DISCORD_PUBLIC_KEY: keys.publicKeyHex,
-        DISCORD_BOT_TOKEN: BOT_TOKEN,
-        DISCORD_API_BASE_URL: `${fake.baseUrl}/api/v10`,
-      },
-    });
+  const platform = usePlatformTestStack({
+    startFake: () => startFakeDiscord({ botToken: BOT_TOKEN }),
+    env: (fake) => ({
+      DISCORD_APPLICATION_ID: APPLICATION_ID,
+      DISCORD_PUBLIC_KEY: keys.publicKeyHex,
+      DISCORD_BOT_TOKEN: BOT_TOKEN,
+      DISCORD_API_BASE_URL: `${fake.baseUrl}/api/v10`,
+    }),
   });
-  afterAll(async () => {
-    await stack?.close();
-    await fake?.close();
-  });
-  beforeEach(() => {
-    fake.reset();
-    stack.fakeOpenAI.reset();
-  });
+  beforeAll(() => ({ stack, fake: fake } = platform));
 
   /** A `/ask` slash command as Discord documents it (application-commands, "Example Interaction"). */
   function askCommand(text: string, overrides: { channelId?: string; dm?: boolean; bot?: boolean } = {}) {

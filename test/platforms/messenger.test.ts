@@ -2,7 +2,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { graphFailure } from '../../src/platforms/meta-graph';
 import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph, postMetaWebhook } from '../fakes/fake-meta-graph';
 import { chatMessages, modelInputs, waitForReplies } from '../support/conversation-probes';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import type { TestStack } from '../support/test-stack';
+import { usePlatformTestStack } from '../support/platform-test-stack';
 import { waitFor } from '../support/wait-for';
 
 const PAGE_ID = '106540352242922';
@@ -16,25 +17,16 @@ describe('Messenger', () => {
   let counter = 0;
   const uid = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;
 
-  beforeAll(async () => {
-    graph = await startFakeMetaGraph();
-    stack = await startTestStack({
-      env: {
-        META_GRAPH_BASE_URL: graph.baseUrl,
-        MESSENGER_PAGE_ACCESS_TOKEN: PAGE_TOKEN,
-        MESSENGER_APP_SECRET: APP_SECRET,
-        MESSENGER_VERIFY_TOKEN: VERIFY_TOKEN,
-      },
-    });
+  const platform = usePlatformTestStack({
+    startFake: () => startFakeMetaGraph(),
+    env: (graph) => ({
+      META_GRAPH_BASE_URL: graph.baseUrl,
+      MESSENGER_PAGE_ACCESS_TOKEN: PAGE_TOKEN,
+      MESSENGER_APP_SECRET: APP_SECRET,
+      MESSENGER_VERIFY_TOKEN: VERIFY_TOKEN,
+    }),
   });
-  afterAll(async () => {
-    await stack?.close();
-    await graph?.close();
-  });
-  beforeEach(() => {
-    graph.reset();
-    stack.fakeOpenAI.reset();
-  });
+  beforeAll(() => ({ stack, fake: graph } = platform));
 
   const webhookUrl = (botId = stack.botId) => `${stack.baseUrl}/webhooks/messenger/${botId}`;
 

@@ -17,7 +17,8 @@ import {
   startFakeSlack,
 } from '../fakes/fake-slack';
 import { chatMessages, modelInputs } from '../support/conversation-probes';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import type { TestStack } from '../support/test-stack';
+import { usePlatformTestStack } from '../support/platform-test-stack';
 import { waitFor } from '../support/wait-for';
 
 const BOT_TOKEN = 'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy';
@@ -26,20 +27,11 @@ const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5';
 describe('Slack', () => {
   let stack: TestStack;
   let fake: FakeSlack;
-  beforeAll(async () => {
-    fake = await startFakeSlack({ botToken: BOT_TOKEN });
-    stack = await startTestStack({
-      env: { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_BASE_URL: fake.baseUrl },
-    });
+  const platform = usePlatformTestStack({
+    startFake: () => startFakeSlack({ botToken: BOT_TOKEN }),
+    env: (fake) => ({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_BASE_URL: fake.baseUrl }),
   });
-  afterAll(async () => {
-    await stack?.close();
-    await fake?.close();
-  });
-  beforeEach(() => {
-    fake.reset();
-    stack.fakeOpenAI.reset();
-  });
+  beforeAll(() => ({ stack, fake: fake } = platform));
 
   /** POSTs a body to the bot's Slack Request URL, signed as Slack signs it unless told otherwise. */
   async function deliver(

@@ -1,7 +1,8 @@
 import { whatsapp } from '../../src/platforms/whatsapp';
 import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph, postMetaWebhook } from '../fakes/fake-meta-graph';
 import { chatMessages, modelInputs, waitForReplies } from '../support/conversation-probes';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import type { TestStack } from '../support/test-stack';
+import { usePlatformTestStack } from '../support/platform-test-stack';
 import { waitFor } from '../support/wait-for';
 
 const WABA_ID = '102290129340398';
@@ -59,26 +60,17 @@ describe('WhatsApp', () => {
   const waId = () => `1650555${String(Date.now() % 100_000).padStart(5, '0')}${++counter}`;
   const wamid = () => `wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQz${Date.now().toString(36)}${++counter}`;
 
-  beforeAll(async () => {
-    graph = await startFakeMetaGraph();
-    stack = await startTestStack({
-      env: {
-        META_GRAPH_BASE_URL: graph.baseUrl,
-        WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
-        WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-        WHATSAPP_APP_SECRET: APP_SECRET,
-        WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
-      },
-    });
+  const platform = usePlatformTestStack({
+    startFake: () => startFakeMetaGraph(),
+    env: (graph) => ({
+      META_GRAPH_BASE_URL: graph.baseUrl,
+      WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+      WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+      WHATSAPP_APP_SECRET: APP_SECRET,
+      WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+    }),
   });
-  afterAll(async () => {
-    await stack?.close();
-    await graph?.close();
-  });
-  beforeEach(() => {
-    graph.reset();
-    stack.fakeOpenAI.reset();
-  });
+  beforeAll(() => ({ stack, fake: graph } = platform));
 
   const webhookUrl = (botId = stack.botId) => `${stack.baseUrl}/webhooks/whatsapp/${botId}`;
 
