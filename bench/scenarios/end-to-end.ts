@@ -56,13 +56,13 @@ export const endToEnd: Scenario = async ({ logger, settings, startServers, floor
     }
 
     for (const shape of settings.floorShapes) {
-      const floor = await startFloor({ shape, temporal: stack.temporal, temporalAddress: servers.temporalAddress, bundlePath: floorBundlePath });
+      const floor = await startFloor({ shape, temporalAddress: servers.temporalAddress, bundlePath: floorBundlePath });
       labels[floor.name] = `floor workflow, ${FLOOR_SHAPES[shape].label}`;
       try {
         results[floor.name] = await measureVariant(floor, {
           ...phase,
           cpuPids: () => ({ temporal: servers.temporalPid, worker: floor.worker.pid }),
-          history: { client: stack.temporal, workflowId: floor.workflowId, chatId: HISTORY_CHAT_ID, turns: settings.historyTurns },
+          history: { client: floor.client, workflowId: floor.workflowId, chatId: HISTORY_CHAT_ID, turns: settings.historyTurns },
         });
       } finally {
         await floor.close();

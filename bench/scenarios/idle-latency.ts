@@ -40,7 +40,7 @@ export const idleLatency: Scenario = async ({ logger, settings, startServers, fl
     );
     await stack.stopWorker();
 
-    const floor = await startFloor({ shape: 'update-only', temporal: stack.temporal, temporalAddress: servers.temporalAddress, bundlePath: floorBundlePath });
+    const floor = await startFloor({ shape: 'update-only', temporalAddress: servers.temporalAddress, bundlePath: floorBundlePath });
     try {
       bare = await measureIdle('update-with-start', count, () => ({ temporal: servers.temporalPid, worker: floor.worker.pid }), async () => {
         const { sentAt, repliedAt } = await roundTrip(floor, 1, 'idle');

@@ -43,6 +43,8 @@ export default async function globalSetup(): Promise<void> {
         executable: { type: 'existing-path', path: temporalCliPath },
         ip: '127.0.0.1',
         ui: false,
+        // Its start-up warning (a generated cluster id) is noise in the test output; errors still show.
+        log: { format: 'pretty', level: 'error' },
         searchAttributes: [...CONVERSATION_SEARCH_ATTRIBUTES],
         // A low threshold makes every longer test cross continue-as-new, where signals are easiest to lose.
         extraArgs: dynamicConfigArgs({ 'limit.historyCount.suggestContinueAsNew': 150 }),
