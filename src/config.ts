@@ -43,6 +43,8 @@ export const ConfigSchema = z
     TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
     WORKFLOW_BUNDLE_PATH: optionalString,
+    // How many conversations a worker keeps in memory between their turns; unset: the SDK's default, from the heap size.
+    TEMPORAL_WORKFLOW_CACHE_SIZE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).optional()),
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
     OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -180,6 +182,8 @@ function configFrom(e: Env) {
       uiPort: e.TEMPORAL_UI_PORT,
       /** A pre-built workflow bundle (`npm run build:workflows`); unset: the bundle cache's. */
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+      /** The worker's `maxCachedWorkflows`: conversations held in memory between turns (0: replay every turn). */
+      workflowCacheSize: e.TEMPORAL_WORKFLOW_CACHE_SIZE,
       /** Encrypts payloads (`AesGcmPayloadCodec`); undefined when TEMPORAL_PAYLOAD_KEY=off. */
       payloadKey:
         e.TEMPORAL_PAYLOAD_KEY === 'off'

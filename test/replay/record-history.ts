@@ -3,7 +3,7 @@
  * is meant to be incompatible (and then version the workflow instead, if conversations are running),
  * or to add a history of a new shape beside the old ones (with -t and the test's name):
  *
- *   npx jest --testMatch '**\/record-history.ts' test/replay/record-history.ts [-t 'handoff']
+ *   npx jest --selectProjects stack --testMatch '**\/record-history.ts' -- test/replay/record-history.ts [-t 'handoff']
  *
  * Each history is exported with the CLI's JSON, the format operators download from the Web UI.
  */

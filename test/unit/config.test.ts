@@ -55,6 +55,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ CHANNEL_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).channelEncryptionKey).toHaveLength(32);
   });
 
+  it("sizes the worker's workflow cache from TEMPORAL_WORKFLOW_CACHE_SIZE, or leaves it to the SDK", () => {
+    expect(loadConfig({}).temporal.workflowCacheSize).toBeUndefined();
+    expect(loadConfig({ TEMPORAL_WORKFLOW_CACHE_SIZE: '' }).temporal.workflowCacheSize).toBeUndefined();
+    expect(loadConfig({ TEMPORAL_WORKFLOW_CACHE_SIZE: '2000' }).temporal.workflowCacheSize).toBe(2000);
+    expect(() => loadConfig({ TEMPORAL_WORKFLOW_CACHE_SIZE: 'many' })).toThrow(/TEMPORAL_WORKFLOW_CACHE_SIZE/);
+  });
+
   it('listens on this machine only unless HOST says otherwise', () => {
     expect(loadConfig({}).host).toBe('127.0.0.1');
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
