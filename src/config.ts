@@ -41,6 +41,8 @@ export const ConfigSchema = z
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('conversations'),
     TEMPORAL_CLI_PATH: optionalString,
     TEMPORAL_DEV_PORT: port.default(7233),
+    // How many conversations a worker keeps in memory between turns; unset: the SDK's default, sized from the heap.
+    WORKER_MAX_CACHED_WORKFLOWS: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.coerce.number().int().min(0).optional()),
     TEMPORAL_UI_PORT: port.default(8233),
     WORKFLOW_BUNDLE_PATH: optionalString,
     OPENAI_API_KEY: optionalString,
@@ -178,6 +180,8 @@ function configFrom(e: Env) {
       cliPath: e.TEMPORAL_CLI_PATH,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      /** Conversations a worker keeps cached between turns (the rest replay when they next get a message); undefined: the SDK's default. */
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       /** A pre-built workflow bundle (`npm run build:workflows`); unset: the bundle cache's. */
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
       /** Encrypts payloads (`AesGcmPayloadCodec`); undefined when TEMPORAL_PAYLOAD_KEY=off. */
