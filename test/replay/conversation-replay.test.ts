@@ -4,14 +4,25 @@ import { Worker } from '@temporalio/worker';
 import { readTestRun } from '../support/test-run';
 
 /**
- * Replays a recorded conversation against today's workflow code. It fails when a change would make
+ * Replays recorded conversations against today's workflow code. It fails when a change would make
  * running conversations non-deterministic: reorder or remove a step, and this test names the event.
+ * The histories come from `record-history.ts`; those of an older shape stay here for as long as
+ * conversations of that shape may still be running.
  */
+const HISTORIES: Array<[file: string, covers: string]> = [
+  ['conversation-ended-idle.json', 'greeting, duplicate, refusal, rejected request with fallback, idle end'],
+  ['fallback-reply.run1.json', 'the fallback reply after the model retries run out'],
+  ['handoff-operator-release.run1.json', 'handoff, a message during it, an operator message, release, and continue-as-new'],
+  ['handoff-operator-release.run2.json', 'the run after continue-as-new, ended by the API'],
+  ['continued-as-new.json', 'four waiting callers, then continue-as-new'],
+  ['telegram-paced-parts.run1.json', 'a Telegram reply in paced parts, ended by the API'],
+];
+
 describe('conversation workflow replay', () => {
-  it('replays a recorded conversation (greeting, duplicate, refusal, fallback, idle end)', async () => {
-    const history = JSON.parse(readFileSync(join(__dirname, 'histories', 'conversation-ended-idle.json'), 'utf8'));
+  it.each(HISTORIES)('replays %s (%s)', async (file) => {
+    const history = JSON.parse(readFileSync(join(__dirname, 'histories', file), 'utf8'));
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: readTestRun().workflowBundlePath } }, history, 'conversation-replay'),
+      Worker.runReplayHistory({ workflowBundle: { codePath: readTestRun().workflowBundlePath } }, history, `replay-${file}`),
     ).resolves.toBeUndefined();
   });
 });
