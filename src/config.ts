@@ -41,10 +41,10 @@ export const ConfigSchema = z
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('conversations'),
     TEMPORAL_CLI_PATH: optionalString,
     TEMPORAL_DEV_PORT: port.default(7233),
+    // How many conversations a worker keeps in memory between turns; unset: the SDK's default, sized from the heap.
+    WORKER_MAX_CACHED_WORKFLOWS: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.coerce.number().int().min(0).optional()),
     TEMPORAL_UI_PORT: port.default(8233),
     WORKFLOW_BUNDLE_PATH: optionalString,
-    // How many conversations a worker keeps in memory between their turns; unset: the SDK's default, from the heap size.
-    TEMPORAL_WORKFLOW_CACHE_SIZE: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).optional()),
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
     OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -180,10 +180,10 @@ function configFrom(e: Env) {
       cliPath: e.TEMPORAL_CLI_PATH,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      /** Conversations a worker keeps cached between turns (the rest replay when they next get a message); undefined: the SDK's default. */
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       /** A pre-built workflow bundle (`npm run build:workflows`); unset: the bundle cache's. */
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
-      /** The worker's `maxCachedWorkflows`: conversations held in memory between turns (0: replay every turn). */
-      workflowCacheSize: e.TEMPORAL_WORKFLOW_CACHE_SIZE,
       /** Encrypts payloads (`AesGcmPayloadCodec`); undefined when TEMPORAL_PAYLOAD_KEY=off. */
       payloadKey:
         e.TEMPORAL_PAYLOAD_KEY === 'off'

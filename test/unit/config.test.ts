@@ -55,11 +55,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ CHANNEL_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).channelEncryptionKey).toHaveLength(32);
   });
 
-  it("sizes the worker's workflow cache from TEMPORAL_WORKFLOW_CACHE_SIZE, or leaves it to the SDK", () => {
-    expect(loadConfig({}).temporal.workflowCacheSize).toBeUndefined();
-    expect(loadConfig({ TEMPORAL_WORKFLOW_CACHE_SIZE: '' }).temporal.workflowCacheSize).toBeUndefined();
-    expect(loadConfig({ TEMPORAL_WORKFLOW_CACHE_SIZE: '2000' }).temporal.workflowCacheSize).toBe(2000);
-    expect(() => loadConfig({ TEMPORAL_WORKFLOW_CACHE_SIZE: 'many' })).toThrow(/TEMPORAL_WORKFLOW_CACHE_SIZE/);
+  it('bounds the worker\'s workflow cache only when told', () => {
+    expect(loadConfig({}).temporal.maxCachedWorkflows).toBeUndefined();
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: ' ' }).temporal.maxCachedWorkflows).toBeUndefined();
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).temporal.maxCachedWorkflows).toBe(500);
+    expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'many' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
   });
 
   it('listens on this machine only unless HOST says otherwise', () => {
