@@ -25,6 +25,7 @@ import { rejectedMessageIds } from '../src/conversations/inbound-rejection';
 import { requestIdsOf } from '../src/conversations/request-trace';
 import { splitText } from '../src/conversations/split-text';
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
+import { createDeadlineWaiter } from './deadline-timer';
 import {
   admitMessage,
   asksForHuman,
@@ -216,13 +217,14 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
   // Read only while the bot exists: the loop below never runs for a deleted one.
   let bot = firstBot as BotSettings;
 
+  const waitUntil = createDeadlineWaiter();
   while (!botDeleted) {
     const seenWakeups = wakeups;
     const handoffLeft = handoffRemainingMs(state, Date.now(), bot.handoffTimeoutMs);
-    const woke = await condition(
-      () => state.queue.length > 0 || state.agentOutbox.length > 0 || endRequest !== null || wakeups !== seenWakeups,
-      Math.min(bot.idleTimeoutMs, handoffLeft ?? Infinity),
-    );
+    const ready = () => state.queue.length > 0 || state.agentOutbox.length > 0 || endRequest !== null || wakeups !== seenWakeups;
+    const waitMs = Math.min(bot.idleTimeoutMs, handoffLeft ?? Infinity);
+    // Runs recorded before the patch started and cancelled a timer on every turn.
+    const woke = patched('one-idle-timer') ? await waitUntil(ready, Date.now() + waitMs) : await condition(ready, waitMs);
     if (endRequest !== null) break;
     if (!woke) {
       if (handoffRemainingMs(state, Date.now(), bot.handoffTimeoutMs) !== 0) break;

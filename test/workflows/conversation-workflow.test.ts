@@ -99,6 +99,17 @@ describe('conversation workflow', () => {
       expect(stack.fakeOpenAI.chatCalls()).toHaveLength(0);
     });
 
+    it('starts no timer per turn: the idle timer is armed once while the chat stays busy', async () => {
+      const handle = apiConversationHandle(stack, 'busy');
+      for (let i = 0; i < 3; i++) await postApiMessage(stack, 'busy', `m${i}`, `turn ${i}`, true);
+      const history = await handle.fetchHistory();
+      const events = history.events ?? [];
+      const timers = events.filter((e) => e.timerStartedEventAttributes);
+      const cancelled = events.filter((e) => e.timerCanceledEventAttributes);
+      expect(timers).toHaveLength(1);
+      expect(cancelled).toHaveLength(0);
+    });
+
     it('continues as new without losing a message or the seen ids, and keeps its state', async () => {
       const handle = apiConversationHandle(stack, 'long');
       for (let i = 0; i < 8; i++) {
