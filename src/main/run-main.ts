@@ -3,6 +3,9 @@ import { ConfigError, type Config, loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { watchForOrphaning } from '../runtime/orphan-guard';
 
+/** Past the worker's own forced stop (75 s), the process exits whatever is left. */
+const SHUTDOWN_DEADLINE_MS = 90_000;
+
 /**
  * Runs an entry point: loads the configuration (one line per bad variable, exit 1), makes the
  * logger, and turns the first SIGINT, SIGTERM or SIGHUP, or the death of the parent process, into
@@ -30,6 +33,12 @@ export function runMain(
     if (shuttingDown) return;
     shuttingDown = true;
     logger.info({ signal }, 'Shutting down');
+    // A step that cannot finish (the worker draining towards a Temporal server that is gone) must
+    // not leave the process running with nobody to stop it.
+    setTimeout(() => {
+      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'Shutdown did not finish in time; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     // Last registered, first stopped: the HTTP server goes before the database it reads.
     for (const step of shutdownSteps.reverse()) {
       await step().catch((error: unknown) => logger.error({ err: error }, 'Shutdown step failed'));
