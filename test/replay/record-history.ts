@@ -153,3 +153,17 @@ it('records a paced multi-part Telegram reply', async () => {
     await fake.close();
   }
 }, 120_000);
+
+it('records the one idle timer: re-armed when it fires before a deadline that moved, then the idle end', async () => {
+  const stack = await startTestStack({ bot: { idleTimeoutMs: 2_000 }, env: PLAIN });
+  try {
+    await postApiMessage(stack, 'one-timer', 'm1', 'hello', true);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await postApiMessage(stack, 'one-timer', 'm2', 'still here', true);
+    const handle = apiConversationHandle(stack, 'one-timer');
+    await handle.result();
+    await saveEveryRun(stack, 'one-idle-timer', handle.workflowId);
+  } finally {
+    await stack.close();
+  }
+});
