@@ -198,6 +198,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     },
   );
 
+  /** What this run last wrote to the memo; null: nothing yet. */
+  let memoWritten: { conversationId: string | null; status: ConversationStatus } | null = null;
   /** null: not read yet; undefined: the bot is deleted. */
   let firstBot: BotSettings | undefined | null = null;
   if (state.conversationId === null) {
@@ -539,12 +541,20 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     updateMemo();
   }
 
+  /**
+   * The memo shows what identifies the conversation: its id and status, written when one of them
+   * changes (counts are in the conversationState query). Runs recorded before the patch wrote the
+   * counts too, after every turn.
+   */
   function updateMemo(): void {
-    upsertMemo({
-      conversationId: state.conversationId,
-      status: state.status,
-      messagesIn: state.messagesIn,
-      repliesOut: state.repliesOut,
-    });
+    if (!patched('memo-on-change')) {
+      upsertMemo({ conversationId: state.conversationId, status: state.status, messagesIn: state.messagesIn, repliesOut: state.repliesOut });
+      return;
+    }
+    const memo = { conversationId: state.conversationId, status: state.status };
+    if (memoWritten !== null && memoWritten.conversationId === memo.conversationId && memoWritten.status === memo.status) return;
+    memoWritten = memo;
+    upsertMemo(memo);
   }
+
 }

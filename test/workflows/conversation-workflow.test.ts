@@ -99,7 +99,7 @@ describe('conversation workflow', () => {
       expect(stack.fakeOpenAI.chatCalls()).toHaveLength(0);
     });
 
-    it('starts no timer per turn: the idle timer is armed once while the chat stays busy', async () => {
+    it('starts no timer and writes no memo per turn: one idle timer while the chat stays busy, the memo once', async () => {
       const handle = apiConversationHandle(stack, 'busy');
       for (let i = 0; i < 3; i++) await postApiMessage(stack, 'busy', `m${i}`, `turn ${i}`, true);
       const history = await handle.fetchHistory();
@@ -108,6 +108,8 @@ describe('conversation workflow', () => {
       const cancelled = events.filter((e) => e.timerCanceledEventAttributes);
       expect(timers).toHaveLength(1);
       expect(cancelled).toHaveLength(0);
+      // The memo shows the conversation id and status, which three turns do not change.
+      expect(events.filter((e) => e.workflowPropertiesModifiedEventAttributes)).toHaveLength(1);
     });
 
     it('continues as new without losing a message or the seen ids, and keeps its state', async () => {
