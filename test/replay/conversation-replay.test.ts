@@ -17,6 +17,7 @@ const HISTORIES: Array<[file: string, covers: string]> = [
   ['continued-as-new.json', 'four waiting callers, then continue-as-new'],
   ['telegram-paced-parts.run1.json', 'a Telegram reply in paced parts, ended by the API'],
   ['one-idle-timer.run1.json', "patched('one-idle-timer'): two turns on one timer, re-armed once, then the idle end"],
+  ['memo-on-change.run1.json', "patched('memo-on-change') as well: three turns, one memo write, then the idle end"],
 ];
 
 describe('conversation workflow replay', () => {

@@ -167,3 +167,15 @@ it('records the one idle timer: re-armed when it fires before a deadline that mo
     await stack.close();
   }
 });
+
+it('records the memo written on change only: three turns, one memo, then the idle end', async () => {
+  const stack = await startTestStack({ bot: { idleTimeoutMs: 2_000 }, env: PLAIN });
+  try {
+    for (let i = 0; i < 3; i++) await postApiMessage(stack, 'memo', `m${i}`, `turn ${i}`, true);
+    const handle = apiConversationHandle(stack, 'memo');
+    await handle.result();
+    await saveEveryRun(stack, 'memo-on-change', handle.workflowId);
+  } finally {
+    await stack.close();
+  }
+});
