@@ -226,7 +226,8 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
     const ready = () => state.queue.length > 0 || state.agentOutbox.length > 0 || endRequest !== null || wakeups !== seenWakeups;
     const waitMs = Math.min(bot.idleTimeoutMs, handoffLeft ?? Infinity);
     // Runs recorded before the patch started and cancelled a timer on every turn.
-    const woke = patched('one-idle-timer') ? await waitUntil(ready, Date.now() + waitMs) : await condition(ready, waitMs);
+    const atDeadline = waitMs === bot.idleTimeoutMs ? 'the conversation ends' : 'the bot gets the conversation back';
+    const woke = patched('one-idle-timer') ? await waitUntil(ready, Date.now() + waitMs, atDeadline) : await condition(ready, waitMs);
     if (endRequest !== null) break;
     if (!woke) {
       if (handoffRemainingMs(state, Date.now(), bot.handoffTimeoutMs) !== 0) break;

@@ -24,7 +24,8 @@ export function needsNewTimer(armed: ArmedTimer | null, deadline: number): boole
  */
 export function createDeadlineWaiter() {
   let armed: ArmedTimer | null = null;
-  return async function waitUntil(ready: () => boolean, deadline: number): Promise<boolean> {
+  /** `summary`: what happens at the deadline, shown on the timer in the Web UI. */
+  return async function waitUntil(ready: () => boolean, deadline: number, summary: string): Promise<boolean> {
     for (;;) {
       if (ready()) return true;
       const now = Date.now();
@@ -32,7 +33,7 @@ export function createDeadlineWaiter() {
       if (needsNewTimer(armed, deadline)) {
         const timer: ArmedTimer = { at: deadline, fired: false };
         armed = timer;
-        void sleep(deadline - now).then(() => {
+        void sleep(deadline - now, { summary: `check at ${new Date(deadline).toISOString()}: ${summary} if nothing has happened since` }).then(() => {
           timer.fired = true;
         });
       }
