@@ -24,8 +24,6 @@ import { dataOf, pageOf } from '../openapi/page';
 import { BotIdParamsSchema } from '../openapi/path-params';
 import { serveRoute } from '../openapi/serve-route';
 
-const DAY_MS = 24 * 3600 * 1000;
-
 /** How many conversations a deletion ends at a time. */
 const END_CONCURRENCY = 20;
 
@@ -47,15 +45,7 @@ const BOT_EXAMPLE = {
   name: 'Support',
   systemPrompt: 'You answer questions about orders, politely and briefly.',
   model: 'gpt-4o-mini',
-  temperature: null,
-  maxReplyTokens: null,
-  debounceMs: 800,
-  idleTimeoutMs: DAY_MS,
-  handoffTimeoutMs: 10 * 60 * 1000,
-  handoffPattern: null,
-  moderationPolicy: 'block',
-  fallbackReply: BOT_SETTING_DEFAULTS.fallbackReply,
-  enabled: true,
+  ...BOT_SETTING_DEFAULTS,
   createdAt: '2025-06-01T10:00:00.000Z',
   updatedAt: '2025-06-01T10:00:00.000Z',
 } as const;
