@@ -4,13 +4,23 @@
 import tseslint from 'typescript-eslint';
 
 /** What a workflow may import at run time; type-only imports are free (they vanish when compiled). */
+const SAFE_SOURCES = [
+  'src/conversations/', // the workflow-safe vocabulary: pure, no I/O
+  'src/platforms/platform-rules',
+  'src/notifications/notification-event',
+];
 const WORKFLOW_SAFE = [
   '@temporalio/workflow',
   '@temporalio/common', // pure definitions the SDK itself loads into the sandbox (search attribute keys)
   './', // the workflows' own modules
-  '../src/conversations/', // the workflow-safe vocabulary: pure, no I/O
-  '../src/platforms/platform-rules',
-  '../src/notifications/notification-event',
+  ...SAFE_SOURCES.map((path) => `../${path}`),
+  // From workflows/legacy/: the workflows' modules one level up, and the same vocabulary.
+  '../conversation-state',
+  '../deadline-timer',
+  '../definitions',
+  '../notification-workflow',
+  '../search-attributes',
+  ...SAFE_SOURCES.map((path) => `../../${path}`),
 ];
 
 export default tseslint.config(

@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { createModelActivities } from './model';
 import { createNotificationActivities } from './notifications';
 import { createSendReplyActivities } from './send-reply';
+import { createTurnActivities } from './turn';
 
 export type { ActivityDeps } from './deps';
 
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createModelActivities(deps),
     ...createSendReplyActivities(deps),
     ...createNotificationActivities(deps),
+    ...createTurnActivities(deps),
   };
 }
 

@@ -6,14 +6,13 @@ import { moderateWithWordList } from '../src/model/word-list-moderation';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
-export function createModelActivities({ model, metrics }: Pick<ActivityDeps, 'model' | 'metrics'>) {
+/** The model's two calls, timed and counted; used by the turn's pipeline and by the activities below. */
+export function createModelCalls({ model, metrics }: Pick<ActivityDeps, 'model' | 'metrics'>) {
   let warnedOffline = false;
   return {
-    async moderate(args: { text: string; provider: 'configured' | 'word-list' } & RequestTrace): Promise<ModerationVerdict> {
+    async moderate(text: string, provider: 'configured' | 'word-list'): Promise<ModerationVerdict> {
       const verdict =
-        args.provider === 'word-list'
-          ? moderateWithWordList(args.text)
-          : await timed(metrics, 'moderation', () => whileHeartbeating(() => model.moderate(args.text)));
+        provider === 'word-list' ? moderateWithWordList(text) : await timed(metrics, 'moderation', () => model.moderate(text));
       if (verdict.flagged) {
         metrics.moderationFlags.inc({ provider: verdict.provider });
         log.info('Moderation flagged a message', { categories: verdict.categories });
@@ -21,8 +20,8 @@ export function createModelActivities({ model, metrics }: Pick<ActivityDeps, 'mo
       return verdict;
     },
 
-    async generateReply(request: ReplyRequest & RequestTrace): Promise<GeneratedReply> {
-      const reply = await timed(metrics, 'reply', () => whileHeartbeating(() => model.generateReply(request)));
+    async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
+      const reply = await timed(metrics, 'reply', () => model.generateReply(request));
       if (reply.tokens) {
         metrics.modelTokens.inc({ model: reply.model, kind: 'prompt' }, reply.tokens.prompt);
         metrics.modelTokens.inc({ model: reply.model, kind: 'completion' }, reply.tokens.completion);
@@ -33,6 +32,20 @@ export function createModelActivities({ model, metrics }: Pick<ActivityDeps, 'mo
         warnedOffline = true;
       } else log.info('Model replied', { model: reply.model, tokens: reply.tokens });
       return reply;
+    },
+  };
+}
+
+/** Conversations of the first shape (`workflows/legacy/`) call the model through these. */
+export function createModelActivities(deps: Pick<ActivityDeps, 'model' | 'metrics'>) {
+  const calls = createModelCalls(deps);
+  return {
+    async moderate(args: { text: string; provider: 'configured' | 'word-list' } & RequestTrace): Promise<ModerationVerdict> {
+      return whileHeartbeating(() => calls.moderate(args.text, args.provider));
+    },
+
+    async generateReply(request: ReplyRequest & RequestTrace): Promise<GeneratedReply> {
+      return whileHeartbeating(() => calls.generateReply(request));
     },
   };
 }

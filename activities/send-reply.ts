@@ -5,20 +5,28 @@ import { failureClass, permanentFailure } from '../src/temporal/failures';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
-export function createSendReplyActivities({ adapters, metrics }: Pick<ActivityDeps, 'adapters' | 'metrics'>) {
-  return {
-    async sendReply(reply: OutboundReply & RequestTrace): Promise<DeliveryReceipt> {
-      const adapter = adapters[reply.key.platform];
-      if (!adapter) throw permanentFailure(`No adapter sends to ${reply.key.platform}`, 'PlatformNotSupported');
-      let receipt: DeliveryReceipt;
-      try {
-        receipt = await whileHeartbeating(() => adapter.send(reply));
-      } catch (error) {
-        metrics.sendFailures.inc({ platform: reply.key.platform, class: failureClass(error) });
-        throw error;
-      }
+/** One message to a platform, through its adapter, counted when it fails. */
+export function createPlatformSend({ adapters, metrics }: Pick<ActivityDeps, 'adapters' | 'metrics'>) {
+  return async function send(reply: OutboundReply): Promise<DeliveryReceipt> {
+    const adapter = adapters[reply.key.platform];
+    if (!adapter) throw permanentFailure(`No adapter sends to ${reply.key.platform}`, 'PlatformNotSupported');
+    try {
+      const receipt = await adapter.send(reply);
       log.info('Reply sent', { outboundKey: reply.outboundKey, parts: receipt.platformMessageIds.length });
       return receipt;
+    } catch (error) {
+      metrics.sendFailures.inc({ platform: reply.key.platform, class: failureClass(error) });
+      throw error;
+    }
+  };
+}
+
+/** Conversations of the first shape (`workflows/legacy/`) send through this. */
+export function createSendReplyActivities(deps: Pick<ActivityDeps, 'adapters' | 'metrics'>) {
+  const send = createPlatformSend(deps);
+  return {
+    async sendReply(reply: OutboundReply & RequestTrace): Promise<DeliveryReceipt> {
+      return whileHeartbeating(() => send(reply));
     },
   };
 }

@@ -5,12 +5,15 @@
  */
 import type { HistoryEntry } from '../src/conversations/history-entry';
 import type { InboundMessage } from '../src/conversations/inbound-message';
+import type { TurnReport } from '../src/turn/turn-contract';
 
 export type ConversationStatus = 'active' | 'handoff' | 'ended';
 
 export type { HistoryEntry } from '../src/conversations/history-entry';
 
-export type ReplyKind = 'reply' | 'fallback' | 'refusal' | 'notice';
+import type { ReplyKind } from '../src/conversations/reply-kind';
+
+export type { ReplyKind } from '../src/conversations/reply-kind';
 
 /** A message an operator sends as the agent, through the same durable send path as the bot's. */
 export interface AgentMessage {
@@ -209,6 +212,44 @@ export function asksForHuman(text: string, pattern: string | null = null): boole
     }
   }
   return ASKS_FOR_HUMAN.test(text);
+}
+
+/** What a turn does with the messages it took: nothing, hand over to a human, or have the bot reply. */
+export type TurnDecision = { answer: 'none'; reason: 'handoff' | 'disabled' } | { answer: 'handoff' } | { answer: 'reply' };
+
+export function decideTurn(args: {
+  status: ConversationStatus;
+  enabled: boolean;
+  userText: string;
+  handoffPattern: string | null;
+}): TurnDecision {
+  // In handoff a human answers; messages are only stored.
+  if (!botMayReply(args.status)) return { answer: 'none', reason: 'handoff' };
+  // A disabled bot keeps what people say and answers nothing.
+  if (!args.enabled) return { answer: 'none', reason: 'disabled' };
+  if (asksForHuman(args.userText, args.handoffPattern)) return { answer: 'handoff' };
+  return { answer: 'reply' };
+}
+
+/** The turn's messages, answered as its pipeline reports. */
+export function recordReport(
+  state: ConversationState,
+  turn: { userText: string; messageIds: readonly string[]; report: Pick<TurnReport, 'outcome' | 'reply'> },
+): ConversationState {
+  const { userText, messageIds, report } = turn;
+  // A human took over while the reply was being written or sent.
+  if (report.outcome === 'suppressed') return recordUnanswered(state, { userText, messageIds, reason: 'handoff' });
+  const outcome: ReplyOutcome =
+    report.outcome === 'sent' ? { status: 'replied', ...report.reply } : { status: 'not-answered', reason: 'delivery-failed' };
+  return recordOutcome(recordTurn(state, userText, report.reply.text ? report.reply : null), messageIds, outcome);
+}
+
+/** The turn's messages, kept in the history and answered by no one. */
+export function recordUnanswered(
+  state: ConversationState,
+  turn: { userText: string; messageIds: readonly string[]; reason: 'handoff' | 'disabled' },
+): ConversationState {
+  return recordOutcome(recordTurn(state, turn.userText, null), turn.messageIds, { status: 'not-answered', reason: turn.reason });
 }
 
 export function startHandoff(state: ConversationState, by: string, now: number): ConversationState {

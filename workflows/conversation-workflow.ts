@@ -6,10 +6,8 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
-  patched,
   proxyActivities,
   proxyLocalActivities,
-  setHandler,
   sleep,
   startChild,
   upsertMemo,
@@ -18,286 +16,267 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConversationActivities } from '../activities';
-import type { BotSettings } from '../src/conversations/bot-settings';
+import type { ConversationBot } from '../activities/turn';
 import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
-import { rejectedMessageIds } from '../src/conversations/inbound-rejection';
 import { requestIdsOf } from '../src/conversations/request-trace';
-import { splitText } from '../src/conversations/split-text';
+import type { NotificationEvent, NotificationEventType } from '../src/notifications/notification-event';
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
-import { createDeadlineWaiter } from './deadline-timer';
+import type { TurnInput, TurnReport } from '../src/turn/turn-contract';
 import {
-  admitMessage,
-  asksForHuman,
-  botMayReply,
   combineTurnText,
   type ConversationState,
   type ConversationStatus,
   debounceRemainingMs,
-  endHandoff,
+  decideTurn,
   handoffRemainingMs,
   NOTICES,
-  findOutcome,
   outboundKeyFor,
-  outboundPartKey,
-  paceDelayMs,
-  queueAgentMessage,
   recordOutcome,
-  recordTurn,
-  type ReplyKind,
-  shouldContinueAsNew,
-  type ReplyOutcome,
+  recordReport,
+  recordUnanswered,
   restoreState,
-  snapshotOf,
-  startHandoff,
+  shouldContinueAsNew,
   startOverWith,
 } from './conversation-state';
-import {
-  agentMessageUpdate,
-  conversationStateQuery,
-  endConversationSignal,
-  handoffUpdate,
-  inboundMessageSignal,
-  inboundMessageUpdate,
-  type OperatorAction,
-  releaseUpdate,
-} from './definitions';
-import type { NotificationEvent, NotificationEventType } from '../src/notifications/notification-event';
+import { createDeadlineWaiter } from './deadline-timer';
+import { setConversationHandlers } from './conversation-handlers';
 import { notificationWorkflow } from './notification-workflow';
 import { ConversationStatusAttribute } from './search-attributes';
 
-export interface ConversationWorkflowInput {
-  key: ConversationKey;
-  /** Set by continue-as-new: the previous run's state. */
-  state?: ConversationState;
+/** The bot's settings as the conversation caches them; `version` tells the next turn whether they changed. */
+export interface CachedBot {
+  settings: ConversationBot;
+  version: string;
 }
 
-export interface ConversationWorkflowResult {
+export interface ConversationInput {
+  key: ConversationKey;
+  /** Set by continue-as-new: the previous run's state, and the settings it had cached. */
+  state?: ConversationState;
+  bot?: CachedBot;
+}
+
+export interface ConversationResult {
   conversationId: string | null;
   endReason: string;
   messagesIn: number;
   repliesOut: number;
 }
 
-/** Polite, fixed answers that need no model. */
-export const REFUSAL_REPLY =
-  "Sorry, I can't help with that message. If you think this is a mistake, please rephrase it.";
-
-/** Postgres is the system of record: keep retrying through an outage until it is back. */
-const records = proxyActivities<ConversationActivities>({
+/** Opens the conversation, reads the bot's settings when they changed, stores the turn's messages. */
+const local = proxyLocalActivities<ConversationActivities>({
   startToCloseTimeout: '15 seconds',
+  // Postgres is the system of record: keep retrying through an outage until it is back.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '20 seconds' },
 });
 
-/** Heartbeats let a crashed worker's call be retried elsewhere within seconds. */
-const model = proxyActivities<ConversationActivities>({
-  startToCloseTimeout: '60 seconds',
-  heartbeatTimeout: '5 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '20 seconds',
-    maximumAttempts: 4,
-    nonRetryableErrorTypes: ['ModelRequestRejected'],
-  },
-});
-
-/** Sends retry until the platform takes the message or says it never will; a day bounds an outage. */
-const delivery = proxyActivities<ConversationActivities>({
-  startToCloseTimeout: '30 seconds',
+/**
+ * The turn's pipeline. Heartbeats let a crashed worker's turn resume elsewhere within seconds; it
+ * retries until the platform takes the reply or says it never will, and a day bounds an outage.
+ */
+const pipeline = proxyActivities<ConversationActivities>({
+  startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '5 seconds',
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-const settings = proxyLocalActivities<ConversationActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '20 seconds', nonRetryableErrorTypes: ['BotNotFound'] },
+  summary: 'the turn: moderate, write, send each part, record',
 });
 
 /**
  * One conversation: a bot, a platform, a chat. Messages arrive as signals (or updates, when the
  * caller waits for the reply), are deduplicated and queued, and are answered one turn at a time in
- * order of receipt. Decisions live in `conversation-state.ts`; this function wires them to Temporal.
+ * order of receipt. A turn is one local activity (`beginTurn`) and one activity (`runTurn`, the
+ * pipeline in `src/turn/`). Decisions live in `conversation-state.ts`.
  */
-export async function conversationWorkflow(input: ConversationWorkflowInput): Promise<ConversationWorkflowResult> {
+export async function conversationV2(input: ConversationInput): Promise<ConversationResult> {
   const { key } = input;
   const logAttributes = { conversationKey: formatConversationKey(key) };
-  let state = restoreState(input.state);
-  let endRequest: string | null = null;
-  /** Bumped by operator actions, so the main loop re-reads the state it waits on. */
-  let wakeups = 0;
-  let burst = { firstAt: Date.now(), lastAt: Date.now() };
-  /** Messages taken from the queue into the turn being worked. */
-  const inTurn = new Set<string>();
-  /** Model tokens spent in the turn being worked, recorded with its reply. */
-  let turnTokens: number | null = null;
-  /** The events the bot's subscribers want, from its latest settings; undefined until read. */
-  let subscribedEvents: readonly string[] | undefined;
-  /** The HTTP requests behind the current turn, passed to its activities for their log lines. */
-  let requestIds: string[] = [];
-
-  function admit(message: InboundMessage): boolean {
-    const wasEmpty = state.queue.length === 0;
-    const result = admitMessage(state, message);
-    state = result.state;
-    if (result.admitted) {
-      const now = Date.now();
-      burst = { firstAt: wasEmpty ? now : burst.firstAt, lastAt: now };
-    }
-    return result.admitted;
-  }
-
-  // Handlers first, so no message that arrives with the start is missed.
-  setHandler(inboundMessageSignal, (message) => {
-    admit(message);
-  });
-  setHandler(inboundMessageUpdate, async (message): Promise<ReplyOutcome> => {
-    const admitted = admit(message);
-    const inFlight = () => state.queue.some((m) => m.messageId === message.messageId) || inTurn.has(message.messageId);
-    if (!admitted && !findOutcome(state, message.messageId) && !inFlight()) return { status: 'duplicate' };
-    await condition(() => findOutcome(state, message.messageId) !== undefined);
-    return findOutcome(state, message.messageId)!;
-  });
-  setHandler(endConversationSignal, ({ reason }) => {
-    endRequest = reason;
-  });
-  setHandler(conversationStateQuery, () => snapshotOf(state));
-
-  const forThisConversation = ({ conversationId: target }: OperatorAction) => {
-    if (target !== state.conversationId || state.status === 'ended') throw new Error('This conversation has ended.');
-  };
-  setHandler(
-    handoffUpdate,
-    async ({ by }) => {
-      await changeStatus('handoff', by);
-      return snapshotOf(state);
-    },
-    { validator: forThisConversation },
-  );
-  setHandler(
-    releaseUpdate,
-    async ({ by }) => {
-      await changeStatus('active', by);
-      return snapshotOf(state);
-    },
-    { validator: forThisConversation },
-  );
-  setHandler(
-    agentMessageUpdate,
-    ({ messageId, text, by }) => {
-      state = queueAgentMessage(state, { messageId, text, by }, Date.now());
-      wakeups++;
-      return { queued: true };
-    },
-    {
-      validator: (action) => {
-        forThisConversation(action);
-        if (state.status !== 'handoff') throw new Error('Take the conversation over first: POST /v1/conversations/:id/handoff.');
-      },
-    },
-  );
-
-  /** What this run last wrote to the memo; null: nothing yet. */
+  const entity = setConversationHandlers(restoreState(input.state), { changeStatus });
+  let bot: CachedBot | null = input.bot ?? null;
+  let botDeleted = false;
   let memoWritten: { conversationId: string | null; status: ConversationStatus } | null = null;
-  /** null: not read yet; undefined: the bot is deleted. */
-  let firstBot: BotSettings | undefined | null = null;
-  if (state.conversationId === null) {
-    const info = workflowInfo();
-    const conversationId = await records.openConversation({ key, workflowId: info.workflowId, firstRunId: info.runId });
-    state = { ...state, conversationId };
-    log.info('Conversation started', { ...logAttributes, conversationId });
-    // The bot first: its subscribers decide whether the event needs a delivery workflow at all.
-    if (patched('notify-subscribed-only')) firstBot = await loadBot();
-    await notify('conversation.started');
-  }
-  const conversationId = state.conversationId!;
-  updateMemo();
 
-  if (firstBot === null) firstBot = await loadBot();
-  let botDeleted = firstBot === undefined;
-  // Read only while the bot exists: the loop below never runs for a deleted one.
-  let bot = firstBot as BotSettings;
+  if (entity.state.conversationId === null || bot === null) await beginTurn([]);
+  const conversationId = entity.state.conversationId!;
+  updateMemo();
 
   const waitUntil = createDeadlineWaiter();
   while (!botDeleted) {
-    const seenWakeups = wakeups;
-    const handoffLeft = handoffRemainingMs(state, Date.now(), bot.handoffTimeoutMs);
-    const ready = () => state.queue.length > 0 || state.agentOutbox.length > 0 || endRequest !== null || wakeups !== seenWakeups;
-    const waitMs = Math.min(bot.idleTimeoutMs, handoffLeft ?? Infinity);
-    // Runs recorded before the patch started and cancelled a timer on every turn.
-    const atDeadline = waitMs === bot.idleTimeoutMs ? 'the conversation ends' : 'the bot gets the conversation back';
-    const woke = patched('one-idle-timer') ? await waitUntil(ready, Date.now() + waitMs, atDeadline) : await condition(ready, waitMs);
-    if (endRequest !== null) break;
+    const { idleTimeoutMs, handoffTimeoutMs, debounceMs } = bot!.settings;
+    const seenWakeups = entity.wakeups;
+    const ready = () => entity.hasWork() || entity.wakeups !== seenWakeups;
+    const handoffLeft = handoffRemainingMs(entity.state, Date.now(), handoffTimeoutMs) ?? Infinity;
+    const atDeadline = idleTimeoutMs <= handoffLeft ? 'the conversation ends' : 'the bot gets the conversation back';
+    const woke = await waitUntil(ready, Date.now() + Math.min(idleTimeoutMs, handoffLeft), atDeadline);
+    if (entity.endRequest !== null) break;
     if (!woke) {
-      if (handoffRemainingMs(state, Date.now(), bot.handoffTimeoutMs) !== 0) break;
+      if (handoffRemainingMs(entity.state, Date.now(), handoffTimeoutMs) !== 0) break;
       await releaseUnansweredHandoff();
       continue;
     }
-    if (state.agentOutbox.length > 0) {
+    if (entity.state.agentOutbox.length > 0) {
       await sendAgentMessages();
       continue;
     }
-    if (state.queue.length === 0) continue;
+    if (entity.state.queue.length === 0) continue;
 
-    const current = await loadBot();
-    if (!current) {
-      botDeleted = true;
-      break;
-    }
-    bot = current;
     const { replyToEachMessage } = PLATFORM_RULES[key.platform];
     if (!replyToEachMessage) {
-      for (let wait = debounceWait(); wait > 0 && endRequest === null; wait = debounceWait()) await sleep(wait);
+      const wait = () => debounceRemainingMs({ ...entity.burst, now: Date.now(), windowMs: debounceMs });
+      for (let ms = wait(); ms > 0 && entity.endRequest === null; ms = wait()) await sleep(ms);
     }
+    await takeTurn(entity.takeBatch(replyToEachMessage ? 1 : Infinity));
 
-    const batch = replyToEachMessage ? state.queue.slice(0, 1) : state.queue;
-    state = { ...state, queue: state.queue.slice(batch.length) };
-    await runTurn(batch);
-
-    // Queued messages travel with the state. Callers waiting on an update get their replies first:
-    // a handler whose reply is recorded finishes once the workflow yields, so yield before checking.
-    // One still waiting for a queued message keeps this run until the next turn answers it.
+    // Callers waiting on an update get their replies first: a handler whose reply is recorded
+    // finishes once the workflow yields. One still waiting for a queued message keeps this run.
     if (shouldContinueAsNew(workflowInfo())) {
-      await condition(() => allHandlersFinished() || state.queue.length > 0);
+      await condition(() => allHandlersFinished() || entity.state.queue.length > 0);
       if (allHandlersFinished()) {
         log.info('Continuing as new', { ...logAttributes, historyLength: workflowInfo().historyLength });
-        return continueAsNew<typeof conversationWorkflow>({ key, state });
+        return continueAsNew<typeof conversationV2>({ key, state: entity.state, bot: bot! });
       }
     }
   }
 
-  const endReason = botDeleted ? 'bot deleted' : (endRequest ?? 'idle');
-  if (botDeleted) {
-    // Nobody is left to answer; queued messages must not open another conversation.
-    state = recordOutcome({ ...state, queue: [] }, state.queue.map((m) => m.messageId), { status: 'not-answered', reason: 'ended' });
-  }
+  const endReason = botDeleted ? 'bot deleted' : (entity.endRequest ?? 'idle');
+  // Nobody is left to answer a deleted bot's messages; they must not open another conversation.
+  if (botDeleted) entity.answerQueued({ status: 'not-answered', reason: 'ended' });
   setStatus('ended');
-  await records.endConversation({ conversationId, reason: endReason });
+  await local.endConversation({ conversationId, reason: endReason });
   log.info('Conversation ended', { ...logAttributes, reason: endReason });
   await notify('conversation.ended', { reason: endReason });
+  // Messages that arrived while this conversation was ending open the next one.
+  if (entity.state.queue.length > 0) return continueAsNew<typeof conversationV2>({ key, state: startOverWith(entity.state), bot: bot! });
+  const { messagesIn, repliesOut } = entity.state;
+  return { conversationId, endReason, messagesIn, repliesOut };
 
-  if (state.queue.length > 0) {
-    // Messages arrived while this conversation was ending: they open the next one.
-    return continueAsNew<typeof conversationWorkflow>({ key, state: startOverWith(state) });
+  /** The turn's local activity: with no messages, it only opens the conversation and reads the bot. */
+  async function beginTurn(messages: InboundMessage[]) {
+    const info = workflowInfo();
+    const begun = await local.beginTurn({
+      key,
+      conversationId: entity.state.conversationId,
+      workflowId: info.workflowId,
+      firstRunId: info.runId,
+      knownVersion: bot?.version ?? null,
+      messages,
+    });
+    if (begun.bot === 'deleted') botDeleted = true;
+    else if (begun.bot !== 'unchanged') bot = begun.bot;
+    if (begun.opened) {
+      entity.update({ ...entity.state, conversationId: begun.conversationId });
+      log.info('Conversation started', { ...logAttributes, conversationId: begun.conversationId });
+      if (!botDeleted) await notify('conversation.started');
+    }
+    return begun;
   }
-  return { conversationId, endReason, messagesIn: state.messagesIn, repliesOut: state.repliesOut };
 
-  /**
-   * Tells webhook subscribers, through a child workflow that outlives this run. Behind a patch, so
-   * conversations recorded before notifications existed still replay.
-   */
+  async function takeTurn(batch: InboundMessage[]): Promise<void> {
+    const done = entity.startTurn(batch);
+    try {
+      const begun = await beginTurn(batch);
+      const rejected = new Set(begun.rejected);
+      const accepted = new Set(begun.accepted);
+      const fresh = batch.filter((m) => accepted.has(m.messageId));
+      const ids = fresh.map((m) => m.messageId);
+      let state = recordOutcome(entity.state, [...rejected], { status: 'not-answered', reason: 'rejected' });
+      const stale = batch.filter((m) => !accepted.has(m.messageId) && !rejected.has(m.messageId)).map((m) => m.messageId);
+      state = recordOutcome(state, stale, { status: 'duplicate' });
+      if (botDeleted) state = recordOutcome(state, ids, { status: 'not-answered', reason: 'ended' });
+      entity.update(state);
+      if (rejected.size > 0) log.warn('Messages the database refused are not answered', { ...logAttributes, rejected: [...rejected] });
+      if (fresh.length === 0 || botDeleted) return;
+
+      const { settings } = bot!;
+      const userText = combineTurnText(fresh);
+      const decision = decideTurn({ status: state.status, enabled: settings.enabled, userText, handoffPattern: settings.handoffPattern });
+      const route = { outboundKey: outboundKeyFor(fresh), replyContext: fresh.at(-1)?.replyContext, requestIds: requestIdsOf(fresh) };
+      if (decision.answer === 'none') {
+        entity.update(recordUnanswered(entity.state, { userText, messageIds: ids, reason: decision.reason }));
+        return;
+      }
+      if (decision.answer === 'handoff') await changeStatus('handoff', 'bot');
+      const reply: TurnInput['reply'] =
+        decision.answer === 'handoff'
+          ? { say: { text: NOTICES.handoffRequested, kind: 'notice' } }
+          : { write: { userText, history: entity.state.history, summary: entity.state.summary, bot: settings } };
+      const report = await deliver(reply, route, 'bot');
+      entity.update(recordReport(entity.state, { userText, messageIds: ids, report }));
+    } finally {
+      done();
+    }
+  }
+
+  /** Runs the turn's pipeline; a delivery that failed for its whole schedule is recorded as failed. */
+  async function deliver(reply: TurnInput['reply'], route: Pick<TurnInput, 'outboundKey' | 'replyContext' | 'requestIds'>, author: TurnInput['author']): Promise<TurnReport> {
+    const input: TurnInput = { key, conversationId, ...route, author, reply, lastSentAt: entity.state.lastSentAt };
+    let report: TurnReport;
+    try {
+      report = await pipeline.runTurn(input);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
+      const failure = { type: cause?.type ?? 'DeliveryFailed', message: cause?.message ?? error.cause?.message ?? error.message };
+      const said = 'say' in reply ? reply.say : undefined;
+      const recorded = await local.abandonTurn({ conversationId, botId: key.botId, platform: key.platform, outboundKey: route.outboundKey, author, said, failure });
+      report = { outcome: 'failed', reply: recorded ?? { text: '', kind: 'reply' }, steps: [{ step: 'fail', ...failure }], modelTokens: null, flagged: [], partsSent: 0, lastSentAt: input.lastSentAt, failure };
+    }
+    entity.update({ ...entity.state, lastSentAt: report.lastSentAt });
+    const policy = bot!.settings.moderationPolicy;
+    for (const { categories } of report.flagged) await notify('message.flagged', { categories, policy });
+    if (report.outcome === 'failed') await notify('delivery.failed', report.failure);
+    if (report.outcome === 'suppressed') log.info('Reply suppressed: a human has the conversation', logAttributes);
+    return report;
+  }
+
+  async function sendAgentMessages(): Promise<void> {
+    for (let next = entity.state.agentOutbox[0]; next; next = entity.state.agentOutbox[0]) {
+      await deliver({ say: { text: next.text, kind: 'reply' } }, { outboundKey: `agent:${next.messageId}` }, 'agent');
+      entity.update({ ...entity.state, agentOutbox: entity.state.agentOutbox.slice(1) });
+    }
+  }
+
+  /** Nobody answered within the bot's handoff timeout: the bot takes the conversation back and says so. */
+  async function releaseUnansweredHandoff(): Promise<void> {
+    const since = entity.state.handoff?.since ?? Date.now();
+    await changeStatus('active', 'handoff timeout');
+    await deliver({ say: { text: NOTICES.autoReleased, kind: 'notice' } }, { outboundKey: `notice:released:${since}` }, 'bot');
+  }
+
+  async function changeStatus(next: 'active' | 'handoff', by: string): Promise<void> {
+    if (!entity.changeStatus(next, by, Date.now())) return;
+    setStatus(next);
+    log.info(next === 'handoff' ? 'A human took the conversation over' : 'The bot has the conversation again', { ...logAttributes, by });
+    // Written before the operator's call returns: the pipeline reads it before sending each part.
+    await local.setConversationStatus({ conversationId: entity.state.conversationId!, status: next });
+    if (next === 'handoff') await notify('handoff.requested', { by });
+  }
+
+  function setStatus(status: ConversationStatus): void {
+    entity.update({ ...entity.state, status });
+    upsertSearchAttributes([{ key: ConversationStatusAttribute, value: status }]);
+    updateMemo();
+  }
+
+  /** The memo shows the conversation's id and status, written only when one of them changes. */
+  function updateMemo(): void {
+    const memo = { conversationId: entity.state.conversationId, status: entity.state.status };
+    if (memoWritten?.conversationId === memo.conversationId && memoWritten.status === memo.status) return;
+    memoWritten = memo;
+    upsertMemo(memo);
+  }
+
+  /** Tells webhook subscribers, through a child workflow that outlives this run, if anyone listens. */
   async function notify(type: NotificationEventType, data: Record<string, unknown> = {}): Promise<void> {
-    if (!patched('webhook-notifications')) return;
-    // Unknown (settings recorded before subscriptions were read): start it, the delivery decides.
-    if (subscribedEvents !== undefined && !subscribedEvents.includes(type)) return;
+    if (bot && !bot.settings.subscribedEvents.includes(type)) return;
     const event: NotificationEvent = {
       id: uuid4(),
       type,
       botId: key.botId,
       platform: key.platform,
       chatId: key.chatId,
-      conversationId: state.conversationId!,
+      conversationId: entity.state.conversationId!,
       at: new Date().toISOString(),
       data,
     };
@@ -307,255 +286,4 @@ export async function conversationWorkflow(input: ConversationWorkflowInput): Pr
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   }
-
-  /** The bot's settings, read at every turn so edits apply at once; undefined once it was deleted. */
-  async function loadBot(): Promise<BotSettings | undefined> {
-    try {
-      const loaded = await settings.loadBotSettings(key.botId);
-      subscribedEvents = loaded.subscribedEvents;
-      return loaded;
-    } catch (error) {
-      if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure && error.cause.type === 'BotNotFound') {
-        return undefined;
-      }
-      throw error;
-    }
-  }
-
-  function debounceWait(): number {
-    return debounceRemainingMs({
-      firstQueuedAt: burst.firstAt,
-      lastQueuedAt: burst.lastAt,
-      now: Date.now(),
-      windowMs: bot.debounceMs,
-    });
-  }
-
-  async function runTurn(batch: InboundMessage[]): Promise<void> {
-    batch.forEach((m) => inTurn.add(m.messageId));
-    try {
-      const { accepted, rejected } = await storeInbound(batch);
-      const fresh = batch.filter((m) => accepted.has(m.messageId));
-      const stale = batch.filter((m) => !accepted.has(m.messageId) && !rejected.has(m.messageId)).map((m) => m.messageId);
-      state = recordOutcome(state, stale, { status: 'duplicate' });
-      if (fresh.length === 0) return;
-
-      const ids = fresh.map((m) => m.messageId);
-      requestIds = requestIdsOf(fresh);
-      const userText = combineTurnText(fresh);
-      if (!botMayReply(state.status)) {
-        state = recordOutcome(recordTurn(state, userText, null), ids, { status: 'not-answered', reason: 'handoff' });
-        return;
-      }
-      if (!bot.enabled) {
-        // A disabled bot keeps what people say and answers nothing.
-        state = recordOutcome(recordTurn(state, userText, null), ids, { status: 'not-answered', reason: 'disabled' });
-        return;
-      }
-
-      if (asksForHuman(userText, bot.handoffPattern)) {
-        await changeStatus('handoff', 'bot');
-        const notice = { text: NOTICES.handoffRequested, kind: 'notice' as const };
-        await deliver(notice, { outboundKey: outboundKeyFor(fresh), replyContext: fresh.at(-1)?.replyContext, author: 'bot' });
-        state = recordOutcome(recordTurn(state, userText, notice), ids, { status: 'replied', ...notice });
-        return;
-      }
-
-      const reply = await composeReply(bot, userText);
-      const result = await deliver(reply, {
-        outboundKey: outboundKeyFor(fresh),
-        replyContext: fresh.at(-1)?.replyContext,
-        author: 'bot',
-        modelTokens: turnTokens,
-      });
-      if (result === 'suppressed') {
-        // A human took over while the reply was being written: it never goes out.
-        log.info('Reply suppressed: a human has the conversation', logAttributes);
-        state = recordOutcome(recordTurn(state, userText, null), ids, { status: 'not-answered', reason: 'handoff' });
-        return;
-      }
-      state = recordTurn(state, userText, reply);
-      state = recordOutcome(
-        state,
-        ids,
-        result === 'sent' ? { status: 'replied', ...reply } : { status: 'not-answered', reason: 'delivery-failed' },
-      );
-      updateMemo();
-    } finally {
-      requestIds = [];
-      batch.forEach((m) => inTurn.delete(m.messageId));
-    }
-  }
-
-  /**
-   * Stores the batch. A message the database can never store (the activity names it) is recorded
-   * as not answered, and the turn goes on with the others: one bad message never wedges the rest.
-   */
-  async function storeInbound(batch: InboundMessage[]): Promise<{ accepted: Set<string>; rejected: Set<string> }> {
-    try {
-      return { accepted: new Set(await records.persistInbound({ conversationId, messages: batch })), rejected: new Set() };
-    } catch (error) {
-      const ids = error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? rejectedMessageIds(error.cause) : undefined;
-      if (!ids?.length) throw error;
-      const rejected = new Set(ids);
-      log.warn('Messages the database refused are not answered', { ...logAttributes, rejected: ids });
-      state = recordOutcome(state, ids, { status: 'not-answered', reason: 'rejected' });
-      const rest = batch.filter((m) => !rejected.has(m.messageId));
-      const accepted = rest.length === 0 ? [] : await records.persistInbound({ conversationId, messages: rest });
-      return { accepted: new Set(accepted), rejected };
-    }
-  }
-
-  async function composeReply(current: BotSettings, userText: string): Promise<{ text: string; kind: ReplyKind }> {
-    turnTokens = null;
-    if (await isFlagged(current, userText)) return { text: REFUSAL_REPLY, kind: 'refusal' };
-    let text: string;
-    try {
-      const generated = await model.generateReply({
-        systemPrompt: current.systemPrompt,
-        model: current.model,
-        temperature: current.temperature,
-        maxReplyTokens: current.maxReplyTokens,
-        summary: state.summary,
-        history: state.history,
-        userText,
-        requestIds,
-      });
-      text = generated.text;
-      turnTokens = generated.tokens ? generated.tokens.prompt + generated.tokens.completion : null;
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.warn('The model failed after its retries; sending the fallback reply', {
-        ...logAttributes,
-        error: error.cause?.message,
-      });
-      return { text: current.fallbackReply, kind: 'fallback' };
-    }
-    if (await isFlagged(current, text)) return { text: REFUSAL_REPLY, kind: 'refusal' };
-    return { text, kind: 'reply' };
-  }
-
-  /** Moderation by the bot's policy. If the moderation service itself is down, the word list decides. */
-  async function isFlagged(current: BotSettings, text: string): Promise<boolean> {
-    if (current.moderationPolicy === 'off') return false;
-    let verdict;
-    try {
-      verdict = await model.moderate({ text, provider: 'configured', requestIds });
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      verdict = await model.moderate({ text, provider: 'word-list', requestIds });
-    }
-    if (verdict.flagged) await notify('message.flagged', { categories: verdict.categories, policy: current.moderationPolicy });
-    return verdict.flagged && current.moderationPolicy === 'block';
-  }
-
-  /**
-   * Sends a message in parts that fit the platform, paced with durable timers, then records it.
-   * The bot's own replies stop at the first part a human's takeover reaches ('suppressed'); notices
-   * and the operator's messages always go. 'failed' means the platform refused for good, recorded.
-   */
-  async function deliver(
-    message: { text: string; kind: ReplyKind },
-    route: { outboundKey: string; replyContext?: Record<string, string>; author: 'bot' | 'agent'; modelTokens?: number | null },
-  ): Promise<'sent' | 'failed' | 'suppressed'> {
-    const { outboundKey, replyContext, author, modelTokens } = route;
-    const rules = PLATFORM_RULES[key.platform];
-    const parts = splitText(message.text, rules.textLimit);
-    const mayStop = author === 'bot' && message.kind !== 'notice';
-    const sent: string[] = [];
-    const deliveryIds: string[] = [];
-    const record = (status: 'sent' | 'failed', error?: { type: string; message: string }) =>
-      records.persistOutbound({
-        conversationId,
-        botId: key.botId,
-        platform: key.platform,
-        outboundKey,
-        author,
-        kind: message.kind,
-        text: status === 'sent' && sent.length < parts.length ? sent.join('\n') : message.text,
-        status,
-        error,
-        deliveryIds,
-        modelTokens,
-        requestIds,
-      });
-    try {
-      for (const [index, text] of parts.entries()) {
-        const wait = paceDelayMs({ lastSentAt: state.lastSentAt, now: Date.now(), minIntervalMs: rules.minSendIntervalMs });
-        if (wait > 0) await sleep(wait);
-        if (mayStop && !botMayReply(state.status)) {
-          if (sent.length > 0) await record('sent');
-          return 'suppressed';
-        }
-        const receipt = await delivery.sendReply({
-          key,
-          text,
-          outboundKey: outboundPartKey(outboundKey, index, parts.length),
-          replyContext,
-          requestIds,
-        });
-        sent.push(text);
-        deliveryIds.push(...receipt.platformMessageIds);
-        state = { ...state, lastSentAt: Date.now() };
-      }
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
-      const failure = { type: cause?.type ?? 'DeliveryFailed', message: cause?.message ?? error.message };
-      await records.recordDeliveryFailure({ conversationId, ...failure });
-      await record('failed', failure);
-      await notify('delivery.failed', failure);
-      return 'failed';
-    }
-    await record('sent');
-    return 'sent';
-  }
-
-  async function sendAgentMessages(): Promise<void> {
-    while (state.agentOutbox.length > 0) {
-      const [next] = state.agentOutbox;
-      await deliver({ text: next!.text, kind: 'reply' }, { outboundKey: `agent:${next!.messageId}`, author: 'agent' });
-      state = { ...state, agentOutbox: state.agentOutbox.slice(1) };
-    }
-  }
-
-  /** Nobody answered within the bot's handoff timeout: the bot takes the conversation back and says so. */
-  async function releaseUnansweredHandoff(): Promise<void> {
-    const since = state.handoff?.since ?? Date.now();
-    await changeStatus('active', 'handoff timeout');
-    await deliver({ text: NOTICES.autoReleased, kind: 'notice' }, { outboundKey: `notice:released:${since}`, author: 'bot' });
-  }
-
-  async function changeStatus(next: 'active' | 'handoff', by: string): Promise<void> {
-    if (state.status === next || state.status === 'ended') return;
-    state = next === 'handoff' ? startHandoff(state, by, Date.now()) : endHandoff(state);
-    wakeups++;
-    setStatus(state.status);
-    log.info(next === 'handoff' ? 'A human took the conversation over' : 'The bot has the conversation again', { ...logAttributes, by });
-    await records.setConversationStatus({ conversationId: state.conversationId!, status: next });
-    if (next === 'handoff') await notify('handoff.requested', { by });
-  }
-
-  function setStatus(status: ConversationStatus): void {
-    state = { ...state, status };
-    upsertSearchAttributes([{ key: ConversationStatusAttribute, value: status }]);
-    updateMemo();
-  }
-
-  /**
-   * The memo shows what identifies the conversation: its id and status, written when one of them
-   * changes (counts are in the conversationState query). Runs recorded before the patch wrote the
-   * counts too, after every turn.
-   */
-  function updateMemo(): void {
-    if (!patched('memo-on-change')) {
-      upsertMemo({ conversationId: state.conversationId, status: state.status, messagesIn: state.messagesIn, repliesOut: state.repliesOut });
-      return;
-    }
-    const memo = { conversationId: state.conversationId, status: state.status };
-    if (memoWritten !== null && memoWritten.conversationId === memo.conversationId && memoWritten.status === memo.status) return;
-    memoWritten = memo;
-    upsertMemo(memo);
-  }
-
 }

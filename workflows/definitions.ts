@@ -33,4 +33,8 @@ export const agentMessageUpdate = defineUpdate<{ queued: boolean }, [OperatorAct
 
 export const conversationStateQuery = defineQuery<ConversationSnapshot>('conversationState');
 
-export const CONVERSATION_WORKFLOW_TYPE = 'conversationWorkflow';
+/** The workflow type of every new conversation: `conversation-workflow.ts`. */
+export const CONVERSATION_WORKFLOW_TYPE = 'conversationV2';
+
+/** The first shape's type, still registered for conversations started before it: `legacy/`. */
+export const FIRST_SHAPE_WORKFLOW_TYPE = 'conversationWorkflow';

@@ -113,6 +113,18 @@ export interface NotificationDeliveriesTable {
   delivered_at: Timestamp;
 }
 
+/** A reply being delivered: see the `reply-drafts` migration. */
+export interface ReplyDraftsTable {
+  conversation_id: string;
+  outbound_key: string;
+  text: string;
+  kind: 'reply' | 'fallback' | 'refusal' | 'notice';
+  model_tokens: number | null;
+  parts_sent: Generated<number>;
+  delivery_ids: ColumnType<string[], string | undefined, string>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   bots: BotsTable;
   conversations: ConversationsTable;
@@ -122,4 +134,5 @@ export interface Database {
   audit_log: AuditLogTable;
   webhook_subscriptions: WebhookSubscriptionsTable;
   notification_deliveries: NotificationDeliveriesTable;
+  reply_drafts: ReplyDraftsTable;
 }

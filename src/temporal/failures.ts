@@ -1,4 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { CallFailure } from '../turn/turn-io';
 
 /**
  * Failures named by what a retry must do. Activities throw transient errors as they are, so
@@ -37,4 +39,16 @@ export function parseRetryAfterMs(value: string | null | undefined, now = Date.n
   if (Number.isFinite(seconds)) return Math.max(0, Math.round(seconds * 1000));
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** What a failed call means for the turn's pipeline, which knows nothing of Temporal's failure types. */
+export function callFailureOf(error: unknown): CallFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof ApplicationFailure)) return { retry: 'backoff', type: error instanceof Error ? error.name : 'Error', message };
+  const type = error.type ?? 'ApplicationFailure';
+  if (error.nonRetryable) return { retry: 'never', type, message };
+  if (error.nextRetryDelay !== undefined && error.nextRetryDelay !== null) {
+    return { retry: 'after', afterMs: msToNumber(error.nextRetryDelay), type, message };
+  }
+  return { retry: 'backoff', type, message };
 }

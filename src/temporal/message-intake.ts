@@ -5,7 +5,7 @@ import {
 } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Logger } from 'pino';
-import type { conversationWorkflow } from '../../workflows/conversation-workflow';
+import type { conversationV2 } from '../../workflows/conversation-workflow';
 import type { ReplyOutcome } from '../../workflows/conversation-state';
 import {
   CONVERSATION_WORKFLOW_TYPE,
@@ -54,7 +54,7 @@ export function createMessageIntake({ client, taskQueue, acceptTimeoutMs = 10_00
     return {
       workflowId: conversationWorkflowId(key),
       taskQueue,
-      args: [{ key }] as Parameters<typeof conversationWorkflow>,
+      args: [{ key }] as Parameters<typeof conversationV2>,
       typedSearchAttributes: searchAttributesFor(key),
     };
   }
@@ -70,7 +70,7 @@ export function createMessageIntake({ client, taskQueue, acceptTimeoutMs = 10_00
     async accept(message) {
       try {
         await client.withDeadline(Date.now() + acceptTimeoutMs, () =>
-          client.workflow.signalWithStart<typeof conversationWorkflow, [InboundMessage]>(CONVERSATION_WORKFLOW_TYPE, {
+          client.workflow.signalWithStart<typeof conversationV2, [InboundMessage]>(CONVERSATION_WORKFLOW_TYPE, {
             ...startOptions(message),
             signal: inboundMessageSignal,
             signalArgs: [message],
@@ -84,7 +84,7 @@ export function createMessageIntake({ client, taskQueue, acceptTimeoutMs = 10_00
 
     async acceptAndWait(message, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      const startWorkflowOperation = new WithStartWorkflowOperation<typeof conversationWorkflow>(
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof conversationV2>(
         CONVERSATION_WORKFLOW_TYPE,
         { ...startOptions(message), workflowIdConflictPolicy: 'USE_EXISTING' },
       );

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { startFakePlatformApi, type FakePlatformApi } from '../fakes/fake-platform-api';
 import { postApiMessage } from '../support/conversation-probes';
+import { CONVERSATION_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { requestJson } from '../support/http';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
@@ -43,7 +44,7 @@ describe('webhook notifications', () => {
       return row?.status === 'ended';
     }, { timeoutMs: 30_000 });
     // Visibility has caught up with the conversation itself, so an absent delivery is really absent.
-    await waitFor('the conversation listed', async () => (await workflowsOfType('conversationWorkflow')).length > 0);
+    await waitFor('the conversation listed', async () => (await workflowsOfType(CONVERSATION_WORKFLOW_TYPE)).length > 0);
     expect(await workflowsOfType('notificationWorkflow')).toEqual([]);
   });
 

@@ -114,18 +114,21 @@ describe('conversation workflow', () => {
 
     it('continues as new without losing a message or the seen ids, and keeps its state', async () => {
       const handle = apiConversationHandle(stack, 'long');
-      for (let i = 0; i < 8; i++) {
-        const res = await postApiMessage(stack, 'long', `m${i}`, `sequential ${i}`, true);
+      // The test server suggests continue-as-new at 150 events: a dozen turns or so.
+      let sequential = 0;
+      for (let changed = false; !changed && sequential < 40; sequential++) {
+        const res = await postApiMessage(stack, 'long', `m${sequential}`, `sequential ${sequential}`, true);
         expect(res.body.reply.status).toBe('replied');
+        const firstRun = await stack.db.selectFrom('conversations').select('first_run_id').where('chat_id', '=', 'long').executeTakeFirstOrThrow();
+        // Callers that wait for their replies (updates) do not hold the run back from continuing as new.
+        changed = (await handle.describe()).runId !== firstRun.first_run_id;
       }
-      // Callers that wait for their replies (updates) do not hold the run back from continuing as new.
-      const firstRun = await stack.db.selectFrom('conversations').select('first_run_id').where('chat_id', '=', 'long').executeTakeFirstOrThrow();
-      expect((await handle.describe()).runId).not.toBe(firstRun.first_run_id);
+      expect(sequential).toBeLessThan(40);
 
       // A burst of signals while the run is ready to continue as new.
       const burst = Array.from({ length: 15 }, (_, i) => `burst ${i}`);
       await Promise.all(burst.map((text, i) => postApiMessage(stack, 'long', `b${i}`, text)));
-      await waitFor('the burst answered', async () => modelInputs(stack).join('\n').split('\n').length === 8 + burst.length);
+      await waitFor('the burst answered', async () => modelInputs(stack).join('\n').split('\n').length === sequential + burst.length);
 
       const conversation = await stack.db.selectFrom('conversations').selectAll().where('chat_id', '=', 'long').executeTakeFirstOrThrow();
       const current = await handle.describe();
@@ -134,12 +137,12 @@ describe('conversation workflow', () => {
       // An id seen before continue-as-new is still a duplicate.
       await postApiMessage(stack, 'long', 'm0', 'sequential 0');
       const state = await handle.query(conversationStateQuery);
-      expect(state.messagesIn).toBe(8 + burst.length);
+      expect(state.messagesIn).toBe(sequential + burst.length);
       expect(state.history.length).toBeLessThanOrEqual(20);
       const inputs = modelInputs(stack).join('\n').split('\n');
       // Concurrent posts reach Temporal in any order, so the burst is compared as a set, each exactly once.
-      expect(inputs.slice(0, 8)).toEqual(Array.from({ length: 8 }, (_, i) => `sequential ${i}`));
-      expect(inputs.slice(8).sort()).toEqual(burst.slice().sort());
+      expect(inputs.slice(0, sequential)).toEqual(Array.from({ length: sequential }, (_, i) => `sequential ${i}`));
+      expect(inputs.slice(sequential).sort()).toEqual(burst.slice().sort());
       const conversations = await stack.db.selectFrom('conversations').select('id').where('chat_id', '=', 'long').execute();
       expect(conversations).toHaveLength(1);
     });

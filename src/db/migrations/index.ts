@@ -9,6 +9,7 @@ import * as webhookNotifications from './2026-11-28T0600-webhook-notifications';
 import * as handoffPattern from './2026-11-28T0700-handoff-pattern';
 import * as analyticsCoveringIndexes from './2026-11-28T0800-analytics-covering-indexes';
 import * as replyWait from './2026-11-29T0900-reply-wait';
+import * as replyDrafts from './2026-12-03T1000-reply-drafts';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-28T0700-handoff-pattern': handoffPattern,
   '2026-11-28T0800-analytics-covering-indexes': analyticsCoveringIndexes,
   '2026-11-29T0900-reply-wait': replyWait,
+  '2026-12-03T1000-reply-drafts': replyDrafts,
 };

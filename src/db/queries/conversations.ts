@@ -72,6 +72,12 @@ export async function recordConversationError(
     .execute();
 }
 
+/** Whether the bot may speak in the conversation right now, as the system of record says. */
+export async function findConversationStatus(db: Kysely<Database>, id: string): Promise<ConversationRow['status'] | undefined> {
+  const row = await db.selectFrom('conversations').select('status').where('id', '=', id).executeTakeFirst();
+  return row?.status;
+}
+
 export async function findConversation(db: Kysely<Database>, id: string): Promise<ConversationRow | undefined> {
   return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -104,6 +104,12 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
       .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
       .returning('id')
       .executeTakeFirst();
+    // The reply is recorded: its draft (see `reply-drafts.ts`) has done its job.
+    await trx
+      .deleteFrom('reply_drafts')
+      .where('conversation_id', '=', input.conversationId)
+      .where('outbound_key', '=', input.outboundKey)
+      .execute();
     if (!inserted) return false;
     await touchConversation(trx, input.conversationId);
     await notifyMessage(trx, input.conversationId);
@@ -179,4 +185,17 @@ export async function markDeliveryFailed(
     .where('direction', '=', 'outbound')
     .where(sql<boolean>`delivery_ids ? ${args.deliveryId}`)
     .execute();
+}
+
+/** A reply already recorded under its outbound key: a retried turn finds its own earlier work. */
+export async function findOutboundMessage(
+  db: Kysely<Database>,
+  args: { conversationId: string; outboundKey: string },
+): Promise<MessageRow | undefined> {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('conversation_id', '=', args.conversationId)
+    .where('outbound_key', '=', args.outboundKey)
+    .executeTakeFirst();
 }

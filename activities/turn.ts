@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { Context, log } from '@temporalio/activity';
+import type { BotSettings } from '../src/conversations/bot-settings';
+import type { ConversationKey } from '../src/conversations/conversation-key';
+import type { InboundMessage } from '../src/conversations/inbound-message';
+import type { RequestTrace } from '../src/conversations/request-trace';
+import type { ReplyKind } from '../src/conversations/reply-kind';
+import { findBot } from '../src/db/queries/bots';
+import { findConversationStatus, openConversation, recordConversationError } from '../src/db/queries/conversations';
+import { findOutboundMessage, insertOutboundMessage } from '../src/db/queries/messages';
+import { deleteReplyDraft, findReplyDraft, markDraftPartsSent, saveReplyDraft, type ReplyDraftRow } from '../src/db/queries/reply-drafts';
+import { listSubscribedEventTypes } from '../src/db/queries/webhook-subscriptions';
+import { callFailureOf } from '../src/temporal/failures';
+import { runTurn } from '../src/turn/run-turn';
+import type { TurnInput, TurnReport } from '../src/turn/turn-contract';
+import type { StoredDraft, TurnIO } from '../src/turn/turn-io';
+import type { ActivityDeps } from './deps';
+import { whileHeartbeating } from './heartbeat';
+import { createInboundStore } from './inbound-store';
+import { createModelCalls } from './model';
+import { createPlatformSend } from './send-reply';
+
+/** The bot's settings as a conversation caches them, with the events anyone subscribed to. */
+export type ConversationBot = BotSettings & { subscribedEvents: string[] };
+
+export interface BegunTurn {
+  conversationId: string;
+  /** True when this call opened the conversation. */
+  opened: boolean;
+  /** The bot's settings when they differ from `knownVersion`; 'deleted' when the bot is gone. */
+  bot: { settings: ConversationBot; version: string } | 'unchanged' | 'deleted';
+  /** Ids new to this conversation, stored; the rest of the batch are late duplicates or rejected. */
+  accepted: string[];
+  /** Ids the database can never store: answered `not-answered/rejected`. */
+  rejected: string[];
+}
+
+/** The two activities of the conversation's turn, and the one for a turn that could not finish in a day. */
+export function createTurnActivities(deps: ActivityDeps) {
+  const { db, metrics, handoffMailer } = deps;
+  const storeInbound = createInboundStore(deps);
+  const model = createModelCalls(deps);
+  const send = createPlatformSend(deps);
+
+  return {
+    /**
+     * A local activity, so it costs the workflow no round trip: opens the conversation on its first
+     * turn, reads the bot's settings (returning them only when they changed since `knownVersion`,
+     * so an edit applies from the next turn), and stores the turn's messages.
+     */
+    async beginTurn(args: {
+      key: ConversationKey;
+      conversationId: string | null;
+      workflowId: string;
+      firstRunId: string;
+      knownVersion: string | null;
+      messages: InboundMessage[];
+    }): Promise<BegunTurn> {
+      const conversationId = args.conversationId ?? (await openConversation(db, { key: args.key, workflowId: args.workflowId, firstRunId: args.firstRunId }));
+      const opened = args.conversationId === null;
+      const [bot, subscribed] = await Promise.all([findBot(db, args.key.botId), listSubscribedEventTypes(db, args.key.botId)]);
+      if (!bot) return { conversationId, opened, bot: 'deleted', accepted: [], rejected: [] };
+      const emailed = handoffMailer ? ['handoff.requested'] : [];
+      const settings: ConversationBot = { ...bot, subscribedEvents: [...new Set([...subscribed, ...emailed])].sort() };
+      const version = createHash('sha256').update(JSON.stringify(settings)).digest('base64url').slice(0, 16);
+      const stored = args.messages.length === 0 ? { accepted: [], rejected: [] } : await storeInbound({ conversationId, messages: args.messages });
+      return { conversationId, opened, bot: version === args.knownVersion ? 'unchanged' : { settings, version }, ...stored };
+    },
+
+    /** The turn's pipeline (`src/turn/`): write, moderate, send each part, record. Resumes where a failed attempt stopped. */
+    async runTurn(input: TurnInput): Promise<TurnReport> {
+      const context = Context.current();
+      let progress = 'starting';
+      const io = turnIO(input, (step) => {
+        progress = step;
+      });
+      return whileHeartbeating(() => runTurn(input, io, context.info.attempt > 1), () => ({ step: progress }));
+    },
+
+    /** A turn whose delivery kept failing for its whole schedule: recorded as failed, so people see why. */
+    async abandonTurn(args: {
+      conversationId: string;
+      botId: string;
+      platform: string;
+      outboundKey: string;
+      author: 'bot' | 'agent';
+      said?: { text: string; kind: ReplyKind };
+      failure: { type: string; message: string };
+    }): Promise<{ text: string; kind: ReplyKind } | null> {
+      const draft = await findReplyDraft(db, args);
+      log.warn('Reply could not be delivered', { type: args.failure.type, error: args.failure.message });
+      await recordConversationError(db, { conversationId: args.conversationId, ...args.failure });
+      const reply = draft ? { text: draft.text, kind: draft.kind } : args.said;
+      if (!reply) return null;
+      await insertOutboundMessage(db, { ...args, ...reply, status: 'failed', error: args.failure });
+      return reply;
+    },
+  };
+
+  function turnIO(input: TurnInput & RequestTrace, progress: (step: string) => void): TurnIO {
+    const { conversationId, outboundKey, key } = input;
+    const draftKey = { conversationId, outboundKey };
+    return {
+      generateReply: model.generateReply,
+      moderate: model.moderate,
+      send,
+      classify: callFailureOf,
+      async botMayReply() {
+        return (await findConversationStatus(db, conversationId)) === 'active';
+      },
+      async earlierWork() {
+        const [recorded, draft] = await Promise.all([findOutboundMessage(db, draftKey), findReplyDraft(db, draftKey)]);
+        return {
+          ...(recorded && recorded.kind !== 'message' && recorded.status !== 'received'
+            ? { recorded: { text: recorded.text, kind: recorded.kind, status: recorded.status } }
+            : {}),
+          ...(draft ? { draft: storedDraft(draft) } : {}),
+        };
+      },
+      async saveDraft(draft) {
+        return storedDraft(await saveReplyDraft(db, { ...draftKey, ...draft }));
+      },
+      async markPartsSent(partsSent, deliveryIds) {
+        await markDraftPartsSent(db, { ...draftKey, partsSent, deliveryIds });
+      },
+      async discardDraft() {
+        await deleteReplyDraft(db, draftKey);
+      },
+      async recordReply(reply) {
+        const inserted = await insertOutboundMessage(db, {
+          conversationId,
+          botId: key.botId,
+          platform: key.platform,
+          outboundKey,
+          author: input.author,
+          ...reply,
+        });
+        if (inserted && reply.status === 'sent') metrics.messages.inc({ direction: 'outbound', platform: key.platform, bot: key.botId });
+      },
+      async recordFailure(failure) {
+        log.warn('Reply could not be delivered', { type: failure.type, error: failure.message });
+        await recordConversationError(db, { conversationId, ...failure });
+      },
+      now: () => Date.now(),
+      sleep: (ms) => Context.current().sleep(ms),
+      progress,
+    };
+  }
+}
+
+function storedDraft(row: ReplyDraftRow): StoredDraft {
+  return { text: row.text, kind: row.kind, modelTokens: row.model_tokens, partsSent: row.parts_sent, deliveryIds: row.delivery_ids };
+}

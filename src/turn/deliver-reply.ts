@@ -1,0 +1,94 @@
+/**
+ * Sends a stored reply in parts that fit the platform, paced, stopping before any part a human's
+ * takeover reaches. Each part sent is counted in the draft before the next goes, so a retried turn
+ * never sends a part twice.
+ */
+import { outboundPartKey, paceDelayMs } from '../../workflows/conversation-state';
+import { splitText } from '../conversations/split-text';
+import { PLATFORM_RULES } from '../platforms/platform-rules';
+import type { DeliveryReceipt } from '../platforms/platform-adapter';
+import type { TurnInput, TurnStep } from './turn-contract';
+import type { StoredDraft, TurnIO } from './turn-io';
+
+/**
+ * A wait the platform asks for (Retry-After) up to this long happens inside the turn. A longer one
+ * fails the attempt with that wait as the next retry's delay: Temporal holds it durably, and the
+ * retried turn resumes from its draft.
+ */
+export const LONGEST_WAIT_IN_TURN_MS = 10_000;
+
+export interface Delivery {
+  outcome: 'sent' | 'suppressed' | 'failed';
+  /** The parts of the reply, as split for the platform. */
+  parts: string[];
+  partsSent: number;
+  deliveryIds: string[];
+  lastSentAt: number | null;
+  failure?: { type: string; message: string };
+}
+
+export async function deliverReply(input: TurnInput, draft: StoredDraft, io: TurnIO, steps: TurnStep[]): Promise<Delivery> {
+  const rules = PLATFORM_RULES[input.key.platform];
+  const parts = splitText(draft.text, rules.textLimit);
+  // Notices and an operator's messages always go; only the bot's own reply yields to a human.
+  const mayStop = input.author === 'bot' && draft.kind !== 'notice';
+  const deliveryIds = [...draft.deliveryIds];
+  let lastSentAt = input.lastSentAt;
+  const result = (outcome: Delivery['outcome'], partsSent: number, failure?: Delivery['failure']): Delivery => ({
+    outcome,
+    parts,
+    partsSent,
+    deliveryIds,
+    lastSentAt,
+    ...(failure ? { failure } : {}),
+  });
+
+  for (let index = draft.partsSent; index < parts.length; index++) {
+    const wait = paceDelayMs({ lastSentAt, now: io.now(), minIntervalMs: rules.minSendIntervalMs });
+    if (wait > 0) {
+      steps.push({ step: 'wait', ms: wait, why: 'pacing: the platform allows one message per chat this often' });
+      await io.sleep(wait);
+    }
+    if (mayStop && !(await io.botMayReply())) {
+      steps.push({ step: 'suppress', why: 'a human took the conversation over', partsSent: index });
+      return result('suppressed', index);
+    }
+    const label = parts.length === 1 ? 'whole' : `${index + 1}/${parts.length}`;
+    io.progress(`sending part ${label}`);
+    const sent = await sendPart(input, parts[index]!, outboundPartKey(input.outboundKey, index, parts.length), io, steps);
+    if ('failure' in sent) {
+      steps.push({ step: 'fail', ...sent.failure });
+      return result('failed', index, sent.failure);
+    }
+    deliveryIds.push(...sent.platformMessageIds);
+    lastSentAt = io.now();
+    steps.push({ step: 'send', part: label, platformMessageIds: sent.platformMessageIds });
+    if (index + 1 < parts.length) await io.markPartsSent(index + 1, deliveryIds);
+  }
+  return result('sent', parts.length);
+}
+
+/** One part, waiting in the turn when the platform asks briefly; a permanent refusal is returned, not thrown. */
+async function sendPart(
+  input: TurnInput,
+  text: string,
+  outboundKey: string,
+  io: TurnIO,
+  steps: TurnStep[],
+): Promise<DeliveryReceipt | { failure: { type: string; message: string } }> {
+  for (;;) {
+    try {
+      return await io.send({ key: input.key, text, outboundKey, ...(input.replyContext ? { replyContext: input.replyContext } : {}) });
+    } catch (error) {
+      const failure = io.classify(error);
+      if (failure.retry === 'never') return { failure: { type: failure.type, message: failure.message } };
+      if (failure.retry === 'after' && failure.afterMs <= LONGEST_WAIT_IN_TURN_MS) {
+        steps.push({ step: 'wait', ms: failure.afterMs, why: `the platform asked (${failure.type})` });
+        await io.sleep(failure.afterMs);
+        continue;
+      }
+      // Temporal retries the turn: after the wait the platform asked for, or with backoff.
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * A turn's pipeline: write the reply (or take the one given), store it as a draft, deliver it in
+ * parts, record it. It runs as one activity; `resuming` is set on a retry, which then picks up
+ * after the last step an earlier attempt finished: it neither asks the model again nor sends a
+ * part twice. See the README's "How a message travels" for what a crash at each point re-runs.
+ */
+import { deliverReply } from './deliver-reply';
+import type { TurnInput, TurnReport, TurnStep } from './turn-contract';
+import type { StoredDraft, TurnIO } from './turn-io';
+import { writeReply } from './write-steps';
+
+export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): Promise<TurnReport> {
+  const earlier = resuming ? await io.earlierWork() : {};
+  if (earlier.recorded) {
+    // The previous attempt finished everything but telling the workflow.
+    const { text, kind, status } = earlier.recorded;
+    return {
+      outcome: status === 'sent' ? 'sent' : 'failed',
+      reply: { text, kind },
+      steps: [{ step: 'resume', from: `the reply already recorded as ${status}` }],
+      modelTokens: null,
+      flagged: [],
+      partsSent: 0,
+      lastSentAt: input.lastSentAt,
+    };
+  }
+
+  const steps: TurnStep[] = [];
+  let draft: StoredDraft;
+  let modelTokens: TurnReport['modelTokens'] = null;
+  let flagged: TurnReport['flagged'] = [];
+  if (earlier.draft) {
+    draft = earlier.draft;
+    steps.push({ step: 'resume', from: draft.partsSent === 0 ? 'the written reply, before its first part' : `part ${draft.partsSent + 1}` });
+  } else {
+    let reply = 'say' in input.reply ? input.reply.say : undefined;
+    if ('write' in input.reply) {
+      const writing = await writeReply(input.reply.write, io);
+      steps.push(...writing.steps);
+      ({ modelTokens, flagged } = writing);
+      reply = writing.reply;
+    }
+    const tokens = modelTokens ? modelTokens.prompt + modelTokens.completion : null;
+    draft = await io.saveDraft({ text: reply!.text, kind: reply!.kind, modelTokens: tokens });
+  }
+
+  const delivery = await deliverReply(input, draft, io, steps);
+  const reply = { text: draft.text, kind: draft.kind };
+  const record = { kind: draft.kind, deliveryIds: delivery.deliveryIds, modelTokens: draft.modelTokens };
+  switch (delivery.outcome) {
+    case 'sent':
+      await io.recordReply({ ...record, text: draft.text, status: 'sent' });
+      break;
+    case 'suppressed':
+      // What went out before the takeover is kept; nothing else is.
+      if (delivery.partsSent > 0) {
+        await io.recordReply({ ...record, text: delivery.parts.slice(0, delivery.partsSent).join('\n'), status: 'sent' });
+      } else await io.discardDraft();
+      break;
+    case 'failed':
+      await io.recordFailure(delivery.failure!);
+      await io.recordReply({ ...record, text: draft.text, status: 'failed', error: delivery.failure! });
+      break;
+  }
+  return {
+    outcome: delivery.outcome,
+    reply,
+    steps,
+    modelTokens,
+    flagged,
+    partsSent: delivery.partsSent,
+    lastSentAt: delivery.lastSentAt,
+    ...(delivery.failure ? { failure: delivery.failure } : {}),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * What the workflow hands the turn's pipeline, and what the pipeline hands back. Plain data: the
+ * workflow imports these types, and the Temporal Web UI shows both as the `runTurn` activity's
+ * input and result, so an operator reads each step's outcome there.
+ */
+import type { BotSettings } from '../conversations/bot-settings';
+import type { ConversationKey } from '../conversations/conversation-key';
+import type { HistoryEntry } from '../conversations/history-entry';
+import type { ReplyKind } from '../conversations/reply-kind';
+
+/** The bot's settings the pipeline reads: how to write, moderate and fall back. */
+export type ReplySettings = Pick<
+  BotSettings,
+  'systemPrompt' | 'model' | 'temperature' | 'maxReplyTokens' | 'moderationPolicy' | 'fallbackReply'
+>;
+
+/** What the model is asked to answer. */
+export interface ReplyBrief {
+  userText: string;
+  history: HistoryEntry[];
+  summary: string | null;
+  bot: ReplySettings;
+}
+
+export interface TurnInput {
+  key: ConversationKey;
+  conversationId: string;
+  /** Deterministic per turn: the dedupe key of every part sent and of the stored reply. */
+  outboundKey: string;
+  /** Where on the platform the reply goes (a thread, an interaction). */
+  replyContext?: Record<string, string>;
+  author: 'bot' | 'agent';
+  /** Either the model writes the reply, or it is said as given (a notice, an operator's message). */
+  reply: { write: ReplyBrief } | { say: { text: string; kind: ReplyKind } };
+  /** When the last message went to this chat (ms since the epoch), for pacing. */
+  lastSentAt: number | null;
+  requestIds?: string[];
+}
+
+/** One line of the turn's record, in the order the steps ran. */
+export type TurnStep =
+  | { step: 'resume'; from: string }
+  | { step: 'moderate'; of: 'inbound' | 'reply'; flagged: boolean; categories: string[]; provider: string; note?: string }
+  | {
+      step: 'write';
+      outcome: 'reply' | 'fallback' | 'refusal';
+      model?: string;
+      tokens?: { prompt: number; completion: number };
+      attempts: number;
+      error?: string;
+    }
+  | { step: 'send'; part: string; platformMessageIds: string[] }
+  | { step: 'wait'; ms: number; why: string }
+  | { step: 'suppress'; why: string; partsSent: number }
+  | { step: 'fail'; type: string; message: string };
+
+export interface TurnReport {
+  /** 'suppressed': a human took over before every part was out; 'failed': the platform refused for good. */
+  outcome: 'sent' | 'suppressed' | 'failed';
+  reply: { text: string; kind: ReplyKind };
+  steps: TurnStep[];
+  modelTokens: { prompt: number; completion: number } | null;
+  /** Moderation verdicts that flagged something, for the `message.flagged` notification. */
+  flagged: Array<{ categories: string[] }>;
+  partsSent: number;
+  /** When the last part went out; unchanged when none did. */
+  lastSentAt: number | null;
+  failure?: { type: string; message: string };
+}

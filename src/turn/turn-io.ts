@@ -1,0 +1,54 @@
+/**
+ * Everything the turn's pipeline reaches outside itself. The activity wires it to the model, the
+ * platforms and Postgres (`activities/turn.ts`); unit tests wire it to plain fakes. No Temporal here.
+ */
+import type { GeneratedReply, ModerationVerdict, ReplyRequest } from '../model/model-client';
+import type { DeliveryReceipt, OutboundReply } from '../platforms/platform-adapter';
+import type { ReplyKind } from '../conversations/reply-kind';
+
+/** What a failed call means for the next try. */
+export type CallFailure =
+  | { retry: 'never'; type: string; message: string }
+  /** The remote side named its own wait (a 429's Retry-After). */
+  | { retry: 'after'; afterMs: number; type: string; message: string }
+  | { retry: 'backoff'; type: string; message: string };
+
+/** A reply stored before its first part goes out, with the parts sent so far. */
+export interface StoredDraft {
+  text: string;
+  kind: ReplyKind;
+  modelTokens: number | null;
+  partsSent: number;
+  deliveryIds: string[];
+}
+
+export interface TurnIO {
+  generateReply(request: ReplyRequest): Promise<GeneratedReply>;
+  moderate(text: string, provider: 'configured' | 'word-list'): Promise<ModerationVerdict>;
+  send(part: OutboundReply): Promise<DeliveryReceipt>;
+  classify(error: unknown): CallFailure;
+
+  /** False once a human has the conversation: the bot's reply must stop. Read from the system of record. */
+  botMayReply(): Promise<boolean>;
+  /** Set on a retried turn: what an earlier attempt finished. */
+  earlierWork(): Promise<{ recorded?: { text: string; kind: ReplyKind; status: 'sent' | 'failed' }; draft?: StoredDraft }>;
+  saveDraft(draft: { text: string; kind: ReplyKind; modelTokens: number | null }): Promise<StoredDraft>;
+  markPartsSent(partsSent: number, deliveryIds: string[]): Promise<void>;
+  discardDraft(): Promise<void>;
+  /** Stores the reply as sent or failed, and drops its draft. */
+  recordReply(reply: {
+    text: string;
+    kind: ReplyKind;
+    status: 'sent' | 'failed';
+    deliveryIds: string[];
+    modelTokens: number | null;
+    error?: { type: string; message: string };
+  }): Promise<void>;
+  /** The conversation's last error, for operators. */
+  recordFailure(failure: { type: string; message: string }): Promise<void>;
+
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Tells the outside how far the turn got (a heartbeat detail in the Web UI). */
+  progress(step: string): void;
+}
