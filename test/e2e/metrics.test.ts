@@ -85,7 +85,7 @@ describe('a worker-only process', () => {
 
     const sdk = await waitFor('the SDK to export activity metrics', async () => {
       const current = await scrape(`http://127.0.0.1:${temporalMetricsPort}/metrics`);
-      return current.some((s) => s.name.startsWith('temporal_activity_execution_latency') && s.labels.activity_type === 'generateReply') && current;
+      return current.some((s) => s.name.startsWith('temporal_activity_execution_latency') && s.labels.activity_type === 'runTurn') && current;
     });
     expect(sdk.some((s) => s.name.startsWith('temporal_workflow_task'))).toBe(true);
   });

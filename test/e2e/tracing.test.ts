@@ -31,7 +31,7 @@ describe('OpenTelemetry tracing', () => {
       'the reply activities in the caller\'s trace',
       () => {
         const inTrace = collector.spans.filter((s) => s.traceId === traceId).map((s) => s.name);
-        return inTrace.includes('RunActivity:sendReply') && inTrace.includes('POST /v1/bots/:botId/messages') && inTrace;
+        return inTrace.includes('RunActivity:runTurn') && inTrace.includes('POST /v1/bots/:botId/messages') && inTrace;
       },
       { timeoutMs: 30_000 },
     );
@@ -39,10 +39,9 @@ describe('OpenTelemetry tracing', () => {
       expect.arrayContaining([
         'POST /v1/bots/:botId/messages',
         'UpdateWithStartWorkflow:inboundMessageAwaitReply',
-        'StartActivity:generateReply',
-        'RunActivity:persistInbound',
-        'RunActivity:generateReply',
-        'RunActivity:sendReply',
+        'StartActivity:runTurn',
+        'RunActivity:beginTurn',
+        'RunActivity:runTurn',
       ]),
     );
     // The HTTP span continues the caller's trace, under the caller's span.

@@ -1,0 +1,224 @@
+import { REFUSAL_REPLY } from '../../../src/conversations/fixed-replies';
+import type { ModerationVerdict } from '../../../src/model/model-client';
+import type { OutboundReply } from '../../../src/platforms/platform-adapter';
+import { LONGEST_WAIT_IN_TURN_MS } from '../../../src/turn/deliver-reply';
+import { runTurn } from '../../../src/turn/run-turn';
+import type { TurnInput } from '../../../src/turn/turn-contract';
+import type { CallFailure, StoredDraft, TurnIO } from '../../../src/turn/turn-io';
+
+/** A failure as the fake services throw it; `classify` reads it back. */
+class FakeFailure extends Error {
+  constructor(readonly failure: CallFailure) {
+    super(failure.message);
+  }
+}
+const fail = (failure: CallFailure) => new FakeFailure(failure);
+
+/** Plain fakes for every outside call, on a clock that moves only when the pipeline sleeps. */
+function fakeIO(options: { replies?: Array<string | CallFailure>; flagged?: string[]; moderationDown?: boolean } = {}) {
+  let clock = 1_000_000;
+  const replies = [...(options.replies ?? ['a reply'])];
+  const calls = { model: 0, moderate: [] as Array<[string, string]>, sends: [] as OutboundReply[], sleeps: [] as number[] };
+  const db: { draft?: StoredDraft; recorded?: Parameters<TurnIO['recordReply']>[0]; failure?: unknown } = {};
+  let sendFailures: CallFailure[] = [];
+  let humanTookOverAfterSends: number | undefined;
+
+  const io: TurnIO = {
+    async generateReply() {
+      calls.model++;
+      const next = replies.length > 1 ? replies.shift()! : replies[0]!;
+      if (typeof next !== 'string') throw fail(next);
+      return { text: next, model: 'fake-model', tokens: { prompt: 10, completion: 5 }, offline: false };
+    },
+    async moderate(text, provider): Promise<ModerationVerdict> {
+      calls.moderate.push([text, provider]);
+      if (provider === 'configured' && options.moderationDown) throw fail({ retry: 'backoff', type: 'Error', message: 'moderation down' });
+      const flagged = (options.flagged ?? []).some((word) => text.includes(word));
+      return { flagged, categories: flagged ? ['harassment'] : [], provider: provider === 'configured' ? 'openai' : 'word-list' };
+    },
+    async send(part) {
+      const failure = sendFailures.shift();
+      if (failure) throw fail(failure);
+      calls.sends.push(part);
+      return { platformMessageIds: [`pm-${calls.sends.length}`] };
+    },
+    classify: (error) => (error as FakeFailure).failure,
+    async botMayReply() {
+      return humanTookOverAfterSends === undefined || calls.sends.length < humanTookOverAfterSends;
+    },
+    async earlierWork() {
+      return { ...(db.recorded ? { recorded: { text: db.recorded.text, kind: db.recorded.kind, status: db.recorded.status } } : {}), ...(db.draft ? { draft: db.draft } : {}) };
+    },
+    async saveDraft(draft) {
+      db.draft ??= { ...draft, partsSent: 0, deliveryIds: [] };
+      return db.draft;
+    },
+    async markPartsSent(partsSent, deliveryIds) {
+      db.draft = { ...db.draft!, partsSent, deliveryIds };
+    },
+    async discardDraft() {
+      delete db.draft;
+    },
+    async recordReply(reply) {
+      db.recorded ??= reply;
+      delete db.draft;
+    },
+    async recordFailure(failure) {
+      db.failure = failure;
+    },
+    now: () => clock,
+    async sleep(ms) {
+      calls.sleeps.push(ms);
+      clock += ms;
+    },
+    progress: () => {},
+  };
+  return {
+    io,
+    calls,
+    db,
+    failSends: (...failures: CallFailure[]) => (sendFailures = failures),
+    humanTakesOverAfter: (sends: number) => (humanTookOverAfterSends = sends),
+  };
+}
+
+const BOT = { systemPrompt: 'Be brief.', model: 'fake-model', temperature: null, maxReplyTokens: null, moderationPolicy: 'block' as const, fallbackReply: 'Sorry, try again later.' };
+
+function turn(overrides: Partial<TurnInput> = {}): TurnInput {
+  return {
+    key: { botId: 'bot-1', platform: 'api', chatId: 'chat-1' },
+    conversationId: 'c-1',
+    outboundKey: 'reply:m1',
+    author: 'bot',
+    reply: { write: { userText: 'hello', history: [], summary: null, bot: BOT } },
+    lastSentAt: null,
+    ...overrides,
+  };
+}
+
+const telegram = { botId: 'bot-1', platform: 'telegram' as const, chatId: 'chat-1' };
+/** Three paragraphs that Telegram's 4,096-character limit splits into three parts. */
+const longReply = ['a'.repeat(4000), 'b'.repeat(4000), 'c'.repeat(100)].join('\n\n');
+
+describe('the turn pipeline', () => {
+  it('moderates the message, writes the reply, moderates it, sends it and records it, and says so step by step', async () => {
+    const fake = fakeIO();
+    const report = await runTurn(turn(), fake.io, false);
+    expect(report).toMatchObject({ outcome: 'sent', reply: { text: 'a reply', kind: 'reply' }, partsSent: 1, modelTokens: { prompt: 10, completion: 5 } });
+    expect(report.steps.map((s) => s.step)).toEqual(['moderate', 'write', 'moderate', 'send']);
+    expect(fake.calls.moderate).toEqual([['hello', 'configured'], ['a reply', 'configured']]);
+    expect(fake.calls.sends.map((s) => [s.text, s.outboundKey])).toEqual([['a reply', 'reply:m1']]);
+    expect(fake.db.recorded).toMatchObject({ text: 'a reply', status: 'sent', deliveryIds: ['pm-1'], modelTokens: 15 });
+    expect(fake.db.draft).toBeUndefined();
+  });
+
+  it('refuses a blocked message without asking the model, and reports the flag', async () => {
+    const fake = fakeIO({ flagged: ['forbidden'] });
+    const report = await runTurn(turn({ reply: { write: { userText: 'the forbidden topic', history: [], summary: null, bot: BOT } } }), fake.io, false);
+    expect(report.reply).toEqual({ text: REFUSAL_REPLY, kind: 'refusal' });
+    expect(report.flagged).toEqual([{ categories: ['harassment'] }]);
+    expect(fake.calls.model).toBe(0);
+  });
+
+  it('lets the word list decide when the moderation service keeps failing', async () => {
+    const fake = fakeIO({ moderationDown: true, flagged: ['forbidden'] });
+    const report = await runTurn(turn({ reply: { write: { userText: 'the forbidden topic', history: [], summary: null, bot: BOT } } }), fake.io, false);
+    expect(report.reply.kind).toBe('refusal');
+    expect(fake.calls.moderate.filter(([, provider]) => provider === 'configured')).toHaveLength(4);
+    expect(report.steps[0]).toMatchObject({ step: 'moderate', provider: 'word-list', note: expect.stringContaining('word list decided') });
+  });
+
+  it('falls back after four failed model calls, with backoff between them, and at once when the model rejects the request', async () => {
+    const down = fakeIO({ replies: [{ retry: 'backoff', type: 'Error', message: 'server error' }] });
+    const report = await runTurn(turn(), down.io, false);
+    expect(report.reply).toEqual({ text: BOT.fallbackReply, kind: 'fallback' });
+    expect(down.calls.model).toBe(4);
+    expect(down.calls.sleeps).toEqual([1_000, 2_000, 4_000]);
+
+    const rejected = fakeIO({ replies: [{ retry: 'never', type: 'ModelRequestRejected', message: 'bad request' }] });
+    expect((await runTurn(turn(), rejected.io, false)).reply.kind).toBe('fallback');
+    expect(rejected.calls.model).toBe(1);
+  });
+
+  it('waits as long as the model server asks', async () => {
+    const fake = fakeIO({ replies: [{ retry: 'after', afterMs: 3_000, type: 'ModelRateLimited', message: '429' }, 'later'] });
+    expect((await runTurn(turn(), fake.io, false)).reply.text).toBe('later');
+    expect(fake.calls.sleeps).toEqual([3_000]);
+  });
+
+  it('sends a long reply in paced parts, each counted in the draft before the next', async () => {
+    const fake = fakeIO({ replies: [longReply] });
+    const report = await runTurn(turn({ key: telegram, lastSentAt: 1_000_000 - 400 }), fake.io, false);
+    expect(fake.calls.sends.map((s) => s.outboundKey)).toEqual(['reply:m1#1/3', 'reply:m1#2/3', 'reply:m1#3/3']);
+    // Telegram takes one message a second per chat: 600 ms left from the previous turn, then a second each.
+    expect(fake.calls.sleeps).toEqual([600, 1_000, 1_000]);
+    expect(report).toMatchObject({ outcome: 'sent', partsSent: 3, lastSentAt: 1_000_000 + 2_600 });
+    expect(fake.db.recorded).toMatchObject({ deliveryIds: ['pm-1', 'pm-2', 'pm-3'] });
+  });
+
+  it('resumes a retried turn after the last part sent, without asking the model again', async () => {
+    const fake = fakeIO({ replies: ['never used'] });
+    fake.db.draft = { text: longReply, kind: 'reply', modelTokens: 15, partsSent: 2, deliveryIds: ['pm-a', 'pm-b'] };
+    const report = await runTurn(turn({ key: telegram }), fake.io, true);
+    expect(fake.calls.model).toBe(0);
+    expect(fake.calls.sends.map((s) => s.outboundKey)).toEqual(['reply:m1#3/3']);
+    expect(report.steps[0]).toEqual({ step: 'resume', from: 'part 3' });
+    expect(fake.db.recorded).toMatchObject({ text: longReply, deliveryIds: ['pm-a', 'pm-b', 'pm-1'] });
+  });
+
+  it('does nothing again when an earlier attempt already recorded the reply', async () => {
+    const fake = fakeIO();
+    fake.db.recorded = { text: 'sent before', kind: 'reply', status: 'sent', deliveryIds: ['pm-0'], modelTokens: null };
+    const report = await runTurn(turn(), fake.io, true);
+    expect(report).toMatchObject({ outcome: 'sent', reply: { text: 'sent before' } });
+    expect(fake.calls.sends).toHaveLength(0);
+    expect(fake.calls.model).toBe(0);
+  });
+
+  it('stops before the first part a takeover reaches, and keeps what went out', async () => {
+    const fake = fakeIO({ replies: [longReply] });
+    fake.humanTakesOverAfter(1);
+    const report = await runTurn(turn({ key: telegram }), fake.io, false);
+    expect(report).toMatchObject({ outcome: 'suppressed', partsSent: 1 });
+    expect(fake.calls.sends).toHaveLength(1);
+    expect(fake.db.recorded).toMatchObject({ text: 'a'.repeat(4000), status: 'sent' });
+
+    const notice = fakeIO();
+    notice.humanTakesOverAfter(0);
+    const said = await runTurn(turn({ reply: { say: { text: 'A person will join.', kind: 'notice' } } }), notice.io, false);
+    expect(said.outcome).toBe('sent');
+  });
+
+  it('records a permanent refusal as failed, and the conversation error', async () => {
+    const fake = fakeIO();
+    fake.failSends({ retry: 'never', type: 'TelegramBotBlocked', message: 'bot was blocked by the user' });
+    const report = await runTurn(turn(), fake.io, false);
+    expect(report).toMatchObject({ outcome: 'failed', failure: { type: 'TelegramBotBlocked' } });
+    expect(fake.db.failure).toEqual({ type: 'TelegramBotBlocked', message: 'bot was blocked by the user' });
+    expect(fake.db.recorded).toMatchObject({ status: 'failed', text: 'a reply' });
+  });
+
+  it('waits out a short Retry-After in the turn, and hands a long one to Temporal with the draft kept', async () => {
+    const short = fakeIO();
+    short.failSends({ retry: 'after', afterMs: 2_000, type: 'TelegramRateLimited', message: '429' });
+    expect((await runTurn(turn(), short.io, false)).outcome).toBe('sent');
+    expect(short.calls.sleeps).toEqual([2_000]);
+
+    const long = fakeIO();
+    long.failSends({ retry: 'after', afterMs: LONGEST_WAIT_IN_TURN_MS + 1, type: 'TelegramRateLimited', message: '429' });
+    await expect(runTurn(turn(), long.io, false)).rejects.toThrow('429');
+    expect(long.db.draft).toMatchObject({ text: 'a reply', partsSent: 0 });
+    // The retry sends the same reply without writing it again.
+    const retried = await runTurn(turn(), long.io, true);
+    expect(retried.outcome).toBe('sent');
+    expect(long.calls.model).toBe(1);
+  });
+
+  it('says a fixed text as given, without the model or moderation', async () => {
+    const fake = fakeIO();
+    const report = await runTurn(turn({ author: 'agent', reply: { say: { text: 'Hi, I am Sam.', kind: 'reply' } } }), fake.io, false);
+    expect(report.reply).toEqual({ text: 'Hi, I am Sam.', kind: 'reply' });
+    expect(fake.calls.model).toBe(0);
+    expect(fake.calls.moderate).toHaveLength(0);
+  });
+});
