@@ -10,14 +10,23 @@ import { readTestRun } from '../support/test-run';
  * conversations of that shape may still be running.
  */
 const HISTORIES: Array<[file: string, covers: string]> = [
-  ['conversation-ended-idle.json', 'greeting, duplicate, refusal, rejected request with fallback, idle end'],
-  ['fallback-reply.run1.json', 'the fallback reply after the model retries run out'],
-  ['handoff-operator-release.run1.json', 'handoff, a message during it, an operator message, release, and continue-as-new'],
-  ['handoff-operator-release.run2.json', 'the run after continue-as-new, ended by the API'],
-  ['continued-as-new.json', 'four waiting callers, then continue-as-new'],
-  ['telegram-paced-parts.run1.json', 'a Telegram reply in paced parts, ended by the API'],
-  ['one-idle-timer.run1.json', "patched('one-idle-timer'): two turns on one timer, re-armed once, then the idle end"],
-  ['memo-on-change.run1.json', "patched('memo-on-change') as well: three turns, one memo write, then the idle end"],
+  // The current shape, conversationV2: a turn is beginTurn (local) and runTurn.
+  ['conversationV2/conversation-ended-idle.json', 'greeting, duplicate, refusal, rejected request with fallback, idle end'],
+  ['conversationV2/fallback-reply.run1.json', 'the fallback reply after the model retries run out'],
+  ['conversationV2/handoff-operator-release.run1.json', 'handoff, a message during it, an operator message, release, end by the API'],
+  ['conversationV2/continued-as-new.json', 'waiting callers, then continue-as-new'],
+  ['conversationV2/telegram-paced-parts.run1.json', 'a Telegram reply in paced parts, ended by the API'],
+  ['conversationV2/one-idle-timer.run1.json', 'two turns on one timer, re-armed once, then the idle end'],
+  ['conversationV2/memo-on-change.run1.json', 'three turns, one memo write, then the idle end'],
+  // The first shape, conversationWorkflow (workflows/legacy/), for conversations started before it.
+  ['first-shape/conversation-ended-idle.json', 'greeting, duplicate, refusal, rejected request with fallback, idle end'],
+  ['first-shape/fallback-reply.run1.json', 'the fallback reply after the model retries run out'],
+  ['first-shape/handoff-operator-release.run1.json', 'handoff, a message during it, an operator message, release, and continue-as-new'],
+  ['first-shape/handoff-operator-release.run2.json', 'the run after continue-as-new, ended by the API'],
+  ['first-shape/continued-as-new.json', 'four waiting callers, then continue-as-new'],
+  ['first-shape/telegram-paced-parts.run1.json', 'a Telegram reply in paced parts, ended by the API'],
+  ['first-shape/one-idle-timer.run1.json', "patched('one-idle-timer'): two turns on one timer, re-armed once, then the idle end"],
+  ['first-shape/memo-on-change.run1.json', "patched('memo-on-change') as well: three turns, one memo write, then the idle end"],
 ];
 
 describe('conversation workflow replay', () => {

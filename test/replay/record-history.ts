@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conversationWorkflowId } from '../../src/conversations/conversation-key';
+import { CONVERSATION_WORKFLOW_TYPE } from '../../workflows/definitions';
 import { startFakeTelegram } from '../fakes/fake-telegram';
 import { telegramHeaders } from '../fakes/webhook-signers';
 import { apiConversationHandle, postApiMessage, waitForReplies } from '../support/conversation-probes';
@@ -18,6 +19,9 @@ import { requestJson } from '../support/http';
 import { startTestStack, type TestStack } from '../support/test-stack';
 import { readTestRun } from '../support/test-run';
 import { waitFor } from '../support/wait-for';
+
+/** Histories of the current workflow type go to their own folder; those of older types stay as recorded. */
+const CURRENT_SHAPE = CONVERSATION_WORKFLOW_TYPE;
 
 // Without the payload codec: the recorded files are test data anyone can read and replay.
 const PLAIN = { TEMPORAL_PAYLOAD_KEY: 'off' };
@@ -28,7 +32,7 @@ function saveHistory(file: string, workflowId: string, runId?: string) {
     'workflow', 'show', '--workflow-id', workflowId, ...(runId ? ['--run-id', runId] : []),
     '--address', run.temporalAddress, '--output', 'json',
   ]);
-  writeFileSync(join(__dirname, 'histories', file), history);
+  writeFileSync(join(__dirname, 'histories', CURRENT_SHAPE, file), history);
 }
 
 /** Saves every run of a conversation, oldest first, as `<name>.run<n>.json` (a turn may cross continue-as-new). */
@@ -106,10 +110,13 @@ it('records a handoff with an operator message and a release', async () => {
 it('records a run that continues as new', async () => {
   const stack = await startTestStack({ env: PLAIN });
   try {
-    // The run's server suggests continue-as-new at 150 events (global-setup), a few turns in.
-    for (let i = 0; i < 8; i++) await postApiMessage(stack, 'long', `m${i}`, `sequential ${i}`, true);
-    const conversation = await conversationOf(stack, 'long');
+    // The run's server suggests continue-as-new at 150 events (global-setup): a dozen turns or so.
     const handle = apiConversationHandle(stack, 'long');
+    await postApiMessage(stack, 'long', 'm0', 'sequential 0', true);
+    const conversation = await conversationOf(stack, 'long');
+    for (let i = 1; i < 40 && (await handle.describe()).runId === conversation.first_run_id; i++) {
+      await postApiMessage(stack, 'long', `m${i}`, `sequential ${i}`, true);
+    }
     expect((await handle.describe()).runId).not.toBe(conversation.first_run_id);
     saveHistory('continued-as-new.json', handle.workflowId, conversation.first_run_id);
   } finally {

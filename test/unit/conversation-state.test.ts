@@ -5,11 +5,14 @@ import {
   combineTurnText,
   createInitialState,
   debounceRemainingMs,
+  decideTurn,
   findOutcome,
   LIMITS,
   outboundKeyFor,
   recordOutcome,
+  recordReport,
   recordTurn,
+  recordUnanswered,
   shouldContinueAsNew,
   startOverWith,
 } from '../../workflows/conversation-state';
@@ -113,5 +116,38 @@ describe('asksForHuman with a bot rule', () => {
     expect(asksForHuman('get me the manager', '\\bmanager\\b')).toBe(true);
     expect(asksForHuman('can I talk to a human?', '\\bmanager\\b')).toBe(false);
     expect(asksForHuman('can I talk to a human?', null)).toBe(true);
+  });
+});
+
+describe('a turn', () => {
+  const turn = { status: 'active' as const, enabled: true, userText: 'hello', handoffPattern: null };
+
+  it('is answered by the bot unless a human has the conversation, the bot is disabled, or the person asks for a human', () => {
+    expect(decideTurn(turn)).toEqual({ answer: 'reply' });
+    expect(decideTurn({ ...turn, status: 'handoff' })).toEqual({ answer: 'none', reason: 'handoff' });
+    expect(decideTurn({ ...turn, enabled: false })).toEqual({ answer: 'none', reason: 'disabled' });
+    expect(decideTurn({ ...turn, userText: 'let me talk to a real person' })).toEqual({ answer: 'handoff' });
+    // A human who already has the conversation comes first: asking again changes nothing.
+    expect(decideTurn({ ...turn, status: 'handoff', userText: 'let me talk to a real person' })).toEqual({ answer: 'none', reason: 'handoff' });
+  });
+
+  it('records what the pipeline reports: the reply, a takeover that suppressed it, or a failed delivery', () => {
+    const state = createInitialState();
+    const reply = { text: 'hi there', kind: 'reply' as const };
+    const sent = recordReport(state, { userText: 'hello', messageIds: ['m1'], report: { outcome: 'sent', reply } });
+    expect(findOutcome(sent, 'm1')).toEqual({ status: 'replied', ...reply });
+    expect(sent.history).toEqual([{ role: 'user', text: 'hello' }, { role: 'assistant', text: 'hi there' }]);
+    expect(sent.repliesOut).toBe(1);
+
+    const suppressed = recordReport(state, { userText: 'hello', messageIds: ['m1'], report: { outcome: 'suppressed', reply } });
+    expect(findOutcome(suppressed, 'm1')).toEqual({ status: 'not-answered', reason: 'handoff' });
+    expect(suppressed.history).toEqual([{ role: 'user', text: 'hello' }]);
+
+    const failed = recordReport(state, { userText: 'hello', messageIds: ['m1'], report: { outcome: 'failed', reply } });
+    expect(findOutcome(failed, 'm1')).toEqual({ status: 'not-answered', reason: 'delivery-failed' });
+
+    const unanswered = recordUnanswered(state, { userText: 'hello', messageIds: ['m1', 'm2'], reason: 'disabled' });
+    expect(findOutcome(unanswered, 'm2')).toEqual({ status: 'not-answered', reason: 'disabled' });
+    expect(unanswered.repliesOut).toBe(0);
   });
 });
