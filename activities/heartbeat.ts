@@ -8,7 +8,7 @@ import { Context } from '@temporalio/activity';
 export async function whileHeartbeating<T>(work: () => Promise<T>, details?: () => unknown, everyMs = 1_000): Promise<T> {
   const context = Context.current();
   const beat = () => (details ? context.heartbeat(details()) : context.heartbeat());
-  beat();
+  // The first beat after `everyMs`, not at once: a step that finishes within it costs no heartbeat RPC.
   const timer = setInterval(beat, everyMs);
   try {
     return await work();

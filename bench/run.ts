@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { writeWorkflowBundles } from '../src/temporal/workflow-bundle';
 import { writeFloorBundle } from './floor/floor-target';
-import { FLOOR_SHAPE_NAMES, type FloorShapeName, isFloorShapeName } from './floor/floor-shapes';
+import { FLOOR_SHAPE_NAMES, FLOOR_SHAPES, type FloorShapeName, isFloorShapeName } from './floor/floor-shapes';
 import { endToEnd, endToEndFigures } from './scenarios/end-to-end';
 import { idleLatency, idleLatencyFigures } from './scenarios/idle-latency';
 import { longConversation, longConversationFigures } from './scenarios/long-conversation';
@@ -97,7 +97,7 @@ function parseSettings(): { settings: BenchSettings; scenarios: string[]; outDir
   const scenarios = (values.scenario ?? Object.keys(SCENARIOS).join(',')).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
   const unknown = scenarios.filter((s) => !SCENARIOS[s]);
   if (unknown.length > 0) usageError(`unknown scenario ${unknown.join(', ')}; choose from ${Object.entries(SCENARIOS).map(([id, s]) => `${id} (${s.name})`).join(', ')}`);
-  const floorShapes = (values.floors ?? FLOOR_SHAPE_NAMES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const floorShapes = (values.floors ?? FLOOR_SHAPE_NAMES.filter((name) => !('idleOnly' in FLOOR_SHAPES[name])).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   const unknownShapes = floorShapes.filter((s) => !isFloorShapeName(s));
   if (unknownShapes.length > 0) usageError(`unknown floor shape ${unknownShapes.join(', ')}; choose from ${FLOOR_SHAPE_NAMES.join(', ')}`);
   const rates = (values.rates ?? '100,300,1000').split(',').map((r) => positive('--rates', r));

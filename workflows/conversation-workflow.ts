@@ -1,9 +1,11 @@
 import {
+  type ActivityOptions,
   ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
+  type LocalActivityOptions,
   log,
   ParentClosePolicy,
   proxyActivities,
@@ -65,23 +67,24 @@ export interface ConversationResult {
 }
 
 /** Opens the conversation, reads the bot's settings when they changed, stores the turn's messages. */
-const local = proxyLocalActivities<ConversationActivities>({
+const LOCAL_OPTIONS: LocalActivityOptions = {
   startToCloseTimeout: '15 seconds',
   // Postgres is the system of record: keep retrying through an outage until it is back.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '20 seconds' },
-});
+};
+const local = proxyLocalActivities<ConversationActivities>(LOCAL_OPTIONS);
 
 /**
  * The turn's pipeline. Heartbeats let a crashed worker's turn resume elsewhere within seconds; it
  * retries until the platform takes the reply or says it never will, and a day bounds an outage.
  */
-const pipeline = proxyActivities<ConversationActivities>({
+const PIPELINE_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '5 seconds',
   scheduleToCloseTimeout: '24 hours',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  summary: 'the turn: moderate, write, send each part, record',
-});
+};
+const pipeline = proxyActivities<ConversationActivities>(PIPELINE_OPTIONS);
 
 /**
  * One conversation: a bot, a platform, a chat. Messages arrive as signals (or updates, when the
@@ -154,14 +157,15 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
   /** The turn's local activity: with no messages, it only opens the conversation and reads the bot. */
   async function beginTurn(messages: InboundMessage[]) {
     const info = workflowInfo();
-    const begun = await local.beginTurn({
+    const summary = messages.length === 0 ? 'open the conversation, read the bot' : `store ${plural(messages.length, 'message')}, read the bot if it changed`;
+    const begun = await local.beginTurn.executeWithOptions({ ...LOCAL_OPTIONS, summary }, [{
       key,
       conversationId: entity.state.conversationId,
       workflowId: info.workflowId,
       firstRunId: info.runId,
       knownVersion: bot?.version ?? null,
       messages,
-    });
+    }]);
     if (begun.bot === 'deleted') botDeleted = true;
     else if (begun.bot !== 'unchanged') bot = begun.bot;
     if (begun.opened) {
@@ -213,7 +217,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
     const input: TurnInput = { key, conversationId, ...route, author, reply, lastSentAt: entity.state.lastSentAt };
     let report: TurnReport;
     try {
-      report = await pipeline.runTurn(input);
+      report = await pipeline.runTurn.executeWithOptions({ ...PIPELINE_OPTIONS, summary: turnSummary(input) }, [input]);
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
@@ -286,4 +290,18 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   }
+}
+
+/**
+ * What the turn's activity does, as the Web UI lists it. Never what a person or an operator wrote:
+ * summaries are not encrypted like the payloads they describe.
+ */
+function turnSummary(input: TurnInput): string {
+  if ('write' in input.reply) return "the bot's reply: moderate, write, moderate the reply, send, record";
+  if (input.author === 'agent') return "an operator's message: send, record";
+  return `notice "${input.reply.say.text.slice(0, 40)}…": send, record`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -30,13 +30,15 @@ export interface FloorShape {
   intake: 'signal' | 'update';
   /** Steps of a new conversation's first run, before its first turn. */
   opening: FloorStep[];
-  /** Steps of every turn. With none, the update's return is the reply. */
+  /** Steps of every turn. With none replying, the update's return is the reply. */
   turn: FloorStep[];
+  /** Measured only in (i), idle latency, unless asked for with --floors. */
+  idleOnly?: boolean;
 }
 
 export const FLOOR_SHAPES = {
   today: {
-    label: "today's shape: 1 local + 6 activities",
+    label: 'first shape (before the pipeline): 1 local + 6 activities',
     intake: 'signal',
     opening: [{ activity: 'openConversation' }],
     turn: [
@@ -66,6 +68,20 @@ export const FLOOR_SHAPES = {
       { activity: 'beginTurn', local: true },
       { activity: 'runTurn', local: true, replies: true },
     ],
+  },
+  'local-then-activity-by-update': {
+    label: 'new shape by update-with-start: 1 local activity + 1 activity, the reply when the update returns',
+    intake: 'update',
+    opening: [],
+    turn: [{ activity: 'beginTurn', local: true }, { activity: 'runTurn' }],
+    idleOnly: true,
+  },
+  'activity-only-by-update': {
+    label: 'one activity by update-with-start: the whole turn in one activity, the reply when the update returns',
+    intake: 'update',
+    opening: [],
+    turn: [{ activity: 'runTurn' }],
+    idleOnly: true,
   },
   'update-only': {
     label: 'bare update-with-start, no activity',

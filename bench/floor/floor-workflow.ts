@@ -24,7 +24,7 @@ const HISTORY_LIMIT = 1000;
 
 /**
  * The least a durable conversation turn of a given shape (`floor-shapes.ts`) can cost: the entity
- * of `conversationWorkflow` (messages in by signal or update, a queue, one turn at a time,
+ * of `conversationV2` (messages in by signal or update, a queue, one turn at a time,
  * continue-as-new) running the shape's steps as empty activities.
  */
 export async function floorWorkflow(args: { shape: FloorShapeName; opened?: boolean }): Promise<void> {

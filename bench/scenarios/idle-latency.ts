@@ -23,15 +23,16 @@ interface IdleSeries {
 /**
  * (i) Idle latency: one message at a time on an open conversation, nothing else running. The
  * product's API channel with `?wait=true` (the model answers at once), beside the bare
- * update-with-start RPC to a workflow that answers its update with no activity at all: the least
- * a durable request-reply can take on this machine.
+ * update-with-start RPC to a workflow that answers its update with no activity at all (the least
+ * a durable request-reply can take on this machine), and the same with the turn's shape in empty
+ * steps (the least this shape can take).
  */
 export const idleLatency: Scenario = async ({ logger, settings, startServers, floorBundlePath }) => {
   const servers = await startServers();
   const stack = await startBenchStack(servers, logger);
   const count = settings.idleMessages;
   let product: IdleSeries;
-  let bare: IdleSeries;
+  const floors: Partial<Record<'local-then-activity-by-update' | 'activity-only-by-update' | 'update-only', IdleSeries>> = {};
   try {
     await stack.startWorker();
     let n = 0;
@@ -40,43 +41,67 @@ export const idleLatency: Scenario = async ({ logger, settings, startServers, fl
     );
     await stack.stopWorker();
 
-    const floor = await startFloor({ shape: 'update-only', temporalAddress: servers.temporalAddress, bundlePath: floorBundlePath });
-    try {
-      bare = await measureIdle('update-with-start', count, () => ({ temporal: servers.temporalPid, worker: floor.worker.pid }), async () => {
-        const { sentAt, repliedAt } = await roundTrip(floor, 1, 'idle');
-        return repliedAt - sentAt;
-      });
-    } finally {
-      await floor.close();
+    for (const shape of ['local-then-activity-by-update', 'activity-only-by-update', 'update-only'] as const) {
+      const floor = await startFloor({ shape, temporalAddress: servers.temporalAddress, bundlePath: floorBundlePath });
+      try {
+        floors[shape] = await measureIdle(shape, count, () => ({ temporal: servers.temporalPid, worker: floor.worker.pid }), async () => {
+          const { sentAt, repliedAt } = await roundTrip(floor, 1, 'idle');
+          return repliedAt - sentAt;
+        });
+      } finally {
+        await floor.close();
+      }
     }
   } finally {
     await stack.close();
     await servers.stop();
   }
 
-  const rows = ([['product: API channel, ?wait=true', product], ['bare update-with-start RPC, no activity', bare]] as const).map(([label, series]) => {
+  const floorOfShape = floors['local-then-activity-by-update']!;
+  const bare = floors['update-only']!;
+  const rows = (
+    [
+      ['product: API channel, ?wait=true', product],
+      ['floor of the new shape by update-with-start: empty beginTurn (local) + runTurn', floorOfShape],
+      ['floor of one activity by update-with-start', floors['activity-only-by-update']!],
+      ['bare update-with-start RPC, no activity', bare],
+    ] as const
+  ).map(([label, series]) => {
     const s = series.latencies.summary();
     return [label, s.count, s.p50, s.p99, s.max, series.cpu.temporal ?? 'n/a', series.cpu.worker ?? 'n/a', series.cpu.api ?? 'n/a', series.errors];
   });
   const p = product.latencies.summary();
   const b = bare.latencies.summary();
+  const f = floorOfShape.latencies.summary();
   return {
     id: 'i',
     title: 'Idle latency: one message, nothing else running',
     method: [
       `${count} messages one at a time to one open conversation, each ${PAUSE_MS} ms after the previous reply, after ${WARM_UP} unmeasured ones.`,
       'Product: `POST /v1/bots/:botId/messages?wait=true` on the API channel, HTTP to the answer in the response; the model fake answers at once; 0 ms debounce.',
+      'Floor of the new shape: `executeUpdateWithStart` to a floor workflow that runs the turn as an empty local activity and an empty activity, then returns (`local-then-activity-by-update`): what the shape alone costs, with no work in its steps.',
       'Bare: `executeUpdateWithStart` from the benchmark process to a floor workflow whose update handler returns with no activity (`update-only` in bench/floor/floor-shapes.ts), on its own worker.',
       'CPU per message from /proc/<pid>/stat of the Temporal dev server, the worker and the API process, around the measured messages.',
     ],
     tables: [{ header: ['variant', 'messages', 'p50 ms', 'p99 ms', 'max ms', 'Temporal server CPU ms', 'worker CPU ms', 'API CPU ms', 'errors'], rows }],
-    charts: [{ title: 'Idle single-message latency (CDF)', series: [{ name: 'API ?wait=true', cdf: product.latencies.cdf() }, { name: 'update-with-start', cdf: bare.latencies.cdf() }] }],
+    charts: [
+      {
+        title: 'Idle single-message latency (CDF)',
+        series: [
+          { name: 'API ?wait=true', cdf: product.latencies.cdf() },
+          { name: 'floor of the shape', cdf: floorOfShape.latencies.cdf() },
+          { name: 'update-with-start', cdf: bare.latencies.cdf() },
+        ],
+      },
+    ],
     findings: [
       `An idle message on the API channel took ${p.p50} ms at p50 (p99 ${p.p99} ms); the bare update-with-start RPC ${b.p50} ms (p99 ${b.p99} ms): the product adds ${(p.p50 - b.p50).toFixed(1)} ms at p50.`,
-      ...[product, bare].filter((s) => s.firstError).map((s) => `First error: ${s.firstError}`),
+      `The new shape with empty steps takes ${f.p50} ms at p50: the least a turn of one local activity and one activity costs here, so the product's own work (database, model and moderation calls, the payload codec) is ${(p.p50 - f.p50).toFixed(1)} ms of its p50.`,
+      ...[product, floorOfShape, bare].filter((s) => s.firstError).map((s) => `First error: ${s.firstError}`),
     ],
     data: {
       product: { latencies: p, cpu: product.cpu, errors: product.errors },
+      floorOfShape: { latencies: f, cpu: floorOfShape.cpu, errors: floorOfShape.errors },
       updateWithStart: { latencies: b, cpu: bare.cpu, errors: bare.errors },
     },
   };
@@ -113,6 +138,7 @@ export function idleLatencyFigures(data: Record<string, any>): Figures {
   return {
     'API ?wait=true p50 ms': product?.p50,
     'API ?wait=true p99 ms': product?.p99,
+    'floor of the shape p50 ms': data.floorOfShape?.latencies?.p50,
     'update-with-start p50 ms': data.updateWithStart?.latencies?.p50,
     'update-with-start p99 ms': data.updateWithStart?.latencies?.p99,
     'API ?wait=true server + worker CPU ms': data.product?.cpu?.temporalSide,
