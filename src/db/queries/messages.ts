@@ -24,42 +24,42 @@ export async function insertInboundMessages(
   const { conversationId, messages } = args;
   if (messages.length === 0) return [];
   const first = messages[0]!;
-  return db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('messages')
-      .values(
-        messages.map((m) => ({
-          conversation_id: conversationId,
-          bot_id: m.botId,
-          platform: m.platform,
-          direction: 'inbound' as const,
-          author: 'user' as const,
-          platform_message_id: m.messageId,
-          user_id: m.userId,
-          text: m.text,
-          attachments: JSON.stringify(m.attachments),
-          kind: 'message' as const,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['bot_id', 'platform', 'platform_message_id']).doNothing())
-      .execute();
-    const owned = await trx
-      .selectFrom('messages')
-      .select('platform_message_id')
-      .where('bot_id', '=', first.botId)
-      .where('platform', '=', first.platform)
-      .where(
-        'platform_message_id',
-        'in',
-        messages.map((m) => m.messageId),
-      )
-      .where('conversation_id', '=', conversationId)
-      .execute();
-    await touchConversation(trx, conversationId);
-    await notifyMessage(trx, conversationId);
-    const ownedIds = new Set(owned.map((row) => row.platform_message_id));
-    return messages.map((m) => m.messageId).filter((id) => ownedIds.has(id));
-  });
+  const ids = messages.map((m) => m.messageId);
+  const insert = db
+    .insertInto('messages')
+    .values(
+      messages.map((m) => ({
+        conversation_id: conversationId,
+        bot_id: m.botId,
+        platform: m.platform,
+        direction: 'inbound' as const,
+        author: 'user' as const,
+        platform_message_id: m.messageId,
+        user_id: m.userId,
+        text: m.text,
+        attachments: JSON.stringify(m.attachments),
+        kind: 'message' as const,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['bot_id', 'platform', 'platform_message_id']).doNothing())
+    .returning('platform_message_id');
+  const storedBefore = db
+    .selectFrom('messages')
+    .select('platform_message_id')
+    .where('bot_id', '=', first.botId)
+    .where('platform', '=', first.platform)
+    .where('platform_message_id', 'in', ids)
+    .where('conversation_id', '=', conversationId);
+  // One statement, so one round trip and atomic: the insert, the conversation's last-message time
+  // and the notice. Its select sees the table as it was before the statement, so the owned ids are
+  // those it inserted plus those an earlier attempt stored.
+  const { rows } = await sql<{ platform_message_id: string }>`
+    with inserted as (${insert}), announced as (${touchAndAnnounce(db, conversationId)})
+    select platform_message_id from inserted
+    union select platform_message_id from (${storedBefore}) as earlier
+  `.execute(db);
+  const owned = new Set(rows.map((row) => row.platform_message_id));
+  return ids.filter((id) => owned.has(id));
 }
 
 export interface OutboundMessageInput {
@@ -83,38 +83,38 @@ export interface OutboundMessageInput {
  * same reply changes nothing. Returns false when the message was already stored (a retried activity).
  */
 export async function insertOutboundMessage(db: Kysely<Database>, input: OutboundMessageInput): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('messages')
-      .values({
-        conversation_id: input.conversationId,
-        bot_id: input.botId,
-        platform: input.platform,
-        direction: 'outbound',
-        author: input.author,
-        outbound_key: input.outboundKey,
-        text: input.text,
-        kind: input.kind,
-        status: input.status,
-        error: input.error ? JSON.stringify(input.error) : null,
-        delivery_ids: JSON.stringify(input.deliveryIds ?? []),
-        model_tokens: input.modelTokens ?? null,
-        reply_wait_ms: isTimedReply(input) ? waitSinceNewestInbound(input.conversationId) : null,
-      })
-      .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    // The reply is recorded: its draft (see `reply-drafts.ts`) has done its job.
-    await trx
-      .deleteFrom('reply_drafts')
-      .where('conversation_id', '=', input.conversationId)
-      .where('outbound_key', '=', input.outboundKey)
-      .execute();
-    if (!inserted) return false;
-    await touchConversation(trx, input.conversationId);
-    await notifyMessage(trx, input.conversationId);
-    return true;
-  });
+  const insert = db
+    .insertInto('messages')
+    .values({
+      conversation_id: input.conversationId,
+      bot_id: input.botId,
+      platform: input.platform,
+      direction: 'outbound',
+      author: input.author,
+      outbound_key: input.outboundKey,
+      text: input.text,
+      kind: input.kind,
+      status: input.status,
+      error: input.error ? JSON.stringify(input.error) : null,
+      delivery_ids: JSON.stringify(input.deliveryIds ?? []),
+      model_tokens: input.modelTokens ?? null,
+      reply_wait_ms: isTimedReply(input) ? waitSinceNewestInbound(input.conversationId) : null,
+    })
+    .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
+    .returning('id');
+  // The reply is recorded: its draft (see `reply-drafts.ts`) has done its job.
+  const dropDraft = db
+    .deleteFrom('reply_drafts')
+    .where('conversation_id', '=', input.conversationId)
+    .where('outbound_key', '=', input.outboundKey);
+  // One statement: atomic, and one round trip. The conversation is touched and the message
+  // announced only when this call stored it.
+  const { rows } = await sql<{ id: string }>`
+    with inserted as (${insert}), dropped as (${dropDraft}),
+      announced as (${touchAndAnnounce(db, input.conversationId).where(sql<boolean>`exists (select 1 from inserted)`)})
+    select id from inserted
+  `.execute(db);
+  return rows.length > 0;
 }
 
 /** The replies whose wait the analytics summary times: the bot's answers, not an operator's messages or notices. */
@@ -146,16 +146,17 @@ export async function listMessages(
   return query.orderBy('seq', 'asc').limit(args.limit).execute();
 }
 
-async function touchConversation(db: Kysely<Database>, conversationId: string): Promise<void> {
-  await db.updateTable('conversations').set({ last_message_at: sql`now()` }).where('id', '=', conversationId).execute();
-}
-
-/** Announces a stored message. Sent inside the storing transaction, so it is heard only once readable. */
-async function notifyMessage(db: Kysely<Database>, conversationId: string): Promise<void> {
-  await sql`
-    select pg_notify(${MESSAGE_CHANNEL}, json_build_object('conversationId', id, 'conversationKey', conversation_key)::text)
-    from conversations where id = ${conversationId}
-  `.execute(db);
+/**
+ * Sets the conversation's last-message time and announces the stored message on
+ * `MESSAGE_CHANNEL`. The notice is sent when the statement's transaction commits, so a listener
+ * hears of a message only once it can read it. Meant as a CTE of the statement that stores.
+ */
+function touchAndAnnounce(db: Kysely<Database>, conversationId: string) {
+  return db
+    .updateTable('conversations')
+    .set({ last_message_at: sql`now()` })
+    .where('id', '=', conversationId)
+    .returning(sql<string>`pg_notify(${MESSAGE_CHANNEL}, json_build_object('conversationId', id, 'conversationKey', conversation_key)::text)`.as('notice'));
 }
 
 /** Messages of every conversation a key ever had (an ended conversation's successor included), in order. */

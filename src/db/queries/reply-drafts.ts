@@ -17,7 +17,7 @@ export async function saveReplyDraft(
   db: Kysely<Database>,
   draft: DraftKey & { text: string; kind: ReplyDraftRow['kind']; modelTokens: number | null },
 ): Promise<ReplyDraftRow> {
-  await db
+  const inserted = await db
     .insertInto('reply_drafts')
     .values({
       conversation_id: draft.conversationId,
@@ -27,8 +27,9 @@ export async function saveReplyDraft(
       model_tokens: draft.modelTokens,
     })
     .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
-    .execute();
-  return (await findReplyDraft(db, draft))!;
+    .returningAll()
+    .executeTakeFirst();
+  return inserted ?? (await findReplyDraft(db, draft))!;
 }
 
 export async function findReplyDraft(db: Kysely<Database>, key: DraftKey): Promise<ReplyDraftRow | undefined> {
