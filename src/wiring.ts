@@ -219,7 +219,7 @@ export async function createConversationWorker(args: {
   const connection = await NativeConnection.connect({ address: args.temporalAddress });
   logger.info({ model: deps.model.description }, 'Replies come from the configured model');
   const worker = await Worker.create({
-    ...(config.temporal.maxCachedWorkflows !== undefined && { maxCachedWorkflows: config.temporal.maxCachedWorkflows }),
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     ...args.tuning,
     connection,
     namespace: config.temporal.namespace,

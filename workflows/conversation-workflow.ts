@@ -7,14 +7,11 @@ import {
   continueAsNew,
   type LocalActivityOptions,
   log,
-  ParentClosePolicy,
   proxyActivities,
   proxyLocalActivities,
   sleep,
-  startChild,
   upsertMemo,
   upsertSearchAttributes,
-  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConversationActivities } from '../activities';
@@ -22,7 +19,7 @@ import type { ConversationBot } from '../activities/turn';
 import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import { requestIdsOf } from '../src/conversations/request-trace';
-import type { NotificationEvent, NotificationEventType } from '../src/notifications/notification-event';
+import type { NotificationEventType } from '../src/notifications/notification-event';
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
 import type { TurnInput, TurnReport } from '../src/turn/turn-contract';
 import {
@@ -43,7 +40,8 @@ import {
 } from './conversation-state';
 import { createDeadlineWaiter } from './deadline-timer';
 import { setConversationHandlers } from './conversation-handlers';
-import { notificationWorkflow } from './notification-workflow';
+import { notifySubscribers } from './notify-subscribers';
+import { beginTurnSummary, turnSummary } from './activity-summaries';
 import { ConversationStatusAttribute } from './search-attributes';
 
 /** The bot's settings as the conversation caches them; `version` tells the next turn whether they changed. */
@@ -157,7 +155,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
   /** The turn's local activity: with no messages, it only opens the conversation and reads the bot. */
   async function beginTurn(messages: InboundMessage[]) {
     const info = workflowInfo();
-    const summary = messages.length === 0 ? 'open the conversation, read the bot' : `store ${plural(messages.length, 'message')}, read the bot if it changed`;
+    const summary = beginTurnSummary(messages.length);
     const begun = await local.beginTurn.executeWithOptions({ ...LOCAL_OPTIONS, summary }, [{
       key,
       conversationId: entity.state.conversationId,
@@ -263,6 +261,10 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
     updateMemo();
   }
 
+  function notify(type: NotificationEventType, data: Record<string, unknown> = {}): Promise<void> {
+    return notifySubscribers({ key, conversationId: entity.state.conversationId!, subscribed: bot?.settings.subscribedEvents }, type, data);
+  }
+
   /** The memo shows the conversation's id and status, written only when one of them changes. */
   function updateMemo(): void {
     const memo = { conversationId: entity.state.conversationId, status: entity.state.status };
@@ -271,37 +273,4 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
     upsertMemo(memo);
   }
 
-  /** Tells webhook subscribers, through a child workflow that outlives this run, if anyone listens. */
-  async function notify(type: NotificationEventType, data: Record<string, unknown> = {}): Promise<void> {
-    if (bot && !bot.settings.subscribedEvents.includes(type)) return;
-    const event: NotificationEvent = {
-      id: uuid4(),
-      type,
-      botId: key.botId,
-      platform: key.platform,
-      chatId: key.chatId,
-      conversationId: entity.state.conversationId!,
-      at: new Date().toISOString(),
-      data,
-    };
-    await startChild(notificationWorkflow, {
-      args: [event],
-      workflowId: `notification:${event.id}`,
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
-  }
-}
-
-/**
- * What the turn's activity does, as the Web UI lists it. Never what a person or an operator wrote:
- * summaries are not encrypted like the payloads they describe.
- */
-function turnSummary(input: TurnInput): string {
-  if ('write' in input.reply) return "the bot's reply: moderate, write, moderate the reply, send, record";
-  if (input.author === 'agent') return "an operator's message: send, record";
-  return `notice "${input.reply.say.text.slice(0, 40)}…": send, record`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -7,6 +7,7 @@ import { progressBar } from '../support/progress-bar';
 import { postTelegramWebhook, telegramInbound } from '../support/telegram-traffic';
 import type { Figures } from '../support/previous-figures';
 import type { Scenario } from './scenario';
+import { DEFAULT_CACHED_CONVERSATIONS } from '../../src/config';
 
 const START_CONCURRENCY = 64;
 const STALL_MS = 60_000;
@@ -77,7 +78,7 @@ export const manyConversations: Scenario = async ({ logger, settings, startServe
     method: [
       `${count} conversations opened with one message each (signalWithStart, ${START_CONCURRENCY} at a time) and answered; then left idle (idle timeout 24 h).`,
       'Memory is the resident set (VmRSS from /proc) of the worker process, the Temporal dev server and the HTTP API process.',
-      `Then ${probes} new messages, one at a time, to conversations picked at random among them (webhook → reply at the fake Telegram). SDK default cache size: the worker keeps as many as its heap allows and replays the rest.`,
+      `Then ${probes} new messages, one at a time, to conversations picked at random among them (webhook → reply at the fake Telegram). The worker keeps ${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_CACHED_CONVERSATIONS} conversations cached (\`WORKER_MAX_CACHED_WORKFLOWS\`) and replays the others at their next message.`,
     ],
     tables: [
       {

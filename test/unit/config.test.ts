@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig as loadConfigFrom } from '../../src/config';
+import { ConfigError, DEFAULT_CACHED_CONVERSATIONS, loadConfig as loadConfigFrom } from '../../src/config';
 
 /** Each test's development secrets go to a data directory of its own, never the checkout's. */
 const loadConfig = (env: Record<string, string>) => loadConfigFrom({ DATA_DIR: mkdtempSync(join(tmpdir(), 'config-test-')), ...env });
@@ -56,8 +56,8 @@ describe('loadConfig', () => {
   });
 
   it('bounds the worker\'s workflow cache only when told', () => {
-    expect(loadConfig({}).temporal.maxCachedWorkflows).toBeUndefined();
-    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: ' ' }).temporal.maxCachedWorkflows).toBeUndefined();
+    expect(loadConfig({}).temporal.maxCachedWorkflows).toBe(DEFAULT_CACHED_CONVERSATIONS);
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: ' ' }).temporal.maxCachedWorkflows).toBe(DEFAULT_CACHED_CONVERSATIONS);
     expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).temporal.maxCachedWorkflows).toBe(500);
     expect(() => loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: 'many' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
   });
