@@ -18,11 +18,13 @@ const API_BASE_URLS = [...new Map(PLATFORMS.map((module) => [module.about.apiBas
 const port = z.coerce.number().int().min(0).max(65535);
 
 /**
- * Conversations a worker keeps in memory between turns. A cached conversation costs the worker about
- * 107 KB (bench (d): 10,000 open conversations over an idle worker), so 5,000 keep it near 800 MB;
- * the others replay their short history (a dozen events a turn) when their next message comes.
+ * Conversations a worker keeps in memory between turns. Each cached one costs the worker 360 to
+ * 460 KB, nearly all of it the SDK's own per-workflow state (bench (d): 5,000 cached took 2.0 GB of
+ * RSS, the SDK's heap-sized default of 2,310 took 1.3 GB). 1,500 keep a worker under 1 GB however
+ * many conversations are open; the others replay their short history (a dozen events a turn) at
+ * their next message.
  */
-export const DEFAULT_CACHED_CONVERSATIONS = 5_000;
+export const DEFAULT_CACHED_CONVERSATIONS = 1_500;
 /** A port number, or `off`. */
 const metricsPortSetting = optionalString.pipe(
   z
