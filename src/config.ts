@@ -18,13 +18,13 @@ const API_BASE_URLS = [...new Map(PLATFORMS.map((module) => [module.about.apiBas
 const port = z.coerce.number().int().min(0).max(65535);
 
 /**
- * Conversations a worker keeps in memory between turns. Each cached one costs the worker 360 to
- * 460 KB, nearly all of it the SDK's own per-workflow state (bench (d): 5,000 cached took 2.0 GB of
- * RSS, the SDK's heap-sized default of 2,310 took 1.3 GB). 1,500 keep a worker under 1 GB however
- * many conversations are open; the others replay their short history (a dozen events a turn) at
- * their next message.
+ * Conversations a worker keeps in memory between turns. Bench (d), 10,000 conversations opened:
+ * worker RSS 1,069 MB with 1,500 cached, 1,307 MB with 2,310 (the SDK's heap-sized default) and
+ * 2,041 MB with 5,000. That is about 280 KB per cached conversation, nearly all of it the SDK's own
+ * per-workflow state, over about 650 MB that opening them leaves. 1,000 keep the worker under 1 GB;
+ * the others replay their short history (a dozen events a turn) at their next message.
  */
-export const DEFAULT_CACHED_CONVERSATIONS = 1_500;
+export const DEFAULT_CACHED_CONVERSATIONS = 1_000;
 /** A port number, or `off`. */
 const metricsPortSetting = optionalString.pipe(
   z
