@@ -30,7 +30,7 @@ describe('countHistory', () => {
   });
 
   it('reads a real history as `temporal workflow show --output json` writes it', () => {
-    const history = JSON.parse(readFileSync(join(__dirname, '..', 'replay', 'histories', 'conversation-ended-idle.json'), 'utf8')) as { events: HistoryEventJson[] };
+    const history = JSON.parse(readFileSync(join(__dirname, '..', 'replay', 'histories', 'conversationV2', 'conversation-ended-idle.json'), 'utf8')) as { events: HistoryEventJson[] };
     const counts = countHistory(history.events);
     expect(counts.events).toBe(history.events.length);
     expect(counts.workflowTasks).toBe(history.events.filter((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED').length);
