@@ -149,5 +149,12 @@ export function createTurnActivities(deps: ActivityDeps) {
 }
 
 function storedDraft(row: ReplyDraftRow): StoredDraft {
-  return { text: row.text, kind: row.kind, modelTokens: row.model_tokens, partsSent: row.parts_sent, deliveryIds: row.delivery_ids };
+  return {
+    text: row.text,
+    kind: row.kind,
+    modelTokens: row.model_tokens,
+    moderationFlags: row.moderation_flags,
+    partsSent: row.parts_sent,
+    deliveryIds: row.delivery_ids,
+  };
 }

@@ -65,6 +65,8 @@ export interface MessagesTable {
    * storage. Set when the reply is stored; null for other messages and for a reply with nothing before it.
    */
   reply_wait_ms: number | null;
+  /** Moderation verdicts that flagged something in the turn this reply answers; 0 for other messages. */
+  moderation_flags: Generated<number>;
   created_at: Timestamp;
 }
 
@@ -122,6 +124,7 @@ export interface ReplyDraftsTable {
   model_tokens: number | null;
   parts_sent: Generated<number>;
   delivery_ids: ColumnType<string[], string | undefined, string>;
+  moderation_flags: Generated<number>;
   created_at: Timestamp;
 }
 

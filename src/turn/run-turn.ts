@@ -41,12 +41,12 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
       reply = writing.reply;
     }
     const tokens = modelTokens ? modelTokens.prompt + modelTokens.completion : null;
-    draft = await io.saveDraft({ text: reply!.text, kind: reply!.kind, modelTokens: tokens });
+    draft = await io.saveDraft({ text: reply!.text, kind: reply!.kind, modelTokens: tokens, moderationFlags: flagged.length });
   }
 
   const delivery = await deliverReply(input, draft, io, steps);
   const reply = { text: draft.text, kind: draft.kind };
-  const record = { kind: draft.kind, deliveryIds: delivery.deliveryIds, modelTokens: draft.modelTokens };
+  const record = { kind: draft.kind, deliveryIds: delivery.deliveryIds, modelTokens: draft.modelTokens, moderationFlags: draft.moderationFlags };
   switch (delivery.outcome) {
     case 'sent':
       await io.recordReply({ ...record, text: draft.text, status: 'sent' });

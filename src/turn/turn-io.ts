@@ -18,6 +18,8 @@ export interface StoredDraft {
   text: string;
   kind: ReplyKind;
   modelTokens: number | null;
+  /** Moderation verdicts that flagged something while it was written. */
+  moderationFlags: number;
   partsSent: number;
   deliveryIds: string[];
 }
@@ -32,7 +34,7 @@ export interface TurnIO {
   botMayReply(): Promise<boolean>;
   /** Set on a retried turn: what an earlier attempt finished. */
   earlierWork(): Promise<{ recorded?: { text: string; kind: ReplyKind; status: 'sent' | 'failed' }; draft?: StoredDraft }>;
-  saveDraft(draft: { text: string; kind: ReplyKind; modelTokens: number | null }): Promise<StoredDraft>;
+  saveDraft(draft: { text: string; kind: ReplyKind; modelTokens: number | null; moderationFlags: number }): Promise<StoredDraft>;
   markPartsSent(partsSent: number, deliveryIds: string[]): Promise<void>;
   discardDraft(): Promise<void>;
   /** Stores the reply as sent or failed, and drops its draft. */
@@ -42,6 +44,7 @@ export interface TurnIO {
     status: 'sent' | 'failed';
     deliveryIds: string[];
     modelTokens: number | null;
+    moderationFlags: number;
     error?: { type: string; message: string };
   }): Promise<void>;
   /** The conversation's last error, for operators. */

@@ -13,6 +13,9 @@ describe('analytics summary', () => {
     await postApiMessage(stack, 'a', 'm1', 'hello', true);
     await postApiMessage(stack, 'a', 'm2', 'again', true);
     await postApiMessage(stack, 'b', 'm1', 'about the forbidden-topic', true);
+    // A reply that moderation refuses is a flag too, though the person's message was fine.
+    stack.fakeOpenAI.enqueue({ kind: 'reply', text: 'more on the forbidden-topic' });
+    await postApiMessage(stack, 'a', 'm3', 'tell me more', true);
     const b = await stack.db.selectFrom('conversations').select('id').where('chat_id', '=', 'b').executeTakeFirstOrThrow();
     expect((await requestJson(stack.baseUrl, `/v1/conversations/${b.id}/handoff`, { body: {} })).status).toBe(200);
 
@@ -22,10 +25,10 @@ describe('analytics summary', () => {
     expect(res.status).toBe(200);
     const summary = res.body.data;
     expect(summary.conversations).toEqual({ started: 2, ended: 0, handoffs: 1 });
-    expect(summary.messages).toEqual([{ platform: 'api', in: 3, out: 3 }]);
-    expect(summary.moderationFlags).toBe(1);
+    expect(summary.messages).toEqual([{ platform: 'api', in: 4, out: 4 }]);
+    expect(summary.moderationFlags).toBe(2);
     const tokens = stack.fakeOpenAI.chatCalls().length;
-    expect(tokens).toBe(2);
+    expect(tokens).toBe(3);
     expect(summary.modelTokens).toBeGreaterThan(0);
     expect(summary.timeToReplyMs.median).toBeGreaterThanOrEqual(0);
     expect(summary.timeToReplyMs.p95).toBeGreaterThanOrEqual(summary.timeToReplyMs.median);

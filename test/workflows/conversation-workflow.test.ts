@@ -99,6 +99,16 @@ describe('conversation workflow', () => {
       expect(stack.fakeOpenAI.chatCalls()).toHaveLength(0);
     });
 
+    it("refuses a reply that moderation flags: the person never sees the model's words", async () => {
+      stack.fakeOpenAI.enqueue({ kind: 'reply', text: 'Sure, all about the forbidden-topic: ...' });
+      await postApiMessage(stack, 'flagged-reply', 'm1', 'tell me something');
+      const rows = await waitForReplies(stack, 'flagged-reply', 1);
+      expect(rows[1]).toMatchObject({ kind: 'refusal', text: expect.stringContaining("Sorry, I can't help with that message") });
+      expect(stack.fakeOpenAI.chatCalls()).toHaveLength(1);
+      const stored = await stack.db.selectFrom('messages').select(['text', 'moderation_flags']).where('kind', '=', 'refusal').where('conversation_id', '=', rows[1]!.conversation_id).execute();
+      expect(stored).toEqual([{ text: rows[1]!.text, moderation_flags: 1 }]);
+    });
+
     it('starts no timer and writes no memo per turn: one idle timer while the chat stays busy, the memo once', async () => {
       const handle = apiConversationHandle(stack, 'busy');
       for (let i = 0; i < 3; i++) await postApiMessage(stack, 'busy', `m${i}`, `turn ${i}`, true);

@@ -45,7 +45,7 @@ export async function summarizeBotActivity(
     select platform,
       count(*) filter (where direction = 'inbound') as in,
       count(*) filter (where direction = 'outbound') as out,
-      count(*) filter (where kind = 'refusal') as flags,
+      coalesce(sum(moderation_flags), 0) as flags,
       coalesce(sum(model_tokens), 0) as tokens,
       percentile_cont(0.5) within group (order by reply_wait_ms) as median,
       percentile_cont(0.95) within group (order by reply_wait_ms) as p95

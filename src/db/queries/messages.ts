@@ -76,6 +76,8 @@ export interface OutboundMessageInput {
   deliveryIds?: string[];
   /** Model tokens spent writing it. */
   modelTokens?: number | null;
+  /** Moderation verdicts that flagged something in its turn. */
+  moderationFlags?: number;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
       error: input.error ? JSON.stringify(input.error) : null,
       delivery_ids: JSON.stringify(input.deliveryIds ?? []),
       model_tokens: input.modelTokens ?? null,
+      moderation_flags: input.moderationFlags ?? 0,
       reply_wait_ms: isTimedReply(input) ? waitSinceNewestInbound(input.conversationId) : null,
     })
     .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())

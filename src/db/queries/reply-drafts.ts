@@ -15,7 +15,7 @@ interface DraftKey {
  */
 export async function saveReplyDraft(
   db: Kysely<Database>,
-  draft: DraftKey & { text: string; kind: ReplyDraftRow['kind']; modelTokens: number | null },
+  draft: DraftKey & { text: string; kind: ReplyDraftRow['kind']; modelTokens: number | null; moderationFlags: number },
 ): Promise<ReplyDraftRow> {
   const inserted = await db
     .insertInto('reply_drafts')
@@ -25,6 +25,7 @@ export async function saveReplyDraft(
       text: draft.text,
       kind: draft.kind,
       model_tokens: draft.modelTokens,
+      moderation_flags: draft.moderationFlags,
     })
     .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
     .returningAll()

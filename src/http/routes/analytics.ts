@@ -30,7 +30,7 @@ const SummarySchema = z
     conversations: z.object({ started: z.number().int(), ended: z.number().int(), handoffs: z.number().int() }),
     messages: z.array(z.object({ platform: z.string(), in: z.number().int(), out: z.number().int() })),
     timeToReplyMs: z.object({ median: z.number().nullable(), p95: z.number().nullable() }),
-    moderationFlags: z.number().int(),
+    moderationFlags: z.number().int().describe('Moderation verdicts that flagged something: people\'s messages and the model\'s replies, refused or not (under the `flag` policy nothing is refused).'),
     modelTokens: z.number().int(),
   })
   .openapi('AnalyticsSummary', {

@@ -120,6 +120,22 @@ describe('the turn pipeline', () => {
     expect(fake.calls.model).toBe(0);
   });
 
+  it("refuses a reply that moderation blocks, and counts every flag on the stored reply", async () => {
+    const fake = fakeIO({ replies: ['here is the forbidden answer'], flagged: ['forbidden'] });
+    const report = await runTurn(turn(), fake.io, false);
+    expect(report.reply).toEqual({ text: REFUSAL_REPLY, kind: 'refusal' });
+    expect(report.steps.map((s) => s.step)).toEqual(['moderate', 'write', 'moderate', 'write', 'send']);
+    expect(fake.calls.sends.map((s) => s.text)).toEqual([REFUSAL_REPLY]);
+    expect(fake.db.recorded).toMatchObject({ kind: 'refusal', moderationFlags: 1 });
+
+    // Under the `flag` policy the reply goes out, and the flags are still counted.
+    const flagOnly = fakeIO({ replies: ['the forbidden answer'], flagged: ['forbidden'] });
+    const flaggedTurn = turn({ reply: { write: { userText: 'a forbidden question', history: [], summary: null, bot: { ...BOT, moderationPolicy: 'flag' } } } });
+    const flaggedReport = await runTurn(flaggedTurn, flagOnly.io, false);
+    expect(flaggedReport.reply).toEqual({ text: 'the forbidden answer', kind: 'reply' });
+    expect(flagOnly.db.recorded).toMatchObject({ moderationFlags: 2 });
+  });
+
   it('lets the word list decide when the moderation service keeps failing', async () => {
     const fake = fakeIO({ moderationDown: true, flagged: ['forbidden'] });
     const report = await runTurn(turn({ reply: { write: { userText: 'the forbidden topic', history: [], summary: null, bot: BOT } } }), fake.io, false);
@@ -158,7 +174,7 @@ describe('the turn pipeline', () => {
 
   it('resumes a retried turn after the last part sent, without asking the model again', async () => {
     const fake = fakeIO({ replies: ['never used'] });
-    fake.db.draft = { text: longReply, kind: 'reply', modelTokens: 15, partsSent: 2, deliveryIds: ['pm-a', 'pm-b'] };
+    fake.db.draft = { text: longReply, kind: 'reply', modelTokens: 15, moderationFlags: 0, partsSent: 2, deliveryIds: ['pm-a', 'pm-b'] };
     const report = await runTurn(turn({ key: telegram }), fake.io, true);
     expect(fake.calls.model).toBe(0);
     expect(fake.calls.sends.map((s) => s.outboundKey)).toEqual(['reply:m1#3/3']);
@@ -168,7 +184,7 @@ describe('the turn pipeline', () => {
 
   it('does nothing again when an earlier attempt already recorded the reply', async () => {
     const fake = fakeIO();
-    fake.db.recorded = { text: 'sent before', kind: 'reply', status: 'sent', deliveryIds: ['pm-0'], modelTokens: null };
+    fake.db.recorded = { text: 'sent before', kind: 'reply', status: 'sent', deliveryIds: ['pm-0'], modelTokens: null, moderationFlags: 0 };
     const report = await runTurn(turn(), fake.io, true);
     expect(report).toMatchObject({ outcome: 'sent', reply: { text: 'sent before' } });
     expect(fake.calls.sends).toHaveLength(0);
