@@ -175,6 +175,11 @@ export function recordTurn(
   };
 }
 
+/** An operator's message, once sent: the bot reads it in its history after the handoff ends. */
+export function recordTeamMessage(state: ConversationState, text: string): ConversationState {
+  return { ...state, history: keepLast([...state.history, { role: 'team', text }], LIMITS.historyEntries) };
+}
+
 export function recordOutcome(
   state: ConversationState,
   messageIds: readonly string[],

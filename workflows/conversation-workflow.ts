@@ -33,6 +33,7 @@ import {
   outboundKeyFor,
   recordOutcome,
   recordReport,
+  recordTeamMessage,
   recordUnanswered,
   restoreState,
   shouldContinueAsNew,
@@ -234,8 +235,9 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
 
   async function sendAgentMessages(): Promise<void> {
     for (let next = entity.state.agentOutbox[0]; next; next = entity.state.agentOutbox[0]) {
-      await deliver({ say: { text: next.text, kind: 'reply' } }, { outboundKey: `agent:${next.messageId}` }, 'agent');
-      entity.update({ ...entity.state, agentOutbox: entity.state.agentOutbox.slice(1) });
+      const report = await deliver({ say: { text: next.text, kind: 'reply' } }, { outboundKey: `agent:${next.messageId}` }, 'agent');
+      const sent = report.outcome === 'sent' ? recordTeamMessage(entity.state, next.text) : entity.state;
+      entity.update({ ...sent, agentOutbox: sent.agentOutbox.slice(1) });
     }
   }
 

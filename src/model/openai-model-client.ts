@@ -1,5 +1,6 @@
 import OpenAI, { APIError } from 'openai';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
+import { TEAM_MESSAGE_PREFIX } from '../conversations/history-entry';
 import type { GeneratedReply, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
 
 export interface OpenAIModelClientOptions {
@@ -66,7 +67,11 @@ function toChatMessages(request: ReplyRequest): OpenAI.Chat.ChatCompletionMessag
     : request.systemPrompt;
   return [
     { role: 'system', content: system },
-    ...request.history.map((entry) => ({ role: entry.role, content: entry.text })),
+    ...request.history.map((entry) =>
+      entry.role === 'team'
+        ? { role: 'assistant' as const, content: `${TEAM_MESSAGE_PREFIX} ${entry.text}` }
+        : { role: entry.role, content: entry.text },
+    ),
     { role: 'user', content: request.userText },
   ];
 }

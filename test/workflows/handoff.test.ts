@@ -1,3 +1,4 @@
+import { TEAM_MESSAGE_PREFIX } from '../../src/conversations/history-entry';
 import { NOTICES } from '../../workflows/conversation-state';
 import { chatMessages, modelInputs, postApiMessage, waitForReplies } from '../support/conversation-probes';
 import { requestJson } from '../support/http';
@@ -57,11 +58,16 @@ describe('human handoff', () => {
     const stored = await stack.db.selectFrom('conversations').select('status').where('id', '=', conversation.id).executeTakeFirstOrThrow();
     expect(stored.status).toBe('handoff');
 
-    // Released, the bot answers again.
+    // Released, the bot answers again, and knows what the team said meanwhile.
     expect((await act(conversation.id, 'release')).body.data.status).toBe('active');
     await postApiMessage(stack, 'race', 'm3', 'back to the bot');
     const after = await waitForReplies(stack, 'race', 2);
     expect(after.at(-1)).toMatchObject({ direction: 'outbound', text: 'echo: back to the bot' });
+    const prompt = stack.fakeOpenAI.chatCalls().at(-1)!.body.messages as Array<{ role: string; content: string }>;
+    expect(prompt).toContainEqual({ role: 'assistant', content: `${TEAM_MESSAGE_PREFIX} Hi, I am Sam from support.` });
+    // The person's message during the handoff is there too, in order before the team's answer.
+    const contents = prompt.map((m) => m.content);
+    expect(contents.indexOf('are you a person?')).toBeLessThan(contents.indexOf(`${TEAM_MESSAGE_PREFIX} Hi, I am Sam from support.`));
   });
 
   it('gives the conversation back to the bot, with a notice, when no operator answers in time', async () => {
