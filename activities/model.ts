@@ -1,7 +1,8 @@
 import { log } from '@temporalio/activity';
 import type { RequestTrace } from '../src/conversations/request-trace';
 import type { Metrics } from '../src/metrics/metrics';
-import type { GeneratedReply, ModerationVerdict, ReplyRequest } from '../src/model/model-client';
+import type { GeneratedReply, GeneratedSummary, ModerationVerdict, ReplyRequest } from '../src/model/model-client';
+import type { SummaryRequest } from '../src/model/summary-prompt';
 import { moderateWithWordList } from '../src/model/word-list-moderation';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
@@ -18,6 +19,16 @@ export function createModelCalls({ model, metrics }: Pick<ActivityDeps, 'model' 
         log.info('Moderation flagged a message', { categories: verdict.categories });
       }
       return verdict;
+    },
+
+    async summarise(request: SummaryRequest): Promise<GeneratedSummary> {
+      const summary = await timed(metrics, 'summary', () => model.summarise(request));
+      if (summary.tokens) {
+        metrics.modelTokens.inc({ model: request.model, kind: 'prompt' }, summary.tokens.prompt);
+        metrics.modelTokens.inc({ model: request.model, kind: 'completion' }, summary.tokens.completion);
+      }
+      log.info('Folded the oldest turns into the summary', { entries: request.entries.length, tokens: summary.tokens });
+      return summary;
     },
 
     async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
@@ -50,7 +61,7 @@ export function createModelActivities(deps: Pick<ActivityDeps, 'model' | 'metric
   };
 }
 
-async function timed<T>(metrics: Metrics, operation: 'reply' | 'moderation', call: () => Promise<T>): Promise<T> {
+async function timed<T>(metrics: Metrics, operation: 'reply' | 'moderation' | 'summary', call: () => Promise<T>): Promise<T> {
   const stop = metrics.modelRequestDuration.startTimer({ operation });
   try {
     const result = await call();

@@ -6,7 +6,7 @@ import type { InboundMessage } from '../src/conversations/inbound-message';
 import type { RequestTrace } from '../src/conversations/request-trace';
 import type { ReplyKind } from '../src/conversations/reply-kind';
 import { findBot } from '../src/db/queries/bots';
-import { findConversationStatus, openConversation, recordConversationError } from '../src/db/queries/conversations';
+import { findConversationStatus, openConversation, recordConversationError, updateConversationSummary } from '../src/db/queries/conversations';
 import { findOutboundMessage, insertOutboundMessage } from '../src/db/queries/messages';
 import { deleteReplyDraft, findReplyDraft, markDraftPartsSent, saveReplyDraft, type ReplyDraftRow } from '../src/db/queries/reply-drafts';
 import { listSubscribedEventTypes } from '../src/db/queries/webhook-subscriptions';
@@ -102,6 +102,10 @@ export function createTurnActivities(deps: ActivityDeps) {
     const draftKey = { conversationId, outboundKey };
     return {
       generateReply: model.generateReply,
+      summarise: model.summarise,
+      async saveSummary(summary) {
+        await updateConversationSummary(db, { conversationId, summary });
+      },
       moderate: model.moderate,
       send,
       classify: callFailureOf,

@@ -44,9 +44,13 @@ export interface ConversationState {
   seenMessageIds: string[];
   /** Admitted messages not yet taken into a turn, in order of receipt. */
   queue: InboundMessage[];
-  /** The recent turns the model sees, bounded by `LIMITS.historyEntries`. */
+  /**
+   * The recent turns the model sees. The turn's pipeline folds the oldest into `summary` when they
+   * pass the bot's token budget (`src/turn/memory.ts`); `LIMITS.historyEntries` only bounds the
+   * state when no turn runs to fold them (a long handoff).
+   */
   history: HistoryEntry[];
-  /** A running summary of what fell out of `history`; filled in by a later summariser. */
+  /** The running summary of the turns folded out of `history`, written by the model. */
   summary: string | null;
   /** Recent outcomes by message id, so a late `?wait=true` duplicate gets the same answer. */
   recentOutcomes: Array<[string, ReplyOutcome]>;
@@ -63,7 +67,7 @@ export interface ConversationState {
 export const LIMITS = {
   /** Older duplicates are still caught by the database's unique key. */
   seenMessageIds: 2000,
-  historyEntries: 20,
+  historyEntries: 100,
   recentOutcomes: 200,
   /** A steady stream of messages cannot postpone a turn forever: cap the debounce at this many windows. */
   debounceWindowsMax: 5,
@@ -173,6 +177,12 @@ export function recordTurn(
     history: keepLast([...state.history, ...entries], LIMITS.historyEntries),
     repliesOut: state.repliesOut + (reply ? 1 : 0),
   };
+}
+
+/** The oldest turns, folded into the summary by the turn's pipeline, leave the history. */
+export function applyMemory(state: ConversationState, memory: { summary: string | null; folded: number } | undefined): ConversationState {
+  if (!memory) return state;
+  return { ...state, summary: memory.summary, history: state.history.slice(memory.folded) };
 }
 
 /** An operator's message, once sent: the bot reads it in its history after the handoff ends. */

@@ -23,6 +23,7 @@ import type { NotificationEventType } from '../src/notifications/notification-ev
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
 import type { TurnInput, TurnReport } from '../src/turn/turn-contract';
 import {
+  applyMemory,
   combineTurnText,
   type ConversationState,
   type ConversationStatus,
@@ -205,7 +206,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
           ? { say: { text: NOTICES.handoffRequested, kind: 'notice' } }
           : { write: { userText, history: entity.state.history, summary: entity.state.summary, bot: settings } };
       const report = await deliver(reply, route, 'bot');
-      entity.update(recordReport(entity.state, { userText, messageIds: ids, report }));
+      entity.update(recordReport(applyMemory(entity.state, report.memory), { userText, messageIds: ids, report }));
     } finally {
       done();
     }

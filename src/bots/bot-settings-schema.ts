@@ -26,6 +26,8 @@ export const BOT_SETTING_FIELDS = {
   /** `null`: the built-in rule. */
   handoffPattern: z.string().min(1).max(500).refine(isValidPattern, 'must be a valid regular expression').nullable(),
   moderationPolicy: z.enum(['off', 'flag', 'block']),
+  /** Tokens of the bot's model; the prompt (instructions, summary, recent turns, the message) stays within it. */
+  contextTokenBudget: z.number().int().min(256).max(1_000_000),
   fallbackReply: z.string().trim().min(1).max(4000),
   enabled: z.boolean(),
 };
@@ -39,6 +41,7 @@ export const BOT_SETTING_DEFAULTS = {
   handoffTimeoutMs: 10 * 60 * 1000,
   handoffPattern: null,
   moderationPolicy: 'block',
+  contextTokenBudget: 4000,
   fallbackReply: "Sorry, I can't answer right now. Please try again in a little while.",
   enabled: true,
 } as const satisfies Omit<BotSettings, 'id' | 'name' | 'systemPrompt' | 'model'>;
@@ -56,6 +59,7 @@ export const BotSettingsSchema = z.strictObject({
   handoffTimeoutMs: BOT_SETTING_FIELDS.handoffTimeoutMs.default(BOT_SETTING_DEFAULTS.handoffTimeoutMs),
   handoffPattern: BOT_SETTING_FIELDS.handoffPattern.default(BOT_SETTING_DEFAULTS.handoffPattern),
   moderationPolicy: BOT_SETTING_FIELDS.moderationPolicy.default(BOT_SETTING_DEFAULTS.moderationPolicy),
+  contextTokenBudget: BOT_SETTING_FIELDS.contextTokenBudget.default(BOT_SETTING_DEFAULTS.contextTokenBudget),
   fallbackReply: BOT_SETTING_FIELDS.fallbackReply.default(BOT_SETTING_DEFAULTS.fallbackReply),
   enabled: BOT_SETTING_FIELDS.enabled.default(BOT_SETTING_DEFAULTS.enabled),
 });

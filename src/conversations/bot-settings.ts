@@ -16,5 +16,7 @@ export interface BotSettings {
   /** The bot's own rule for "the user asks for a human" (a case-insensitive regular expression); null: the built-in one. */
   handoffPattern: string | null;
   moderationPolicy: 'off' | 'flag' | 'block';
+  /** The most tokens of the bot's model a prompt may take; past it the oldest turns fold into a summary. */
+  contextTokenBudget: number;
   enabled: boolean;
 }

@@ -14,6 +14,7 @@ export interface BotsTable {
   fallback_reply: string;
   handoff_timeout_ms: number;
   handoff_pattern: string | null;
+  context_token_budget: Generated<number>;
   moderation_policy: 'off' | 'flag' | 'block';
   enabled: Generated<boolean>;
   created_at: Timestamp;
@@ -37,6 +38,8 @@ export interface ConversationsTable {
   end_reason: string | null;
   last_error: JSONColumnType<{ type: string; message: string; at: string }> | null;
   handoff_count: Generated<number>;
+  /** The running summary of the turns that no longer fit the bot's token budget. */
+  summary: string | null;
 }
 
 export interface MessagesTable {

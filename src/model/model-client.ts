@@ -1,3 +1,4 @@
+import type { SummaryRequest } from './summary-prompt';
 import type { HistoryEntry } from '../conversations/history-entry';
 
 export interface ReplyRequest {
@@ -24,9 +25,16 @@ export interface ModerationVerdict {
   provider: 'openai' | 'word-list';
 }
 
+export interface GeneratedSummary {
+  text: string;
+  tokens: { prompt: number; completion: number } | null;
+}
+
 /** A source of replies and moderation verdicts: an OpenAI-compatible server, or the offline responder. */
 export interface ModelClient {
   readonly description: string;
   generateReply(request: ReplyRequest): Promise<GeneratedReply>;
+  /** Folds the oldest turns into the running summary (`summary-prompt.ts`). */
+  summarise(request: SummaryRequest): Promise<GeneratedSummary>;
   moderate(text: string): Promise<ModerationVerdict>;
 }

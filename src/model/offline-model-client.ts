@@ -1,4 +1,5 @@
-import type { GeneratedReply, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
+import type { GeneratedReply, GeneratedSummary, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
+import type { SummaryRequest } from './summary-prompt';
 import { moderateWithWordList } from './word-list-moderation';
 
 export const OFFLINE_LABEL = '[offline responder]';
@@ -19,6 +20,17 @@ export function createOfflineModelClient(): ModelClient {
         tokens: null,
         offline: true,
       };
+    },
+    /**
+     * A plain summary without a model: what the person said, oldest first, a line each. Bounded:
+     * past the allowance (about four characters a token) the oldest lines go.
+     */
+    async summarise(request: SummaryRequest): Promise<GeneratedSummary> {
+      const said = request.entries.filter((entry) => entry.role !== 'assistant').map((entry) => `- ${entry.text.replace(/\s+/g, ' ').slice(0, 200)}`);
+      const lines = [...(request.previousSummary?.split('\n') ?? []), ...said];
+      const budget = request.maxTokens * 4;
+      while (lines.length > 1 && lines.join('\n').length > budget) lines.shift();
+      return { text: lines.join('\n').slice(-budget), tokens: null };
     },
     async moderate(text: string): Promise<ModerationVerdict> {
       return moderateWithWordList(text);

@@ -1,7 +1,8 @@
 import OpenAI, { APIError } from 'openai';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import { TEAM_MESSAGE_PREFIX } from '../conversations/history-entry';
-import type { GeneratedReply, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
+import type { GeneratedReply, GeneratedSummary, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
+import { SUMMARY_INSTRUCTIONS, type SummaryRequest, summaryMaterial } from './summary-prompt';
 
 export interface OpenAIModelClientOptions {
   apiKey: string;
@@ -26,6 +27,23 @@ export function createOpenAIModelClient(options: OpenAIModelClientOptions): Mode
 
   return {
     description: `OpenAI-compatible model at ${options.baseUrl ?? 'https://api.openai.com/v1'}`,
+
+    async summarise(request: SummaryRequest): Promise<GeneratedSummary> {
+      const completion = await callModel(() =>
+        openai.chat.completions.create({
+          model: request.model,
+          messages: [
+            { role: 'system', content: SUMMARY_INSTRUCTIONS },
+            { role: 'user', content: summaryMaterial(request) },
+          ],
+          max_completion_tokens: request.maxTokens,
+        }),
+      );
+      const text = completion.choices[0]?.message?.content?.trim();
+      if (!text) throw new Error('The model returned no summary; retrying');
+      const usage = completion.usage;
+      return { text, tokens: usage ? { prompt: usage.prompt_tokens, completion: usage.completion_tokens } : null };
+    },
 
     async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
       const completion = await callModel(() =>

@@ -29,6 +29,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
   let draft: StoredDraft;
   let modelTokens: TurnReport['modelTokens'] = null;
   let flagged: TurnReport['flagged'] = [];
+  let memory: TurnReport['memory'];
   if (earlier.draft) {
     draft = earlier.draft;
     steps.push({ step: 'resume', from: draft.partsSent === 0 ? 'the written reply, before its first part' : `part ${draft.partsSent + 1}` });
@@ -37,7 +38,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     if ('write' in input.reply) {
       const writing = await writeReply(input.reply.write, io);
       steps.push(...writing.steps);
-      ({ modelTokens, flagged } = writing);
+      ({ modelTokens, flagged, memory } = writing);
       reply = writing.reply;
     }
     const tokens = modelTokens ? modelTokens.prompt + modelTokens.completion : null;
@@ -69,6 +70,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     modelTokens,
     flagged,
     partsSent: delivery.partsSent,
+    ...(memory ? { memory } : {}),
     lastSentAt: delivery.lastSentAt,
     ...(delivery.failure ? { failure: delivery.failure } : {}),
   };

@@ -11,7 +11,7 @@ import type { ReplyKind } from '../conversations/reply-kind';
 /** The bot's settings the pipeline reads: how to write, moderate and fall back. */
 export type ReplySettings = Pick<
   BotSettings,
-  'systemPrompt' | 'model' | 'temperature' | 'maxReplyTokens' | 'moderationPolicy' | 'fallbackReply'
+  'systemPrompt' | 'model' | 'temperature' | 'maxReplyTokens' | 'moderationPolicy' | 'fallbackReply' | 'contextTokenBudget'
 >;
 
 /** What the model is asked to answer. */
@@ -49,6 +49,7 @@ export type TurnStep =
       attempts: number;
       error?: string;
     }
+  | { step: 'remember'; folded: number; promptTokens: number; budget: number; tokens?: { prompt: number; completion: number }; degraded?: string }
   | { step: 'send'; part: string; platformMessageIds: string[] }
   | { step: 'wait'; ms: number; why: string }
   | { step: 'suppress'; why: string; partsSent: number }
@@ -63,6 +64,8 @@ export interface TurnReport {
   /** Moderation verdicts that flagged something, for the `message.flagged` notification. */
   flagged: Array<{ categories: string[] }>;
   partsSent: number;
+  /** Set when the oldest turns folded into the summary: the workflow drops them from its history. */
+  memory?: { summary: string | null; folded: number };
   /** When the last part went out; unchanged when none did. */
   lastSentAt: number | null;
   failure?: { type: string; message: string };

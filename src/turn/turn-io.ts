@@ -2,7 +2,8 @@
  * Everything the turn's pipeline reaches outside itself. The activity wires it to the model, the
  * platforms and Postgres (`activities/turn.ts`); unit tests wire it to plain fakes. No Temporal here.
  */
-import type { GeneratedReply, ModerationVerdict, ReplyRequest } from '../model/model-client';
+import type { GeneratedReply, GeneratedSummary, ModerationVerdict, ReplyRequest } from '../model/model-client';
+import type { SummaryRequest } from '../model/summary-prompt';
 import type { DeliveryReceipt, OutboundReply } from '../platforms/platform-adapter';
 import type { ReplyKind } from '../conversations/reply-kind';
 
@@ -26,6 +27,9 @@ export interface StoredDraft {
 
 export interface TurnIO {
   generateReply(request: ReplyRequest): Promise<GeneratedReply>;
+  summarise(request: SummaryRequest): Promise<GeneratedSummary>;
+  /** Stores the conversation's running summary, for the API to show. */
+  saveSummary(summary: string): Promise<void>;
   moderate(text: string, provider: 'configured' | 'word-list'): Promise<ModerationVerdict>;
   send(part: OutboundReply): Promise<DeliveryReceipt>;
   classify(error: unknown): CallFailure;

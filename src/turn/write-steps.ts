@@ -6,6 +6,7 @@
 import { REFUSAL_REPLY } from '../conversations/fixed-replies';
 import type { ReplyKind } from '../conversations/reply-kind';
 import { callWithRetries, MODEL_RETRIES } from './call-with-retries';
+import { promptTokens, remember } from './memory';
 import type { ReplyBrief, TurnStep } from './turn-contract';
 import type { TurnIO } from './turn-io';
 
@@ -16,6 +17,8 @@ export interface Writing {
   modelTokens: { prompt: number; completion: number } | null;
   flagged: Array<{ categories: string[] }>;
   steps: TurnStep[];
+  /** The summary and the turns folded into it, when the prompt had to shrink to fit the budget. */
+  memory?: { summary: string | null; folded: number };
 }
 
 export type WriteStep = (brief: ReplyBrief, writing: Writing, io: TurnIO) => Promise<Writing>;
@@ -24,6 +27,24 @@ export type WriteStep = (brief: ReplyBrief, writing: Writing, io: TurnIO) => Pro
 export const moderateInbound: WriteStep = async (brief, writing, io) => {
   if (writing.reply) return writing;
   return moderate(brief.userText, 'inbound', brief, writing, io);
+};
+
+/** Keeps the prompt within the bot's token budget: the oldest turns fold into the running summary. */
+export const fitMemory: WriteStep = async (brief, writing, io) => {
+  if (writing.reply) return writing;
+  const remembered = await remember(brief, io);
+  if (!remembered) return writing;
+  const { summary, folded, tokens, degraded } = remembered;
+  const fitted = { ...brief, summary, history: brief.history.slice(folded) };
+  const step: TurnStep = {
+    step: 'remember',
+    folded,
+    promptTokens: promptTokens(fitted),
+    budget: brief.bot.contextTokenBudget,
+    ...(tokens ? { tokens } : {}),
+    ...(degraded ? { degraded: `no summary (${degraded}); the folded turns are dropped` } : {}),
+  };
+  return { ...writing, memory: { summary, folded }, steps: [...writing.steps, step] };
 };
 
 /** The model writes the reply; when it keeps failing, the bot's fallback reply stands in. */
@@ -37,8 +58,8 @@ export const askModel: WriteStep = async (brief, writing, io) => {
       model: bot.model,
       temperature: bot.temperature,
       maxReplyTokens: bot.maxReplyTokens,
-      summary: brief.summary,
-      history: brief.history,
+      summary: writing.memory ? writing.memory.summary : brief.summary,
+      history: writing.memory ? brief.history.slice(writing.memory.folded) : brief.history,
       userText: brief.userText,
     }),
   );
@@ -57,7 +78,7 @@ export const moderateReply: WriteStep = async (brief, writing, io) => {
   return moderate(writing.reply.text, 'reply', brief, writing, io);
 };
 
-export const WRITE_STEPS: readonly WriteStep[] = [moderateInbound, askModel, moderateReply];
+export const WRITE_STEPS: readonly WriteStep[] = [moderateInbound, fitMemory, askModel, moderateReply];
 
 export async function writeReply(brief: ReplyBrief, io: TurnIO, steps: readonly WriteStep[] = WRITE_STEPS): Promise<Writing> {
   let writing: Writing = { modelTokens: null, flagged: [], steps: [] };

@@ -12,6 +12,7 @@ import { seededRandom } from '../support/seeded-random';
  * Only Node's built-in `http` module is used.
  */
 import http from 'http';
+import { SUMMARY_INSTRUCTIONS } from '../../src/model/summary-prompt';
 import type { AddressInfo } from 'net';
 
 export interface RecordedCall {
@@ -176,7 +177,8 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
     switch (behaviour.kind) {
       case 'reply': {
         const lastUser = [...body.messages].reverse().find((m: any) => m?.role === 'user');
-        const text = behaviour.text ?? `echo: ${contentText(lastUser?.content)}`;
+        const summarising = contentText(body.messages[0]?.content) === SUMMARY_INSTRUCTIONS;
+        const text = behaviour.text ?? (summarising ? fakeSummary(contentText(lastUser?.content)) : `echo: ${contentText(lastUser?.content)}`);
         const answer = () => send(res, call, 200, chatCompletion(body, text));
         if (behaviour.delayMs && behaviour.delayMs > 0) {
           pending.add(res);
@@ -347,4 +349,15 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
       });
     },
   };
+}
+
+/**
+ * What the fake "model" writes when asked to summarise: the summary so far, then what the person
+ * said in the folded turns, a line each. A real model compresses better; this one keeps the facts.
+ */
+function fakeSummary(material: string): string {
+  const [previous = '', turns = ''] = material.replace(/^Summary so far:\n/, '').split('\n\nTurns to fold in:\n');
+  const earlier = previous === '(none)' ? [] : previous.split('\n');
+  const said = turns.split('\n').filter((line) => line.startsWith('Person: ')).map((line) => line.slice('Person: '.length));
+  return [...earlier, ...said].join('\n');
 }

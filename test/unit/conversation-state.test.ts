@@ -1,6 +1,7 @@
 import type { InboundMessage } from '../../src/conversations/inbound-message';
 import {
   admitMessage,
+  applyMemory,
   asksForHuman,
   combineTurnText,
   createInitialState,
@@ -72,10 +73,11 @@ describe('turn helpers', () => {
 
   it('keeps a bounded history of turns', () => {
     let state = createInitialState();
-    for (let i = 0; i < 30; i++) state = recordTurn(state, `q${i}`, { text: `a${i}` });
+    const turns = LIMITS.historyEntries;
+    for (let i = 0; i < turns; i++) state = recordTurn(state, `q${i}`, { text: `a${i}` });
     expect(state.history).toHaveLength(LIMITS.historyEntries);
-    expect(state.history.at(-1)).toEqual({ role: 'assistant', text: 'a29' });
-    expect(state.repliesOut).toBe(30);
+    expect(state.history.at(-1)).toEqual({ role: 'assistant', text: `a${turns - 1}` });
+    expect(state.repliesOut).toBe(turns);
   });
 
   it('finds the outcome of every message a turn answered', () => {
@@ -116,6 +118,17 @@ describe('asksForHuman with a bot rule', () => {
     expect(asksForHuman('get me the manager', '\\bmanager\\b')).toBe(true);
     expect(asksForHuman('can I talk to a human?', '\\bmanager\\b')).toBe(false);
     expect(asksForHuman('can I talk to a human?', null)).toBe(true);
+  });
+});
+
+describe('memory', () => {
+  it('drops the turns the pipeline folded into the summary, and keeps the rest', () => {
+    let state = createInitialState();
+    for (let i = 0; i < 5; i++) state = recordTurn(state, `q${i}`, { text: `a${i}` });
+    const folded = applyMemory(state, { summary: 'q0 and q1 were asked', folded: 4 });
+    expect(folded.summary).toBe('q0 and q1 were asked');
+    expect(folded.history[0]).toEqual({ role: 'user', text: 'q2' });
+    expect(applyMemory(state, undefined)).toBe(state);
   });
 });
 

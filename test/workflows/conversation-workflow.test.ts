@@ -1,3 +1,4 @@
+import { LIMITS } from '../../workflows/conversation-state';
 import { conversationStateQuery } from '../../workflows/definitions';
 import {
   apiConversationHandle,
@@ -148,7 +149,7 @@ describe('conversation workflow', () => {
       await postApiMessage(stack, 'long', 'm0', 'sequential 0');
       const state = await handle.query(conversationStateQuery);
       expect(state.messagesIn).toBe(sequential + burst.length);
-      expect(state.history.length).toBeLessThanOrEqual(20);
+      expect(state.history.length).toBeLessThanOrEqual(LIMITS.historyEntries);
       const inputs = modelInputs(stack).join('\n').split('\n');
       // Concurrent posts reach Temporal in any order, so the burst is compared as a set, each exactly once.
       expect(inputs.slice(0, sequential)).toEqual(Array.from({ length: sequential }, (_, i) => `sequential ${i}`));

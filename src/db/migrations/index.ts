@@ -11,6 +11,7 @@ import * as analyticsCoveringIndexes from './2026-11-28T0800-analytics-covering-
 import * as replyWait from './2026-11-29T0900-reply-wait';
 import * as replyDrafts from './2026-12-03T1000-reply-drafts';
 import * as moderationFlags from './2026-12-03T1100-moderation-flags';
+import * as memory from './2026-12-03T1200-memory';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T0900-reply-wait': replyWait,
   '2026-12-03T1000-reply-drafts': replyDrafts,
   '2026-12-03T1100-moderation-flags': moderationFlags,
+  '2026-12-03T1200-memory': memory,
 };

@@ -105,6 +105,7 @@ function toBotColumns(bot: BotSettings) {
     handoff_timeout_ms: bot.handoffTimeoutMs,
     handoff_pattern: bot.handoffPattern,
     moderation_policy: bot.moderationPolicy,
+    context_token_budget: bot.contextTokenBudget,
     enabled: bot.enabled,
   };
 }
@@ -122,6 +123,7 @@ function toPatchColumns(patch: BotPatch) {
     ...(patch.handoffTimeoutMs !== undefined && { handoff_timeout_ms: patch.handoffTimeoutMs }),
     ...(patch.handoffPattern !== undefined && { handoff_pattern: patch.handoffPattern }),
     ...(patch.moderationPolicy !== undefined && { moderation_policy: patch.moderationPolicy }),
+    ...(patch.contextTokenBudget !== undefined && { context_token_budget: patch.contextTokenBudget }),
     ...(patch.enabled !== undefined && { enabled: patch.enabled }),
   };
 }
@@ -141,6 +143,7 @@ function toBotSettings(row: Selectable<BotsTable>): BotSettings {
     handoffTimeoutMs: row.handoff_timeout_ms,
     handoffPattern: row.handoff_pattern,
     moderationPolicy: row.moderation_policy,
+    contextTokenBudget: row.context_token_budget,
     enabled: row.enabled,
   };
 }

@@ -72,6 +72,10 @@ export async function recordConversationError(
     .execute();
 }
 
+export async function updateConversationSummary(db: Kysely<Database>, args: { conversationId: string; summary: string }): Promise<void> {
+  await db.updateTable('conversations').set({ summary: args.summary }).where('id', '=', args.conversationId).execute();
+}
+
 /** Whether the bot may speak in the conversation right now, as the system of record says. */
 export async function findConversationStatus(db: Kysely<Database>, id: string): Promise<ConversationRow['status'] | undefined> {
   const row = await db.selectFrom('conversations').select('status').where('id', '=', id).executeTakeFirst();

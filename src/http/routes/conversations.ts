@@ -60,6 +60,7 @@ const CONVERSATION_EXAMPLE = {
   endedAt: null,
   endReason: null,
   lastError: null,
+  summary: null,
 } as const;
 
 const ConversationSchema = z
@@ -79,6 +80,10 @@ const ConversationSchema = z
       .object({ type: z.string(), message: z.string(), at: z.string() })
       .nullable()
       .openapi({ description: 'The last permanent failure, such as a reply the platform refused.' }),
+    summary: z
+      .string()
+      .nullable()
+      .openapi({ description: "The running summary of the turns that no longer fit the bot's contextTokenBudget, written by the model; null until the first fold." }),
   })
   .openapi('Conversation', { example: CONVERSATION_EXAMPLE });
 type Conversation = z.infer<typeof ConversationSchema>;
@@ -361,6 +366,7 @@ function toConversationView(row: ConversationRow): Conversation {
     endedAt: row.ended_at?.toISOString() ?? null,
     endReason: row.end_reason,
     lastError: row.last_error,
+    summary: row.summary,
   };
 }
 

@@ -1,5 +1,6 @@
 import { REFUSAL_REPLY } from '../../../src/conversations/fixed-replies';
 import type { ModerationVerdict } from '../../../src/model/model-client';
+import type { SummaryRequest } from '../../../src/model/summary-prompt';
 import type { OutboundReply } from '../../../src/platforms/platform-adapter';
 import { LONGEST_WAIT_IN_TURN_MS } from '../../../src/turn/deliver-reply';
 import { runTurn } from '../../../src/turn/run-turn';
@@ -18,8 +19,9 @@ const fail = (failure: CallFailure) => new FakeFailure(failure);
 function fakeIO(options: { replies?: Array<string | CallFailure>; flagged?: string[]; moderationDown?: boolean } = {}) {
   let clock = 1_000_000;
   const replies = [...(options.replies ?? ['a reply'])];
-  const calls = { model: 0, moderate: [] as Array<[string, string]>, sends: [] as OutboundReply[], sleeps: [] as number[] };
-  const db: { draft?: StoredDraft; recorded?: Parameters<TurnIO['recordReply']>[0]; failure?: unknown } = {};
+  const calls = { model: 0, moderate: [] as Array<[string, string]>, sends: [] as OutboundReply[], sleeps: [] as number[], summaries: [] as SummaryRequest[] };
+  const db: {
+    summary?: string; draft?: StoredDraft; recorded?: Parameters<TurnIO['recordReply']>[0]; failure?: unknown } = {};
   let sendFailures: CallFailure[] = [];
   let humanTookOverAfterSends: number | undefined;
 
@@ -41,6 +43,13 @@ function fakeIO(options: { replies?: Array<string | CallFailure>; flagged?: stri
       if (failure) throw fail(failure);
       calls.sends.push(part);
       return { platformMessageIds: [`pm-${calls.sends.length}`] };
+    },
+    async summarise(request) {
+      calls.summaries.push(request);
+      return { text: `summary of ${request.entries.length} entries`, tokens: null };
+    },
+    async saveSummary(summary) {
+      db.summary = summary;
     },
     classify: (error) => (error as FakeFailure).failure,
     async botMayReply() {
@@ -82,7 +91,15 @@ function fakeIO(options: { replies?: Array<string | CallFailure>; flagged?: stri
   };
 }
 
-const BOT = { systemPrompt: 'Be brief.', model: 'fake-model', temperature: null, maxReplyTokens: null, moderationPolicy: 'block' as const, fallbackReply: 'Sorry, try again later.' };
+const BOT = {
+  systemPrompt: 'Be brief.',
+  model: 'fake-model',
+  temperature: null,
+  maxReplyTokens: null,
+  moderationPolicy: 'block' as const,
+  fallbackReply: 'Sorry, try again later.',
+  contextTokenBudget: 4000,
+};
 
 function turn(overrides: Partial<TurnInput> = {}): TurnInput {
   return {
@@ -228,6 +245,20 @@ describe('the turn pipeline', () => {
     const retried = await runTurn(turn(), long.io, true);
     expect(retried.outcome).toBe('sent');
     expect(long.calls.model).toBe(1);
+  });
+
+  it('folds the oldest turns into a summary when the prompt would pass the budget, and saves it', async () => {
+    const fake = fakeIO();
+    const history = Array.from({ length: 40 }, (_, i) => ({ role: i % 2 === 0 ? ('user' as const) : ('assistant' as const), text: `turn ${i} ${'word '.repeat(30)}` }));
+    const small = { ...BOT, moderationPolicy: 'off' as const, contextTokenBudget: 600 };
+    const report = await runTurn(turn({ reply: { write: { userText: 'and now?', history, summary: 'earlier: Zelda', bot: small } } }), fake.io, false);
+    expect(fake.calls.summaries).toHaveLength(1);
+    expect(fake.calls.summaries[0]).toMatchObject({ previousSummary: 'earlier: Zelda', entries: history.slice(0, report.memory!.folded) });
+    expect(report.memory).toEqual({ summary: `summary of ${report.memory!.folded} entries`, folded: expect.any(Number) });
+    expect(fake.db.summary).toBe(report.memory!.summary);
+    const remembered = report.steps.find((s) => s.step === 'remember');
+    expect(remembered).toMatchObject({ folded: report.memory!.folded, budget: 600 });
+    expect((remembered as { promptTokens: number }).promptTokens).toBeLessThanOrEqual(600);
   });
 
   it('says a fixed text as given, without the model or moderation', async () => {
