@@ -8,7 +8,11 @@ import { createTurnActivities } from './turn';
 
 export type { ActivityDeps } from './deps';
 
-/** Every activity the conversation workflow calls, bound to its dependencies. */
+/**
+ * Every activity the conversation workflows call, bound to their dependencies. `conversationV2`
+ * calls beginTurn, runTurn, abandonTurn, setConversationStatus and endConversation; the rest serve
+ * conversations of the first shape (`workflows/legacy/`) and go with it.
+ */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createBotSettingsActivities(deps),
