@@ -9,9 +9,16 @@ const LEVELS: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = 
   ERROR: 'error',
 };
 
-/** Routes the Temporal SDK's logs (worker, workflow `log`, activity `log`) into pino. */
+/**
+ * Routes the Temporal SDK's logs (worker, workflow `log`, activity `log`) into pino. The activity
+ * context's `taskToken` is left out: an opaque base64 blob of 200 characters on every activity
+ * line, which no reader can use (the workflow id, run id and activity id say the same).
+ */
 export function createPinoTemporalLogger(logger: Logger): TemporalLogger {
-  const write = (level: LogLevel, message: string, meta?: LogMetadata) => logger[LEVELS[level]](meta ?? {}, message);
+  const write = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    const { taskToken: _taskToken, ...readable } = meta ?? {};
+    logger[LEVELS[level]](readable, message);
+  };
   return {
     log: write,
     trace: (message, meta) => write('TRACE', message, meta),
