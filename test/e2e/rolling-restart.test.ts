@@ -21,11 +21,14 @@ function logLines(worker: WorkerProcess): Array<Record<string, any>> {
     .map((line) => JSON.parse(line) as Record<string, any>);
 }
 
-/** Activities this worker started and has not finished, by task token. */
+/** One attempt of one activity, as the SDK's log lines name it. */
+const attemptOf = (line: Record<string, any>) => `${line.workflowRunId}/${line.activityId}/${line.attempt}`;
+
+/** Activities this worker started and has not finished. */
 function activitiesInFlight(worker: WorkerProcess): Array<Record<string, any>> {
   const lines = logLines(worker);
-  const finished = new Set(lines.filter((l) => l.msg === 'Activity completed' || l.msg === 'Activity failed').map((l) => l.taskToken));
-  return lines.filter((l) => l.msg === 'Activity started' && !l.isLocal && !finished.has(l.taskToken));
+  const finished = new Set(lines.filter((l) => l.msg === 'Activity completed' || l.msg === 'Activity failed').map(attemptOf));
+  return lines.filter((l) => l.msg === 'Activity started' && !l.isLocal && !finished.has(attemptOf(l)));
 }
 
 describe('a rolling restart of the workers', () => {
@@ -40,7 +43,7 @@ describe('a rolling restart of the workers', () => {
   });
 
   const start = async () => {
-    // Debug level: the SDK then logs each activity's start and completion, with its task token.
+    // Debug level: the SDK then logs each activity's start and completion.
     const worker = await startWorkerProcess(stack, { env: { LOG_LEVEL: 'debug' }, readyTimeoutMs: 90_000 });
     workers.push(worker);
     return worker;
@@ -107,7 +110,7 @@ describe('a rolling restart of the workers', () => {
       // What was running at SIGTERM completed in this worker, not cancelled and retried elsewhere.
       // (Its completion may be logged just before "Shutting down": the signal and the log race.)
       for (const activity of inFlight) {
-        expect(lines).toContainEqual(expect.objectContaining({ msg: 'Activity completed', taskToken: activity.taskToken }));
+        expect(lines.filter((l) => l.msg === 'Activity completed').map(attemptOf)).toContain(attemptOf(activity));
       }
       expect(after.some((l) => /Activity failed|cancel/i.test(String(l.msg)))).toBe(false);
       expect(after.at(-1)).toMatchObject({ msg: 'Stopped' });
