@@ -1,27 +1,23 @@
 import { createHash } from 'node:crypto';
-import { Context, log } from '@temporalio/activity';
-import type { BotSettings } from '../src/conversations/bot-settings';
+import { Context } from '@temporalio/activity';
 import type { ConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import type { RequestTrace } from '../src/conversations/request-trace';
 import type { ReplyKind } from '../src/conversations/reply-kind';
-import { findBot } from '../src/db/queries/bots';
-import { findConversationStatus, openConversation, recordConversationError, updateConversationSummary } from '../src/db/queries/conversations';
-import { findOutboundMessage, insertOutboundMessage } from '../src/db/queries/messages';
+import { findConversationStatus, openConversation, updateConversationSummary } from '../src/db/queries/conversations';
+import { findOutboundMessage } from '../src/db/queries/messages';
 import { deleteReplyDraft, findReplyDraft, markDraftPartsSent, saveReplyDraft, type ReplyDraftRow } from '../src/db/queries/reply-drafts';
-import { listSubscribedEventTypes } from '../src/db/queries/webhook-subscriptions';
 import { callFailureOf } from '../src/temporal/failures';
 import { runTurn } from '../src/turn/run-turn';
 import type { TurnInput, TurnReport } from '../src/turn/turn-contract';
 import type { StoredDraft, TurnIO } from '../src/turn/turn-io';
+import { type ConversationBot, loadConversationBot } from './bot-settings';
+import { createConversationRecordActivities } from './conversation-records';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 import { createInboundStore } from './inbound-store';
 import { createModelCalls } from './model';
 import { createPlatformSend } from './send-reply';
-
-/** The bot's settings as a conversation caches them, with the events anyone subscribed to. */
-export type ConversationBot = BotSettings & { subscribedEvents: string[] };
 
 export interface BegunTurn {
   conversationId: string;
@@ -37,7 +33,8 @@ export interface BegunTurn {
 
 /** The two activities of the conversation's turn, and the one for a turn that could not finish in a day. */
 export function createTurnActivities(deps: ActivityDeps) {
-  const { db, metrics, handoffMailer } = deps;
+  const { db } = deps;
+  const records = createConversationRecordActivities(deps);
   const storeInbound = createInboundStore(deps);
   const model = createModelCalls(deps);
   const send = createPlatformSend(deps);
@@ -58,10 +55,8 @@ export function createTurnActivities(deps: ActivityDeps) {
     }): Promise<BegunTurn> {
       const conversationId = args.conversationId ?? (await openConversation(db, { key: args.key, workflowId: args.workflowId, firstRunId: args.firstRunId }));
       const opened = args.conversationId === null;
-      const [bot, subscribed] = await Promise.all([findBot(db, args.key.botId), listSubscribedEventTypes(db, args.key.botId)]);
-      if (!bot) return { conversationId, opened, bot: 'deleted', accepted: [], rejected: [] };
-      const emailed = handoffMailer ? ['handoff.requested'] : [];
-      const settings: ConversationBot = { ...bot, subscribedEvents: [...new Set([...subscribed, ...emailed])].sort() };
+      const settings = await loadConversationBot(deps, args.key.botId);
+      if (!settings) return { conversationId, opened, bot: 'deleted', accepted: [], rejected: [] };
       const version = createHash('sha256').update(JSON.stringify(settings)).digest('base64url').slice(0, 16);
       const stored = args.messages.length === 0 ? { accepted: [], rejected: [] } : await storeInbound({ conversationId, messages: args.messages });
       return { conversationId, opened, bot: version === args.knownVersion ? 'unchanged' : { settings, version }, ...stored };
@@ -88,11 +83,10 @@ export function createTurnActivities(deps: ActivityDeps) {
       failure: { type: string; message: string };
     }): Promise<{ text: string; kind: ReplyKind } | null> {
       const draft = await findReplyDraft(db, args);
-      log.warn('Reply could not be delivered', { type: args.failure.type, error: args.failure.message });
-      await recordConversationError(db, { conversationId: args.conversationId, ...args.failure });
+      await records.recordDeliveryFailure({ conversationId: args.conversationId, ...args.failure });
       const reply = draft ? { text: draft.text, kind: draft.kind } : args.said;
       if (!reply) return null;
-      await insertOutboundMessage(db, { ...args, ...reply, status: 'failed', error: args.failure });
+      await records.persistOutbound({ ...args, ...reply, status: 'failed', error: args.failure });
       return reply;
     },
   };
@@ -131,19 +125,10 @@ export function createTurnActivities(deps: ActivityDeps) {
         await deleteReplyDraft(db, draftKey);
       },
       async recordReply(reply) {
-        const inserted = await insertOutboundMessage(db, {
-          conversationId,
-          botId: key.botId,
-          platform: key.platform,
-          outboundKey,
-          author: input.author,
-          ...reply,
-        });
-        if (inserted && reply.status === 'sent') metrics.messages.inc({ direction: 'outbound', platform: key.platform, bot: key.botId });
+        await records.persistOutbound({ conversationId, botId: key.botId, platform: key.platform, outboundKey, author: input.author, ...reply });
       },
       async recordFailure(failure) {
-        log.warn('Reply could not be delivered', { type: failure.type, error: failure.message });
-        await recordConversationError(db, { conversationId, ...failure });
+        await records.recordDeliveryFailure({ conversationId, ...failure });
       },
       now: () => Date.now(),
       sleep: (ms) => Context.current().sleep(ms),

@@ -15,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ConversationActivities } from '../activities';
-import type { ConversationBot } from '../activities/turn';
+import type { ConversationBot } from '../activities/bot-settings';
 import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import { requestIdsOf } from '../src/conversations/request-trace';
