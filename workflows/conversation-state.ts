@@ -4,6 +4,7 @@
  * random numbers or I/O: the caller passes time in.
  */
 import type { HistoryEntry } from '../src/conversations/history-entry';
+import { asksForHuman } from '../src/conversations/handoff-request';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import type { TurnReport } from '../src/turn/turn-contract';
 
@@ -147,24 +148,6 @@ function describeAttachments(message: InboundMessage): string {
   return `[sent ${message.attachments.map((a) => a.kind).join(', ')}]`;
 }
 
-/** Deterministic, so a retried or replayed send is recognised by the send path and the database. */
-export function outboundKeyFor(messages: readonly InboundMessage[]): string {
-  const last = messages[messages.length - 1];
-  if (!last) throw new Error('outboundKeyFor needs at least one message');
-  return `reply:${last.messageId}`;
-}
-
-/** The key of one part of a reply: the reply's own key when it goes out whole. */
-export function outboundPartKey(outboundKey: string, index: number, total: number): string {
-  return total === 1 ? outboundKey : `${outboundKey}#${index + 1}/${total}`;
-}
-
-/** How long to wait before the next message to this chat, to stay inside the platform's rate. */
-export function paceDelayMs(args: { lastSentAt: number | null; now: number; minIntervalMs: number }): number {
-  if (args.lastSentAt === null) return 0;
-  return Math.max(0, args.lastSentAt + args.minIntervalMs - args.now);
-}
-
 export function recordTurn(
   state: ConversationState,
   userText: string,
@@ -207,27 +190,6 @@ export function shouldContinueAsNew(info: { continueAsNewSuggested: boolean; his
   return info.continueAsNewSuggested || info.historyLength >= LIMITS.historyEventsPerRun;
 }
 
-/** Polite, fixed messages that need no model. */
-export const NOTICES = {
-  handoffRequested: "I've asked a person from our team to join. They'll reply here soon.",
-  autoReleased: "Thanks for waiting. Nobody from our team is free right now, so I'm back to help. What can I do for you?",
-} as const;
-
-/** The simple rule for "the user asks for a human"; a model can do better later. */
-const ASKS_FOR_HUMAN =
-  /\b(talk|speak|chat|connect|transfer)\b.{0,30}\b(human|person|agent|operator|someone|representative)\b|\b(real person|live agent|human agent)\b/i;
-
-/** Whether the user asks for a human, by the bot's own rule when it has one. */
-export function asksForHuman(text: string, pattern: string | null = null): boolean {
-  if (pattern !== null) {
-    try {
-      return new RegExp(pattern, 'i').test(text);
-    } catch {
-      // Patterns are checked when saved; an unreadable one falls back to the built-in rule.
-    }
-  }
-  return ASKS_FOR_HUMAN.test(text);
-}
 
 /** What a turn does with the messages it took: nothing, hand over to a human, or have the bot reply. */
 export type TurnDecision = { answer: 'none'; reason: 'handoff' | 'disabled' } | { answer: 'handoff' } | { answer: 'reply' };

@@ -18,6 +18,8 @@ import type { ConversationActivities } from '../activities';
 import type { ConversationBot } from '../activities/bot-settings';
 import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
+import { NOTICES } from '../src/conversations/handoff-request';
+import { outboundKeyFor } from '../src/conversations/outbound-parts';
 import { requestIdsOf } from '../src/conversations/request-trace';
 import type { NotificationEventType } from '../src/notifications/notification-event';
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
@@ -30,8 +32,6 @@ import {
   debounceRemainingMs,
   decideTurn,
   handoffRemainingMs,
-  NOTICES,
-  outboundKeyFor,
   recordOutcome,
   recordReport,
   recordTeamMessage,

@@ -3,7 +3,7 @@
  * takeover reaches. Each part sent is counted in the draft before the next goes, so a retried turn
  * never sends a part twice.
  */
-import { outboundPartKey, paceDelayMs } from '../../workflows/conversation-state';
+import { outboundPartKey, paceDelayMs } from '../conversations/outbound-parts';
 import { splitText } from '../conversations/split-text';
 import { PLATFORM_RULES } from '../platforms/platform-rules';
 import type { DeliveryReceipt } from '../platforms/platform-adapter';

@@ -1,15 +1,15 @@
+import { asksForHuman } from '../../src/conversations/handoff-request';
+import { outboundKeyFor } from '../../src/conversations/outbound-parts';
 import type { InboundMessage } from '../../src/conversations/inbound-message';
 import {
   admitMessage,
   applyMemory,
-  asksForHuman,
   combineTurnText,
   createInitialState,
   debounceRemainingMs,
   decideTurn,
   findOutcome,
   LIMITS,
-  outboundKeyFor,
   recordOutcome,
   recordReport,
   recordTurn,

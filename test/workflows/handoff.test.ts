@@ -1,5 +1,5 @@
 import { TEAM_MESSAGE_PREFIX } from '../../src/conversations/history-entry';
-import { NOTICES } from '../../workflows/conversation-state';
+import { NOTICES } from '../../src/conversations/handoff-request';
 import { chatMessages, modelInputs, postApiMessage, waitForReplies } from '../support/conversation-probes';
 import { requestJson } from '../support/http';
 import { startTestStack, type TestStack } from '../support/test-stack';
