@@ -1,0 +1,112 @@
+import { z } from '@hono/zod-openapi';
+import { PLATFORMS } from '../../conversations/platform';
+import type { ConversationRow } from '../../db/queries/conversations';
+import type { MessageRow } from '../../db/queries/messages';
+
+/** How a conversation and its messages look on the API: the OpenAPI schemas, and the rows mapped onto them. */
+
+export const CONVERSATION_EXAMPLE = {
+  id: '5b0c2a52-8f1e-4d6b-9a3c-2f1e0d9c8b7a',
+  botId: 'support',
+  platform: 'telegram',
+  chatId: '42',
+  status: 'active',
+  workflowId: 'conversation:support:telegram:42',
+  firstRunId: '0197a3c1-2b4d-7e8f-9a0b-1c2d3e4f5a6b',
+  startedAt: '2025-06-01T10:00:00.000Z',
+  lastMessageAt: '2025-06-01T10:02:13.000Z',
+  endedAt: null,
+  endReason: null,
+  lastError: null,
+  summary: null,
+} as const;
+
+export const ConversationSchema = z
+  .object({
+    id: z.string().openapi({ format: 'uuid' }),
+    botId: z.string(),
+    platform: z.string().openapi({ description: `One of: ${PLATFORMS.join(', ')}.` }),
+    chatId: z.string(),
+    status: z.enum(['active', 'handoff', 'ended']),
+    workflowId: z.string().openapi({ description: 'Find the conversation in the Temporal Web UI by this.' }),
+    firstRunId: z.string(),
+    startedAt: z.string().openapi({ format: 'date-time' }),
+    lastMessageAt: z.string().nullable().openapi({ format: 'date-time' }),
+    endedAt: z.string().nullable().openapi({ format: 'date-time' }),
+    endReason: z.string().nullable(),
+    lastError: z
+      .object({ type: z.string(), message: z.string(), at: z.string() })
+      .nullable()
+      .openapi({ description: 'The last permanent failure, such as a reply the platform refused.' }),
+    summary: z
+      .string()
+      .nullable()
+      .openapi({ description: "The running summary of the turns that no longer fit the bot's contextTokenBudget, written by the model; null until the first fold." }),
+  })
+  .openapi('Conversation', { example: CONVERSATION_EXAMPLE });
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+export const MESSAGE_EXAMPLE = {
+  id: '9d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
+  seq: '42',
+  direction: 'outbound',
+  author: 'bot',
+  text: 'Your order ships tomorrow.',
+  attachments: [],
+  kind: 'reply',
+  status: 'sent',
+  platformMessageId: null,
+  error: null,
+  createdAt: '2025-06-01T10:00:02.000Z',
+} as const;
+
+export const MessageSchema = z
+  .object({
+    id: z.string().openapi({ format: 'uuid' }),
+    seq: z.string().openapi({ description: 'Order across all messages.' }),
+    direction: z.enum(['inbound', 'outbound']),
+    author: z.enum(['user', 'bot', 'agent']),
+    text: z.string(),
+    attachments: z.array(z.unknown()),
+    kind: z.enum(['message', 'reply', 'fallback', 'refusal', 'notice']),
+    status: z.enum(['received', 'sent', 'failed']),
+    platformMessageId: z.string().nullable().openapi({ description: 'The platform\'s id of an inbound message.' }),
+    error: z.object({ type: z.string(), message: z.string() }).nullable().openapi({ description: 'Why a reply failed to send.' }),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('Message', { example: MESSAGE_EXAMPLE });
+export type Message = z.infer<typeof MessageSchema>;
+
+export function toConversationView(row: ConversationRow): Conversation {
+  return {
+    id: row.id,
+    botId: row.bot_id,
+    platform: row.platform,
+    chatId: row.chat_id,
+    status: row.status,
+    workflowId: row.workflow_id,
+    firstRunId: row.first_run_id,
+    startedAt: row.started_at.toISOString(),
+    lastMessageAt: row.last_message_at?.toISOString() ?? null,
+    endedAt: row.ended_at?.toISOString() ?? null,
+    endReason: row.end_reason,
+    lastError: row.last_error,
+    summary: row.summary,
+  };
+}
+
+export function toMessageView(row: MessageRow): Message {
+  return {
+    id: row.id,
+    seq: row.seq,
+    direction: row.direction,
+    author: row.author,
+    text: row.text,
+    attachments: row.attachments,
+    kind: row.kind,
+    status: row.status,
+    platformMessageId: row.platform_message_id,
+    error: row.error,
+    createdAt: row.created_at.toISOString(),
+  };
+}
