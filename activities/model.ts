@@ -1,15 +1,21 @@
 import { log } from '@temporalio/activity';
 import type { RequestTrace } from '../src/conversations/request-trace';
 import type { Metrics } from '../src/metrics/metrics';
-import type { GeneratedReply, GeneratedSummary, ModerationVerdict, ReplyRequest } from '../src/model/model-client';
+import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, ModerationVerdict, ReplyRequest } from '../src/model/model-client';
 import type { SummaryRequest } from '../src/model/summary-prompt';
+import type { UnderstandingRequest } from '../src/model/understanding-prompt';
 import { moderateWithWordList } from '../src/model/word-list-moderation';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
-/** The model's two calls, timed and counted; used by the turn's pipeline and by the activities below. */
+/** The model's calls, timed and counted; used by the turn's pipeline and by the activities below. */
 export function createModelCalls({ model, metrics }: Pick<ActivityDeps, 'model' | 'metrics'>) {
   let warnedOffline = false;
+  function countTokens(modelName: string, tokens: { prompt: number; completion: number } | null): void {
+    if (!tokens) return;
+    metrics.modelTokens.inc({ model: modelName, kind: 'prompt' }, tokens.prompt);
+    metrics.modelTokens.inc({ model: modelName, kind: 'completion' }, tokens.completion);
+  }
   return {
     async moderate(text: string, provider: 'configured' | 'word-list'): Promise<ModerationVerdict> {
       const verdict =
@@ -21,22 +27,22 @@ export function createModelCalls({ model, metrics }: Pick<ActivityDeps, 'model' 
       return verdict;
     },
 
+    async understand(request: UnderstandingRequest): Promise<GeneratedUnderstanding | null> {
+      const understood = await timed(metrics, 'understanding', () => model.understand(request));
+      if (understood) countTokens(understood.model, understood.tokens);
+      return understood;
+    },
+
     async summarise(request: SummaryRequest): Promise<GeneratedSummary> {
       const summary = await timed(metrics, 'summary', () => model.summarise(request));
-      if (summary.tokens) {
-        metrics.modelTokens.inc({ model: request.model, kind: 'prompt' }, summary.tokens.prompt);
-        metrics.modelTokens.inc({ model: request.model, kind: 'completion' }, summary.tokens.completion);
-      }
+      countTokens(request.model, summary.tokens);
       log.info('Folded the oldest turns into the summary', { entries: request.entries.length, tokens: summary.tokens });
       return summary;
     },
 
     async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
       const reply = await timed(metrics, 'reply', () => model.generateReply(request));
-      if (reply.tokens) {
-        metrics.modelTokens.inc({ model: reply.model, kind: 'prompt' }, reply.tokens.prompt);
-        metrics.modelTokens.inc({ model: reply.model, kind: 'completion' }, reply.tokens.completion);
-      }
+      countTokens(reply.model, reply.tokens);
       if (reply.offline) {
         // Once per worker: the start-up log already says so, and every reply says it to the person.
         if (!warnedOffline) log.warn('Replying with the offline responder: no OPENAI_API_KEY is configured');
@@ -61,7 +67,7 @@ export function createModelActivities(deps: Pick<ActivityDeps, 'model' | 'metric
   };
 }
 
-async function timed<T>(metrics: Metrics, operation: 'reply' | 'moderation' | 'summary', call: () => Promise<T>): Promise<T> {
+async function timed<T>(metrics: Metrics, operation: 'reply' | 'moderation' | 'summary' | 'understanding', call: () => Promise<T>): Promise<T> {
   const stop = metrics.modelRequestDuration.startTimer({ operation });
   try {
     const result = await call();

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import type { ConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import type { RequestTrace } from '../src/conversations/request-trace';
 import type { ReplyKind } from '../src/conversations/reply-kind';
 import { findConversationStatus, openConversation, updateConversationSummary } from '../src/db/queries/conversations';
-import { findOutboundMessage } from '../src/db/queries/messages';
+import { findOutboundMessage, saveMessageUnderstanding } from '../src/db/queries/messages';
 import { deleteReplyDraft, findReplyDraft, markDraftPartsSent, saveReplyDraft, type ReplyDraftRow } from '../src/db/queries/reply-drafts';
 import { callFailureOf } from '../src/temporal/failures';
 import { runTurn } from '../src/turn/run-turn';
@@ -33,7 +33,7 @@ export interface BegunTurn {
 
 /** The two activities of the conversation's turn, and the one for a turn that could not finish in a day. */
 export function createTurnActivities(deps: ActivityDeps) {
-  const { db } = deps;
+  const { db, metrics } = deps;
   const records = createConversationRecordActivities(deps);
   const storeInbound = createInboundStore(deps);
   const model = createModelCalls(deps);
@@ -69,7 +69,10 @@ export function createTurnActivities(deps: ActivityDeps) {
       const io = turnIO(input, (step) => {
         progress = step;
       });
-      return whileHeartbeating(() => runTurn(input, io, context.info.attempt > 1), () => ({ step: progress }));
+      const report = await whileHeartbeating(() => runTurn(input, io, context.info.attempt > 1), () => ({ step: progress }));
+      // A step that could not do its best says so; the log line carries the turn's request ids.
+      for (const step of report.steps) if ('degraded' in step && step.degraded) log.warn('A turn step fell back', { step: step.step, degraded: step.degraded });
+      return report;
     },
 
     /** A turn whose delivery kept failing for its whole schedule: recorded as failed, so people see why. */
@@ -101,6 +104,14 @@ export function createTurnActivities(deps: ActivityDeps) {
         await updateConversationSummary(db, { conversationId, summary });
       },
       moderate: model.moderate,
+      understand: model.understand,
+      async saveUnderstanding(messageIds, understanding) {
+        await saveMessageUnderstanding(db, { conversationId, messageIds, understanding });
+        const bot = key.botId;
+        metrics.inboundSentiment.inc({ bot, sentiment: understanding.sentiment.label, decided_by: understanding.decidedBy });
+        metrics.inboundIntents.inc({ bot, intent: understanding.intent.name });
+        metrics.inboundLanguages.inc({ bot, language: understanding.language });
+      },
       send,
       classify: callFailureOf,
       async botMayReply() {

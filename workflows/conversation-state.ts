@@ -4,9 +4,9 @@
  * random numbers or I/O: the caller passes time in.
  */
 import type { HistoryEntry } from '../src/conversations/history-entry';
-import { asksForHuman } from '../src/conversations/handoff-request';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import type { TurnReport } from '../src/turn/turn-contract';
+import { UNDETERMINED_LANGUAGE } from '../src/conversations/language';
 
 export type ConversationStatus = 'active' | 'handoff' | 'ended';
 
@@ -63,6 +63,8 @@ export interface ConversationState {
   handoff: Handoff | null;
   /** Operator messages waiting to go out, in order. */
   agentOutbox: AgentMessage[];
+  /** The language the person last wrote in (BCP-47), for the notices; null until a turn tells. */
+  language: string | null;
 }
 
 export const LIMITS = {
@@ -94,6 +96,7 @@ export function createInitialState(): ConversationState {
     lastSentAt: null,
     handoff: null,
     agentOutbox: [],
+    language: null,
   };
 }
 
@@ -191,29 +194,28 @@ export function shouldContinueAsNew(info: { continueAsNewSuggested: boolean; his
 }
 
 
-/** What a turn does with the messages it took: nothing, hand over to a human, or have the bot reply. */
-export type TurnDecision = { answer: 'none'; reason: 'handoff' | 'disabled' } | { answer: 'handoff' } | { answer: 'reply' };
+/**
+ * What a turn does with the messages it took: nothing, or have the bot's pipeline answer. Whether
+ * the person asks for a human is the pipeline's to tell (the `human` intent, in any language).
+ */
+export type TurnDecision = { answer: 'none'; reason: 'handoff' | 'disabled' } | { answer: 'reply' };
 
-export function decideTurn(args: {
-  status: ConversationStatus;
-  enabled: boolean;
-  userText: string;
-  handoffPattern: string | null;
-}): TurnDecision {
+export function decideTurn(args: { status: ConversationStatus; enabled: boolean }): TurnDecision {
   // In handoff a human answers; messages are only stored.
   if (!botMayReply(args.status)) return { answer: 'none', reason: 'handoff' };
   // A disabled bot keeps what people say and answers nothing.
   if (!args.enabled) return { answer: 'none', reason: 'disabled' };
-  if (asksForHuman(args.userText, args.handoffPattern)) return { answer: 'handoff' };
   return { answer: 'reply' };
 }
 
-/** The turn's messages, answered as its pipeline reports. */
+/** The turn's messages, answered as its pipeline reports; the language it heard becomes the conversation's. */
 export function recordReport(
   state: ConversationState,
-  turn: { userText: string; messageIds: readonly string[]; report: Pick<TurnReport, 'outcome' | 'reply'> },
+  turn: { userText: string; messageIds: readonly string[]; report: Pick<TurnReport, 'outcome' | 'reply' | 'understanding'> },
 ): ConversationState {
   const { userText, messageIds, report } = turn;
+  const heard = report.understanding?.language;
+  if (heard && heard !== UNDETERMINED_LANGUAGE) state = { ...state, language: heard };
   // A human took over while the reply was being written or sent.
   if (report.outcome === 'suppressed') return recordUnanswered(state, { userText, messageIds, reason: 'handoff' });
   const outcome: ReplyOutcome =

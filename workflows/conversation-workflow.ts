@@ -7,6 +7,7 @@ import {
   continueAsNew,
   type LocalActivityOptions,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
@@ -18,11 +19,12 @@ import type { ConversationActivities } from '../activities';
 import type { ConversationBot } from '../activities/bot-settings';
 import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
-import { NOTICES } from '../src/conversations/handoff-request';
+import { noticeIn } from '../src/conversations/notices';
 import { outboundKeyFor } from '../src/conversations/outbound-parts';
 import { requestIdsOf } from '../src/conversations/request-trace';
 import type { NotificationEventType } from '../src/notifications/notification-event';
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
+import { handsOver } from '../src/conversations/turn-handoff';
 import type { TurnInput, TurnReport } from '../src/turn/turn-contract';
 import {
   applyMemory,
@@ -45,6 +47,13 @@ import { setConversationHandlers } from './conversation-handlers';
 import { notifySubscribers } from './notify-subscribers';
 import { beginTurnSummary, turnSummary } from './activity-summaries';
 import { ConversationStatusAttribute } from './search-attributes';
+import { asksForHuman } from './legacy/first-shape-rules';
+
+/**
+ * Runs recorded before the pipeline told whether the person asks for a human decided it here, by
+ * the English rule, and changed the status before the notice went out. They replay that way.
+ */
+const HANDOFF_BY_INTENT = 'handoff-by-intent';
 
 /** The bot's settings as the conversation caches them; `version` tells the next turn whether they changed. */
 export interface CachedBot {
@@ -194,19 +203,21 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
 
       const { settings } = bot!;
       const userText = combineTurnText(fresh);
-      const decision = decideTurn({ status: state.status, enabled: settings.enabled, userText, handoffPattern: settings.handoffPattern });
+      const decision = decideTurn({ status: state.status, enabled: settings.enabled });
       const route = { outboundKey: outboundKeyFor(fresh), replyContext: fresh.at(-1)?.replyContext, requestIds: requestIdsOf(fresh) };
       if (decision.answer === 'none') {
         entity.update(recordUnanswered(entity.state, { userText, messageIds: ids, reason: decision.reason }));
         return;
       }
-      if (decision.answer === 'handoff') await changeStatus('handoff', 'bot');
-      const reply: TurnInput['reply'] =
-        decision.answer === 'handoff'
-          ? { say: { text: NOTICES.handoffRequested, kind: 'notice' } }
-          : { write: { userText, history: entity.state.history, summary: entity.state.summary, bot: settings } };
+      const decidedHere = !patched(HANDOFF_BY_INTENT) && asksForHuman(userText, settings.handoffPattern);
+      if (decidedHere) await changeStatus('handoff', 'bot');
+      const reply: TurnInput['reply'] = decidedHere
+        ? { say: { text: noticeIn('handoffRequested', 'en'), kind: 'notice' } }
+        : { write: { messageIds: ids, userText, language: entity.state.language, history: entity.state.history, summary: entity.state.summary, bot: settings } };
       const report = await deliver(reply, route, 'bot');
       entity.update(recordReport(applyMemory(entity.state, report.memory), { userText, messageIds: ids, report }));
+      // The person asked for a human: the team is told, and the bot stays quiet until released.
+      if (report.handoff) await changeStatus('handoff', 'bot');
     } finally {
       done();
     }
@@ -225,6 +236,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
       const said = 'say' in reply ? reply.say : undefined;
       const recorded = await local.abandonTurn({ conversationId, botId: key.botId, platform: key.platform, outboundKey: route.outboundKey, author, said, failure });
       report = { outcome: 'failed', reply: recorded ?? { text: '', kind: 'reply' }, steps: [{ step: 'fail', ...failure }], modelTokens: null, flagged: [], partsSent: 0, lastSentAt: input.lastSentAt, failure };
+      if (recorded && handsOver(input, recorded.kind)) report.handoff = true;
     }
     entity.update({ ...entity.state, lastSentAt: report.lastSentAt });
     const policy = bot!.settings.moderationPolicy;
@@ -246,7 +258,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
   async function releaseUnansweredHandoff(): Promise<void> {
     const since = entity.state.handoff?.since ?? Date.now();
     await changeStatus('active', 'handoff timeout');
-    await deliver({ say: { text: NOTICES.autoReleased, kind: 'notice' } }, { outboundKey: `notice:released:${since}` }, 'bot');
+    await deliver({ say: { text: noticeIn('autoReleased', entity.state.language), kind: 'notice' } }, { outboundKey: `notice:released:${since}` }, 'bot');
   }
 
   async function changeStatus(next: 'active' | 'handoff', by: string): Promise<void> {

@@ -1,9 +1,30 @@
 import { z } from 'zod';
 import type { BotSettings } from '../conversations/bot-settings';
+import { NOTICE_TEXTS } from '../conversations/notices';
+import { OTHER_INTENT } from '../understanding/intents';
 import { BotIdSchema } from './bot-id';
 
 const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
+
+/** A bot recognises at most this many intents: each one lengthens the classifying prompt of every turn. */
+export const MAX_INTENTS = 30;
+
+const IntentSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower case letters, digits and underscores, starting with a letter (at most 40)')
+    .refine((name) => name !== OTHER_INTENT, `"${OTHER_INTENT}" is the name of no intent; it cannot be defined`),
+  description: z.string().trim().min(1).max(500),
+  examples: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
+  action: z
+    .discriminatedUnion('type', [
+      z.strictObject({ type: z.literal('handoff') }),
+      z.strictObject({ type: z.literal('reply'), text: z.string().trim().min(1).max(4000) }),
+      z.strictObject({ type: z.literal('none') }),
+    ])
+    .default({ type: 'none' }),
+});
 
 /**
  * The one home of what a bot setting may be and what it is by default. The bots API validates
@@ -29,6 +50,11 @@ export const BOT_SETTING_FIELDS = {
   /** Tokens of the bot's model; the prompt (instructions, summary, recent turns, the message) stays within it. */
   contextTokenBudget: z.number().int().min(256).max(1_000_000),
   fallbackReply: z.string().trim().min(1).max(4000),
+  /** The built-in `human` intent (hand over) is added unless one is defined here. */
+  intents: z
+    .array(IntentSchema)
+    .max(MAX_INTENTS, `a bot recognises at most ${MAX_INTENTS} intents`)
+    .refine((intents) => new Set(intents.map((intent) => intent.name)).size === intents.length, 'intent names must be unique'),
   enabled: z.boolean(),
 };
 
@@ -42,7 +68,9 @@ export const BOT_SETTING_DEFAULTS = {
   handoffPattern: null,
   moderationPolicy: 'block',
   contextTokenBudget: 4000,
-  fallbackReply: "Sorry, I can't answer right now. Please try again in a little while.",
+  // Sent in the person's language while it is unchanged (`src/conversations/notices.ts`).
+  fallbackReply: NOTICE_TEXTS.fallback.en,
+  intents: [],
   enabled: true,
 } as const satisfies Omit<BotSettings, 'id' | 'name' | 'systemPrompt' | 'model'>;
 
@@ -61,6 +89,7 @@ export const BotSettingsSchema = z.strictObject({
   moderationPolicy: BOT_SETTING_FIELDS.moderationPolicy.default(BOT_SETTING_DEFAULTS.moderationPolicy),
   contextTokenBudget: BOT_SETTING_FIELDS.contextTokenBudget.default(BOT_SETTING_DEFAULTS.contextTokenBudget),
   fallbackReply: BOT_SETTING_FIELDS.fallbackReply.default(BOT_SETTING_DEFAULTS.fallbackReply),
+  intents: BOT_SETTING_FIELDS.intents.default([]),
   enabled: BOT_SETTING_FIELDS.enabled.default(BOT_SETTING_DEFAULTS.enabled),
 });
 

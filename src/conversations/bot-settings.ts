@@ -1,3 +1,5 @@
+import type { Intent } from '../understanding/intents';
+
 /** What a conversation needs to know about its bot. Read at the start of every turn, so edits apply at once. */
 export interface BotSettings {
   id: string;
@@ -18,5 +20,7 @@ export interface BotSettings {
   moderationPolicy: 'off' | 'flag' | 'block';
   /** The most tokens of the bot's model a prompt may take; past it the oldest turns fold into a summary. */
   contextTokenBudget: number;
+  /** What people may want of this bot, and what it does then; the built-in `human` intent is added unless defined here. */
+  intents: Intent[];
   enabled: boolean;
 }

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { Intent } from '../understanding/intents';
+import type { Sentiment, Understanding } from '../understanding/understanding';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
@@ -15,6 +17,7 @@ export interface BotsTable {
   handoff_timeout_ms: number;
   handoff_pattern: string | null;
   context_token_budget: Generated<number>;
+  intents: ColumnType<Intent[], string | undefined, string>;
   moderation_policy: 'off' | 'flag' | 'block';
   enabled: Generated<boolean>;
   created_at: Timestamp;
@@ -70,6 +73,13 @@ export interface MessagesTable {
   reply_wait_ms: number | null;
   /** Moderation verdicts that flagged something in the turn this reply answers; 0 for other messages. */
   moderation_flags: Generated<number>;
+  /** What the turn's pipeline understood of an inbound message (`src/understanding/`); null until a turn took it. */
+  sentiment: Sentiment | null;
+  sentiment_score: number | null;
+  intent: string | null;
+  intent_confidence: number | null;
+  language: string | null;
+  understood_by: Understanding['decidedBy'] | null;
   created_at: Timestamp;
 }
 

@@ -20,6 +20,9 @@ export interface Metrics {
   modelTokens: Counter<'model' | 'kind'>;
   moderationFlags: Counter<'provider'>;
   sendFailures: Counter<'platform' | 'class'>;
+  inboundSentiment: Counter<'bot' | 'sentiment' | 'decided_by'>;
+  inboundIntents: Counter<'bot' | 'intent'>;
+  inboundLanguages: Counter<'bot' | 'language'>;
   /** Reads the number of open conversations at scrape time, once a source is set. */
   countActiveConversations(source: () => Promise<number>): void;
 }
@@ -96,6 +99,24 @@ export function createMetrics(): Metrics {
       name: 'chat_send_failures_total',
       help: 'Failed send attempts by platform and class: transient (retried), rate_limited (retried after the wait), permanent.',
       labelNames: ['platform', 'class'],
+      registers,
+    }),
+    inboundSentiment: new Counter({
+      name: 'chat_inbound_sentiment_total',
+      help: "People's turns by sentiment, and by who decided it: the model, or the local lexicon.",
+      labelNames: ['bot', 'sentiment', 'decided_by'],
+      registers,
+    }),
+    inboundIntents: new Counter({
+      name: 'chat_inbound_intents_total',
+      help: "People's turns by the intent recognised in them (`other` for none of the bot's).",
+      labelNames: ['bot', 'intent'],
+      registers,
+    }),
+    inboundLanguages: new Counter({
+      name: 'chat_inbound_languages_total',
+      help: "People's turns by language (BCP-47 primary tag; `und` when it could not be told).",
+      labelNames: ['bot', 'language'],
       registers,
     }),
     countActiveConversations(source) {

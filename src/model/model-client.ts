@@ -1,4 +1,6 @@
 import type { SummaryRequest } from './summary-prompt';
+import type { UnderstandingRequest } from './understanding-prompt';
+import type { Understanding } from '../understanding/understanding';
 import type { HistoryEntry } from '../conversations/history-entry';
 
 export interface ReplyRequest {
@@ -30,6 +32,12 @@ export interface GeneratedSummary {
   tokens: { prompt: number; completion: number } | null;
 }
 
+export interface GeneratedUnderstanding {
+  understanding: Understanding;
+  model: string;
+  tokens: { prompt: number; completion: number } | null;
+}
+
 /** A source of replies and moderation verdicts: an OpenAI-compatible server, or the offline responder. */
 export interface ModelClient {
   readonly description: string;
@@ -37,4 +45,6 @@ export interface ModelClient {
   /** Folds the oldest turns into the running summary (`summary-prompt.ts`). */
   summarise(request: SummaryRequest): Promise<GeneratedSummary>;
   moderate(text: string): Promise<ModerationVerdict>;
+  /** Sentiment, intent and language of a message (`understanding-prompt.ts`); null when there is no model to ask. */
+  understand(request: UnderstandingRequest): Promise<GeneratedUnderstanding | null>;
 }

@@ -35,5 +35,9 @@ export function createOfflineModelClient(): ModelClient {
     async moderate(text: string): Promise<ModerationVerdict> {
       return moderateWithWordList(text);
     },
+    /** No model to ask: the local packages decide (`src/understanding/local-understanding.ts`). */
+    async understand(): Promise<null> {
+      return null;
+    },
   };
 }

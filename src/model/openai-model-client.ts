@@ -1,8 +1,17 @@
 import OpenAI, { APIError } from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import { TEAM_MESSAGE_PREFIX } from '../conversations/history-entry';
-import type { GeneratedReply, GeneratedSummary, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
+import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
 import { SUMMARY_INSTRUCTIONS, type SummaryRequest, summaryMaterial } from './summary-prompt';
+import {
+  intentCatalogue,
+  toUnderstanding,
+  UNDERSTANDING_FORMAT_NAME,
+  UNDERSTANDING_INSTRUCTIONS,
+  type UnderstandingRequest,
+  understandingSchema,
+} from './understanding-prompt';
 
 export interface OpenAIModelClientOptions {
   apiKey: string;
@@ -63,6 +72,29 @@ export function createOpenAIModelClient(options: OpenAIModelClientOptions): Mode
           ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens }
           : null,
         offline: false,
+      };
+    },
+
+    async understand(request: UnderstandingRequest): Promise<GeneratedUnderstanding> {
+      const schema = understandingSchema(request.intents.map((intent) => intent.name));
+      const completion = await callModel(() =>
+        openai.chat.completions.parse({
+          model: request.model,
+          messages: [
+            { role: 'system', content: `${UNDERSTANDING_INSTRUCTIONS}\n\n${intentCatalogue(request.intents)}` },
+            { role: 'user', content: request.text },
+          ],
+          response_format: zodResponseFormat(schema, UNDERSTANDING_FORMAT_NAME),
+          temperature: 0,
+        }),
+      );
+      const parsed = completion.choices[0]?.message?.parsed;
+      if (!parsed) throw new Error('The model returned no classification; retrying');
+      const usage = completion.usage;
+      return {
+        understanding: toUnderstanding(parsed),
+        model: completion.model,
+        tokens: usage ? { prompt: usage.prompt_tokens, completion: usage.completion_tokens } : null,
       };
     },
 

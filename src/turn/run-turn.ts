@@ -5,6 +5,7 @@
  * part twice. See the README's "How a message travels" for what a crash at each point re-runs.
  */
 import { deliverReply } from './deliver-reply';
+import { handsOver } from '../conversations/turn-handoff';
 import type { TurnInput, TurnReport, TurnStep } from './turn-contract';
 import type { StoredDraft, TurnIO } from './turn-io';
 import { writeReply } from './write-steps';
@@ -17,6 +18,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     return {
       outcome: status === 'sent' ? 'sent' : 'failed',
       reply: { text, kind },
+      ...(handsOver(input, kind) ? { handoff: true } : {}),
       steps: [{ step: 'resume', from: `the reply already recorded as ${status}` }],
       modelTokens: null,
       flagged: [],
@@ -30,6 +32,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
   let modelTokens: TurnReport['modelTokens'] = null;
   let flagged: TurnReport['flagged'] = [];
   let memory: TurnReport['memory'];
+  let understanding: TurnReport['understanding'];
   if (earlier.draft) {
     draft = earlier.draft;
     steps.push({ step: 'resume', from: draft.partsSent === 0 ? 'the written reply, before its first part' : `part ${draft.partsSent + 1}` });
@@ -38,7 +41,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     if ('write' in input.reply) {
       const writing = await writeReply(input.reply.write, io);
       steps.push(...writing.steps);
-      ({ modelTokens, flagged, memory } = writing);
+      ({ modelTokens, flagged, memory, understanding } = writing);
       reply = writing.reply;
     }
     const tokens = modelTokens ? modelTokens.prompt + modelTokens.completion : null;
@@ -70,8 +73,11 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     modelTokens,
     flagged,
     partsSent: delivery.partsSent,
+    ...(understanding ? { understanding } : {}),
+    ...(handsOver(input, draft.kind) ? { handoff: true } : {}),
     ...(memory ? { memory } : {}),
     lastSentAt: delivery.lastSentAt,
     ...(delivery.failure ? { failure: delivery.failure } : {}),
   };
 }
+

@@ -7,16 +7,29 @@ import type { BotSettings } from '../conversations/bot-settings';
 import type { ConversationKey } from '../conversations/conversation-key';
 import type { HistoryEntry } from '../conversations/history-entry';
 import type { ReplyKind } from '../conversations/reply-kind';
+import type { Sentiment, Understanding } from '../understanding/understanding';
 
-/** The bot's settings the pipeline reads: how to write, moderate and fall back. */
+/** The bot's settings the pipeline reads: how to understand, write, moderate and fall back. */
 export type ReplySettings = Pick<
   BotSettings,
-  'systemPrompt' | 'model' | 'temperature' | 'maxReplyTokens' | 'moderationPolicy' | 'fallbackReply' | 'contextTokenBudget'
+  | 'systemPrompt'
+  | 'model'
+  | 'temperature'
+  | 'maxReplyTokens'
+  | 'moderationPolicy'
+  | 'fallbackReply'
+  | 'contextTokenBudget'
+  | 'intents'
+  | 'handoffPattern'
 >;
 
 /** What the model is asked to answer. */
 export interface ReplyBrief {
+  /** The platform ids of the turn's messages: what the pipeline understood is stored on their rows. */
+  messageIds: string[];
   userText: string;
+  /** The language the person last wrote in, for a message too short to tell; null before any. */
+  language: string | null;
   history: HistoryEntry[];
   summary: string | null;
   bot: ReplySettings;
@@ -40,7 +53,20 @@ export interface TurnInput {
 /** One line of the turn's record, in the order the steps ran. */
 export type TurnStep =
   | { step: 'resume'; from: string }
-  | { step: 'moderate'; of: 'inbound' | 'reply'; flagged: boolean; categories: string[]; provider: string; note?: string }
+  | { step: 'moderate'; of: 'inbound' | 'reply'; flagged: boolean; categories: string[]; provider: string; degraded?: string }
+  | {
+      step: 'understand';
+      sentiment: Sentiment;
+      intent: string;
+      confidence: number;
+      language: string;
+      decidedBy: Understanding['decidedBy'];
+      tokens?: { prompt: number; completion: number };
+      note?: string;
+      degraded?: string;
+    }
+  /** The intent's action answered, not the model. */
+  | { step: 'act'; intent: string; action: 'handoff' | 'reply' }
   | {
       step: 'write';
       outcome: 'reply' | 'fallback' | 'refusal';
@@ -64,9 +90,14 @@ export interface TurnReport {
   /** Moderation verdicts that flagged something, for the `message.flagged` notification. */
   flagged: Array<{ categories: string[] }>;
   partsSent: number;
+  /** What the pipeline understood of the person's message; absent when the turn wrote nothing (a notice) or resumed. */
+  understanding?: Understanding;
+  /** The person asked for a human: the workflow hands the conversation over. */
+  handoff?: boolean;
   /** Set when the oldest turns folded into the summary: the workflow drops them from its history. */
   memory?: { summary: string | null; folded: number };
   /** When the last part went out; unchanged when none did. */
   lastSentAt: number | null;
   failure?: { type: string; message: string };
 }
+

@@ -2,8 +2,10 @@
  * Everything the turn's pipeline reaches outside itself. The activity wires it to the model, the
  * platforms and Postgres (`activities/turn.ts`); unit tests wire it to plain fakes. No Temporal here.
  */
-import type { GeneratedReply, GeneratedSummary, ModerationVerdict, ReplyRequest } from '../model/model-client';
+import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, ModerationVerdict, ReplyRequest } from '../model/model-client';
 import type { SummaryRequest } from '../model/summary-prompt';
+import type { UnderstandingRequest } from '../model/understanding-prompt';
+import type { Understanding } from '../understanding/understanding';
 import type { DeliveryReceipt, OutboundReply } from '../platforms/platform-adapter';
 import type { ReplyKind } from '../conversations/reply-kind';
 
@@ -31,6 +33,10 @@ export interface TurnIO {
   /** Stores the conversation's running summary, for the API to show. */
   saveSummary(summary: string): Promise<void>;
   moderate(text: string, provider: 'configured' | 'word-list'): Promise<ModerationVerdict>;
+  /** The model's classification; null when no model is configured. */
+  understand(request: UnderstandingRequest): Promise<GeneratedUnderstanding | null>;
+  /** Stores what was understood on the turn's inbound rows (by platform message id). */
+  saveUnderstanding(messageIds: string[], understanding: Understanding): Promise<void>;
   send(part: OutboundReply): Promise<DeliveryReceipt>;
   classify(error: unknown): CallFailure;
 

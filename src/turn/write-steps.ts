@@ -3,30 +3,56 @@
  * capability (memory, intent, tools) is one more function in `WRITE_STEPS`, run inside the same
  * activity: no new round trip to Temporal.
  */
-import { REFUSAL_REPLY } from '../conversations/fixed-replies';
+import { fallbackReplyIn, noticeIn } from '../conversations/notices';
 import type { ReplyKind } from '../conversations/reply-kind';
+import { actionFor, intentsOf } from '../understanding/intents';
+import { UNDETERMINED_LANGUAGE } from '../conversations/language';
+import type { Understanding } from '../understanding/understanding';
 import { callWithRetries, MODEL_RETRIES } from './call-with-retries';
+import { languageInstruction } from './language-instruction';
 import { promptTokens, remember } from './memory';
 import type { ReplyBrief, TurnStep } from './turn-contract';
 import type { TurnIO } from './turn-io';
-
+import { understand } from './understand';
 
 export interface Writing {
-  /** Set once decided; the steps after leave a refusal or a fallback as it is. */
+  /** Set once decided; the steps after leave a refusal, a fixed reply or a fallback as it is. */
   reply?: { text: string; kind: ReplyKind };
   modelTokens: { prompt: number; completion: number } | null;
   flagged: Array<{ categories: string[] }>;
   steps: TurnStep[];
   /** The summary and the turns folded into it, when the prompt had to shrink to fit the budget. */
   memory?: { summary: string | null; folded: number };
+  /** Sentiment, intent and language of the person's message. */
+  understanding?: Understanding;
+  /** Set when the person's intent hands the conversation to a human. */
+  handoff?: boolean;
+  /** Set when the model wrote the reply (rather than an intent's fixed text): only then is the reply moderated. */
+  modelWrote?: boolean;
 }
 
 export type WriteStep = (brief: ReplyBrief, writing: Writing, io: TurnIO) => Promise<Writing>;
 
-/** Moderation of what the person wrote: a blocked message gets the refusal, and the model is not asked. */
-export const moderateInbound: WriteStep = async (brief, writing, io) => {
+/**
+ * Moderation and understanding of what the person wrote, side by side: two calls at once, no
+ * longer than the slower. A blocked message gets the refusal, in the person's language.
+ */
+export const readInbound: WriteStep = async (brief, writing, io) => {
   if (writing.reply) return writing;
-  return moderate(brief.userText, 'inbound', brief, writing, io);
+  const [verdict, understood] = await Promise.all([moderate(brief.userText, 'inbound', brief, io), understand(brief, io)]);
+  const next: Writing = { ...writing, understanding: understood.understanding, steps: [...writing.steps, understood.step] };
+  return applyVerdict(verdict, brief, next);
+};
+
+/** What the person wants may be answered without the model: a handoff, or the intent's fixed reply. */
+export const actOnIntent: WriteStep = async (brief, writing) => {
+  if (writing.reply || !writing.understanding) return writing;
+  const { intent } = writing.understanding;
+  const action = actionFor(intentsOf(brief.bot), intent);
+  if (action.type === 'none') return writing;
+  const steps: TurnStep[] = [...writing.steps, { step: 'act', intent: intent.name, action: action.type }];
+  if (action.type === 'reply') return { ...writing, steps, reply: { text: action.text, kind: 'reply' } };
+  return { ...writing, steps, handoff: true, reply: { text: noticeIn('handoffRequested', languageOf(brief, writing)), kind: 'notice' } };
 };
 
 /** Keeps the prompt within the bot's token budget: the oldest turns fold into the running summary. */
@@ -47,14 +73,15 @@ export const fitMemory: WriteStep = async (brief, writing, io) => {
   return { ...writing, memory: { summary, folded }, steps: [...writing.steps, step] };
 };
 
-/** The model writes the reply; when it keeps failing, the bot's fallback reply stands in. */
+/** The model writes the reply, told the person's language; when it keeps failing, the bot's fallback reply stands in. */
 export const askModel: WriteStep = async (brief, writing, io) => {
   if (writing.reply) return writing;
   io.progress('asking the model');
   const { bot } = brief;
+  const language = languageOf(brief, writing);
   const result = await callWithRetries(io, MODEL_RETRIES, () =>
     io.generateReply({
-      systemPrompt: bot.systemPrompt,
+      systemPrompt: `${bot.systemPrompt}${languageInstruction(language)}`,
       model: bot.model,
       temperature: bot.temperature,
       maxReplyTokens: bot.maxReplyTokens,
@@ -65,20 +92,20 @@ export const askModel: WriteStep = async (brief, writing, io) => {
   );
   if (!result.ok) {
     const step: TurnStep = { step: 'write', outcome: 'fallback', attempts: result.attempts, error: result.failure.message };
-    return { ...writing, reply: { text: bot.fallbackReply, kind: 'fallback' }, steps: [...writing.steps, step] };
+    return { ...writing, reply: { text: fallbackReplyIn(bot.fallbackReply, language), kind: 'fallback' }, steps: [...writing.steps, step] };
   }
   const { text, model, tokens } = result.value;
   const step: TurnStep = { step: 'write', outcome: 'reply', model, attempts: result.attempts, ...(tokens ? { tokens } : {}) };
-  return { ...writing, reply: { text, kind: 'reply' }, modelTokens: tokens, steps: [...writing.steps, step] };
+  return { ...writing, reply: { text, kind: 'reply' }, modelWrote: true, modelTokens: tokens, steps: [...writing.steps, step] };
 };
 
 /** Moderation of the model's reply: a blocked reply becomes the refusal. */
 export const moderateReply: WriteStep = async (brief, writing, io) => {
-  if (writing.reply?.kind !== 'reply') return writing;
-  return moderate(writing.reply.text, 'reply', brief, writing, io);
+  if (!writing.modelWrote || writing.reply?.kind !== 'reply') return writing;
+  return applyVerdict(await moderate(writing.reply.text, 'reply', brief, io), brief, writing);
 };
 
-export const WRITE_STEPS: readonly WriteStep[] = [moderateInbound, fitMemory, askModel, moderateReply];
+export const WRITE_STEPS: readonly WriteStep[] = [readInbound, actOnIntent, fitMemory, askModel, moderateReply];
 
 export async function writeReply(brief: ReplyBrief, io: TurnIO, steps: readonly WriteStep[] = WRITE_STEPS): Promise<Writing> {
   let writing: Writing = { modelTokens: null, flagged: [], steps: [] };
@@ -87,13 +114,24 @@ export async function writeReply(brief: ReplyBrief, io: TurnIO, steps: readonly 
   return writing;
 }
 
+/** The language to answer in: the one the person wrote this message in, else the conversation's so far. */
+export function languageOf(brief: ReplyBrief, writing: Writing): string {
+  const detected = writing.understanding?.language;
+  return detected && detected !== UNDETERMINED_LANGUAGE ? detected : (brief.language ?? UNDETERMINED_LANGUAGE);
+}
+
+interface Verdict {
+  flagged: boolean;
+  categories: string[];
+  step?: TurnStep;
+}
+
 /**
  * Checks `text` by the bot's policy. If the moderation service itself keeps failing, the word list
  * decides: a message is never let through unchecked, and never left unanswered.
  */
-async function moderate(text: string, of: 'inbound' | 'reply', brief: ReplyBrief, writing: Writing, io: TurnIO): Promise<Writing> {
-  const policy = brief.bot.moderationPolicy;
-  if (policy === 'off') return writing;
+async function moderate(text: string, of: 'inbound' | 'reply', brief: ReplyBrief, io: TurnIO): Promise<Verdict> {
+  if (brief.bot.moderationPolicy === 'off') return { flagged: false, categories: [] };
   io.progress(`moderating the ${of === 'inbound' ? 'message' : 'reply'}`);
   const configured = await callWithRetries(io, MODEL_RETRIES, () => io.moderate(text, 'configured'));
   const verdict = configured.ok ? configured.value : await io.moderate(text, 'word-list');
@@ -103,16 +141,20 @@ async function moderate(text: string, of: 'inbound' | 'reply', brief: ReplyBrief
     flagged: verdict.flagged,
     categories: verdict.categories,
     provider: verdict.provider,
-    ...(configured.ok ? {} : { note: `the moderation service failed (${configured.failure.message}); the word list decided` }),
+    ...(configured.ok ? {} : { degraded: `the moderation service failed (${configured.failure.message}); the word list decided` }),
   };
+  return { flagged: verdict.flagged, categories: verdict.categories, step };
+}
+
+/** Records the verdict; under the `block` policy a flagged text is answered with the refusal. */
+function applyVerdict(verdict: Verdict, brief: ReplyBrief, writing: Writing): Writing {
+  if (!verdict.step) return writing;
   const next: Writing = {
     ...writing,
-    steps: [...writing.steps, step],
+    steps: [...writing.steps, verdict.step],
     flagged: verdict.flagged ? [...writing.flagged, { categories: verdict.categories }] : writing.flagged,
   };
-  if (verdict.flagged && policy === 'block') {
-    next.steps.push({ step: 'write', outcome: 'refusal', attempts: 0 });
-    return { ...next, reply: { text: REFUSAL_REPLY, kind: 'refusal' } };
-  }
-  return next;
+  if (!verdict.flagged || brief.bot.moderationPolicy !== 'block') return next;
+  next.steps.push({ step: 'write', outcome: 'refusal', attempts: 0 });
+  return { ...next, reply: { text: noticeIn('refusal', languageOf(brief, next)), kind: 'refusal' } };
 }

@@ -8,7 +8,8 @@ import type { Intent } from './intents';
 /** The share of an example's weight the message must contain. */
 export const MATCH_THRESHOLD = 0.8;
 
-const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+/** Scripts written without spaces between words. */
+export const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
 
 /** The tokens of a text, case- and accent-folded: words, and character pairs where words have no spaces. */
 export function tokensOf(text: string): string[] {

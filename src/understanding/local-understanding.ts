@@ -5,15 +5,20 @@
  */
 import Sentiment from 'sentiment';
 import { detectAll } from 'tinyld';
-import { matchIntentByExamples } from './example-matcher';
+import { matchIntentByExamples, UNSPACED_SCRIPT } from './example-matcher';
 import type { Intent } from './intents';
 import { OTHER_INTENT } from './intents';
-import { clamp, primaryLanguage, sentimentLabel, UNDETERMINED_LANGUAGE, type Understanding } from './understanding';
+import { primaryLanguage, UNDETERMINED_LANGUAGE } from '../conversations/language';
+import { clamp, sentimentLabel, type Understanding } from './understanding';
 
 const lexicon = new Sentiment();
 
-/** tinyld's own accuracy below which a guess is not taken (one short word, a number). */
-const LANGUAGE_ACCURACY_MIN = 0.1;
+/**
+ * When tinyld's guess is taken. One word is too little ("hello" reads as Italian), so a guess needs
+ * a high accuracy, or a few words and a clear lead over the next; a script written without spaces
+ * (Chinese, Japanese) tells enough by itself.
+ */
+const LANGUAGE_GUESS = { sure: 0.5, wordsForWeakGuess: 3, weakAccuracyMin: 0.1, leadOverNext: 1.5 } as const;
 
 export function understandLocally(text: string, intents: readonly Intent[]): Understanding {
   // AFINN scores words from -5 to 5; `comparative` averages them over the words of the text.
@@ -27,6 +32,14 @@ export function understandLocally(text: string, intents: readonly Intent[]): Und
 }
 
 export function detectLanguage(text: string): string {
-  const [best] = detectAll(text);
-  return best && best.accuracy >= LANGUAGE_ACCURACY_MIN ? primaryLanguage(best.lang) : UNDETERMINED_LANGUAGE;
+  const [best, next] = detectAll(text);
+  if (!best) return UNDETERMINED_LANGUAGE;
+  const words = text.split(/\s+/).filter((word) => /\p{L}/u.test(word)).length;
+  const taken =
+    best.accuracy >= LANGUAGE_GUESS.sure ||
+    UNSPACED_SCRIPT.test(text) ||
+    (words >= LANGUAGE_GUESS.wordsForWeakGuess &&
+      best.accuracy >= LANGUAGE_GUESS.weakAccuracyMin &&
+      best.accuracy >= LANGUAGE_GUESS.leadOverNext * (next?.accuracy ?? 0));
+  return taken ? primaryLanguage(best.lang) : UNDETERMINED_LANGUAGE;
 }

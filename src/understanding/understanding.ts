@@ -1,4 +1,4 @@
-/** What the turn's pipeline understood of a person's message, stored on its row. Pure types. */
+/** What the turn's pipeline understood of a person's message, stored on its row. Pure. */
 
 export type Sentiment = 'negative' | 'neutral' | 'positive';
 
@@ -13,28 +13,11 @@ export interface Understanding {
   decidedBy: 'model' | 'local';
 }
 
-export const UNDETERMINED_LANGUAGE = 'und';
-
 /** A score's label: within ±0.05 of zero is neutral. */
 export function sentimentLabel(score: number): Sentiment {
   if (score > 0.05) return 'positive';
   if (score < -0.05) return 'negative';
   return 'neutral';
-}
-
-/**
- * A language code as stored and counted: the primary subtag of a valid BCP-47 tag, lower case
- * (`pt-BR` → `pt`), or `und`. Keeps the metrics' label values few.
- */
-export function primaryLanguage(tag: string | null | undefined): string {
-  if (!tag) return UNDETERMINED_LANGUAGE;
-  try {
-    const [canonical] = Intl.getCanonicalLocales(tag.trim());
-    const primary = canonical?.split('-')[0]?.toLowerCase();
-    return primary && /^[a-z]{2,3}$/.test(primary) ? primary : UNDETERMINED_LANGUAGE;
-  } catch {
-    return UNDETERMINED_LANGUAGE;
-  }
 }
 
 export function clamp(value: number, min: number, max: number): number {

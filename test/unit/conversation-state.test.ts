@@ -1,4 +1,4 @@
-import { asksForHuman } from '../../src/conversations/handoff-request';
+import { asksForHuman } from '../../workflows/legacy/first-shape-rules';
 import { outboundKeyFor } from '../../src/conversations/outbound-parts';
 import type { InboundMessage } from '../../src/conversations/inbound-message';
 import {
@@ -103,7 +103,7 @@ describe('shouldContinueAsNew', () => {
   });
 });
 
-describe('asksForHuman', () => {
+describe('asksForHuman (the first shape\'s English rule, frozen for its replays)', () => {
   it.each(['Can I talk to a human?', 'I want to speak with someone', 'connect me to an agent please', 'real person please'])(
     'hands over for "%s"',
     (text) => expect(asksForHuman(text)).toBe(true),
@@ -133,15 +133,12 @@ describe('memory', () => {
 });
 
 describe('a turn', () => {
-  const turn = { status: 'active' as const, enabled: true, userText: 'hello', handoffPattern: null };
+  const turn = { status: 'active' as const, enabled: true };
 
-  it('is answered by the bot unless a human has the conversation, the bot is disabled, or the person asks for a human', () => {
+  it('is answered by the bot unless a human has the conversation or the bot is disabled', () => {
     expect(decideTurn(turn)).toEqual({ answer: 'reply' });
     expect(decideTurn({ ...turn, status: 'handoff' })).toEqual({ answer: 'none', reason: 'handoff' });
     expect(decideTurn({ ...turn, enabled: false })).toEqual({ answer: 'none', reason: 'disabled' });
-    expect(decideTurn({ ...turn, userText: 'let me talk to a real person' })).toEqual({ answer: 'handoff' });
-    // A human who already has the conversation comes first: asking again changes nothing.
-    expect(decideTurn({ ...turn, status: 'handoff', userText: 'let me talk to a real person' })).toEqual({ answer: 'none', reason: 'handoff' });
   });
 
   it('records what the pipeline reports: the reply, a takeover that suppressed it, or a failed delivery', () => {
@@ -150,6 +147,13 @@ describe('a turn', () => {
     const sent = recordReport(state, { userText: 'hello', messageIds: ['m1'], report: { outcome: 'sent', reply } });
     expect(findOutcome(sent, 'm1')).toEqual({ status: 'replied', ...reply });
     expect(sent.history).toEqual([{ role: 'user', text: 'hello' }, { role: 'assistant', text: 'hi there' }]);
+    expect(sent.language).toBeNull();
+    // The language the pipeline heard becomes the conversation's; a message too short to tell keeps it.
+    const understanding = { sentiment: { label: 'neutral' as const, score: 0 }, intent: { name: 'other', confidence: 0 }, decidedBy: 'local' as const };
+    const spanish = recordReport(state, { userText: 'hola', messageIds: ['m2'], report: { outcome: 'sent', reply, understanding: { ...understanding, language: 'es' } } });
+    expect(spanish.language).toBe('es');
+    const unclear = recordReport(spanish, { userText: 'ok', messageIds: ['m3'], report: { outcome: 'sent', reply, understanding: { ...understanding, language: 'und' } } });
+    expect(unclear.language).toBe('es');
     expect(sent.repliesOut).toBe(1);
 
     const suppressed = recordReport(state, { userText: 'hello', messageIds: ['m1'], report: { outcome: 'suppressed', reply } });

@@ -1,5 +1,5 @@
 import { TEAM_MESSAGE_PREFIX } from '../../src/conversations/history-entry';
-import { NOTICES } from '../../src/conversations/handoff-request';
+import { NOTICE_TEXTS } from '../../src/conversations/notices';
 import { chatMessages, modelInputs, postApiMessage, waitForReplies } from '../support/conversation-probes';
 import { requestJson } from '../support/http';
 import { startTestStack, type TestStack } from '../support/test-stack';
@@ -79,7 +79,7 @@ describe('human handoff', () => {
       await act(conversation.id, 'handoff');
       const rows = await waitForReplies(stack, 'timeout', 2, 15_000);
       expect(Date.now() - handedOffAt).toBeGreaterThanOrEqual(1_900);
-      expect(rows.at(-1)).toMatchObject({ direction: 'outbound', kind: 'notice', text: NOTICES.autoReleased });
+      expect(rows.at(-1)).toMatchObject({ direction: 'outbound', kind: 'notice', text: NOTICE_TEXTS.autoReleased.en });
       const stored = await stack.db.selectFrom('conversations').select('status').where('id', '=', conversation.id).executeTakeFirstOrThrow();
       expect(stored.status).toBe('active');
     } finally {
@@ -89,7 +89,7 @@ describe('human handoff', () => {
 
   it('hands over when the user asks for a human, without asking the model', async () => {
     const res = await postApiMessage(stack, 'wants-human', 'm1', 'Can I talk to a human please?', true);
-    expect(res.body.reply).toEqual({ status: 'replied', text: NOTICES.handoffRequested, kind: 'notice' });
+    expect(res.body.reply).toEqual({ status: 'replied', text: NOTICE_TEXTS.handoffRequested.en, kind: 'notice' });
     expect(stack.fakeOpenAI.chatCalls()).toHaveLength(0);
     const conversation = await conversationOf('wants-human');
     expect(conversation.status).toBe('handoff');

@@ -23,10 +23,9 @@ import { type ConversationKey, formatConversationKey } from '../../src/conversat
 import type { InboundMessage } from '../../src/conversations/inbound-message';
 import { rejectedMessageIds } from '../../src/conversations/inbound-rejection';
 import { requestIdsOf } from '../../src/conversations/request-trace';
-import { asksForHuman, NOTICES } from '../../src/conversations/handoff-request';
 import { outboundKeyFor, outboundPartKey, paceDelayMs } from '../../src/conversations/outbound-parts';
 import { splitText } from '../../src/conversations/split-text';
-import { REFUSAL_REPLY } from '../../src/conversations/fixed-replies';
+import { asksForHuman, NOTICES, REFUSAL_REPLY } from './first-shape-rules';
 import { PLATFORM_RULES } from '../../src/platforms/platform-rules';
 import { createDeadlineWaiter } from '../deadline-timer';
 import {

@@ -106,6 +106,7 @@ function toBotColumns(bot: BotSettings) {
     handoff_pattern: bot.handoffPattern,
     moderation_policy: bot.moderationPolicy,
     context_token_budget: bot.contextTokenBudget,
+    intents: JSON.stringify(bot.intents),
     enabled: bot.enabled,
   };
 }
@@ -124,6 +125,7 @@ function toPatchColumns(patch: BotPatch) {
     ...(patch.handoffPattern !== undefined && { handoff_pattern: patch.handoffPattern }),
     ...(patch.moderationPolicy !== undefined && { moderation_policy: patch.moderationPolicy }),
     ...(patch.contextTokenBudget !== undefined && { context_token_budget: patch.contextTokenBudget }),
+    ...(patch.intents !== undefined && { intents: JSON.stringify(patch.intents) }),
     ...(patch.enabled !== undefined && { enabled: patch.enabled }),
   };
 }
@@ -144,6 +146,7 @@ function toBotSettings(row: Selectable<BotsTable>): BotSettings {
     handoffPattern: row.handoff_pattern,
     moderationPolicy: row.moderation_policy,
     contextTokenBudget: row.context_token_budget,
+    intents: row.intents,
     enabled: row.enabled,
   };
 }

@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Understanding } from '../../understanding/understanding';
 import type { InboundMessage } from '../../conversations/inbound-message';
 import type { Database, MessagesTable } from '../schema';
 
@@ -202,4 +203,27 @@ export async function findOutboundMessage(
     .where('conversation_id', '=', args.conversationId)
     .where('outbound_key', '=', args.outboundKey)
     .executeTakeFirst();
+}
+
+/** Stores what the turn's pipeline understood on the turn's inbound rows, found by their platform ids. */
+export async function saveMessageUnderstanding(
+  db: Kysely<Database>,
+  args: { conversationId: string; messageIds: string[]; understanding: Understanding },
+): Promise<void> {
+  if (args.messageIds.length === 0) return;
+  const { sentiment, intent, language, decidedBy } = args.understanding;
+  await db
+    .updateTable('messages')
+    .set({
+      sentiment: sentiment.label,
+      sentiment_score: sentiment.score,
+      intent: intent.name,
+      intent_confidence: intent.confidence,
+      language,
+      understood_by: decidedBy,
+    })
+    .where('conversation_id', '=', args.conversationId)
+    .where('direction', '=', 'inbound')
+    .where('platform_message_id', 'in', args.messageIds)
+    .execute();
 }

@@ -11,10 +11,12 @@ const bot = {
   moderationPolicy: 'off' as const,
   fallbackReply: 'Sorry.',
   contextTokenBudget: 500,
+  intents: [],
+  handoffPattern: null,
 };
 const turns = (n: number, words = 20): HistoryEntry[] =>
   Array.from({ length: n }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', text: `turn ${i}: ${'word '.repeat(words)}`.trim() }));
-const brief = (history: HistoryEntry[], overrides: Partial<ReplyBrief> = {}): ReplyBrief => ({ userText: 'and now?', history, summary: null, bot, ...overrides });
+const brief = (history: HistoryEntry[], overrides: Partial<ReplyBrief> = {}): ReplyBrief => ({ messageIds: ['m1'], language: null, userText: 'and now?', history, summary: null, bot, ...overrides });
 
 describe('memory within a token budget', () => {
   it('counts the prompt in tokens of the model: instructions, summary, turns and the message', () => {

@@ -1,11 +1,14 @@
-import { REFUSAL_REPLY } from '../../../src/conversations/fixed-replies';
-import type { ModerationVerdict } from '../../../src/model/model-client';
+import { NOTICE_TEXTS, type NoticeLanguage } from '../../../src/conversations/notices';
+import type { GeneratedUnderstanding, ModerationVerdict, ReplyRequest } from '../../../src/model/model-client';
 import type { SummaryRequest } from '../../../src/model/summary-prompt';
 import type { OutboundReply } from '../../../src/platforms/platform-adapter';
 import { LONGEST_WAIT_IN_TURN_MS } from '../../../src/turn/deliver-reply';
 import { runTurn } from '../../../src/turn/run-turn';
-import type { TurnInput } from '../../../src/turn/turn-contract';
+import type { ReplySettings, TurnInput } from '../../../src/turn/turn-contract';
 import type { CallFailure, StoredDraft, TurnIO } from '../../../src/turn/turn-io';
+import type { Understanding } from '../../../src/understanding/understanding';
+
+const REFUSAL_REPLY = NOTICE_TEXTS.refusal.en;
 
 /** A failure as the fake services throw it; `classify` reads it back. */
 class FakeFailure extends Error {
@@ -16,18 +19,27 @@ class FakeFailure extends Error {
 const fail = (failure: CallFailure) => new FakeFailure(failure);
 
 /** Plain fakes for every outside call, on a clock that moves only when the pipeline sleeps. */
-function fakeIO(options: { replies?: Array<string | CallFailure>; flagged?: string[]; moderationDown?: boolean } = {}) {
+function fakeIO(
+  options: {
+    replies?: Array<string | CallFailure>;
+    flagged?: string[];
+    moderationDown?: boolean;
+    /** The model's classification; by default there is no model to classify (offline). */
+    understanding?: GeneratedUnderstanding | CallFailure;
+  } = {},
+) {
   let clock = 1_000_000;
   const replies = [...(options.replies ?? ['a reply'])];
-  const calls = { model: 0, moderate: [] as Array<[string, string]>, sends: [] as OutboundReply[], sleeps: [] as number[], summaries: [] as SummaryRequest[] };
+  const calls = { model: 0, requests: [] as ReplyRequest[], understand: 0, moderate: [] as Array<[string, string]>, sends: [] as OutboundReply[], sleeps: [] as number[], summaries: [] as SummaryRequest[] };
   const db: {
-    summary?: string; draft?: StoredDraft; recorded?: Parameters<TurnIO['recordReply']>[0]; failure?: unknown } = {};
+    summary?: string; understood?: { messageIds: string[]; understanding: Understanding }; draft?: StoredDraft; recorded?: Parameters<TurnIO['recordReply']>[0]; failure?: unknown } = {};
   let sendFailures: CallFailure[] = [];
   let humanTookOverAfterSends: number | undefined;
 
   const io: TurnIO = {
-    async generateReply() {
+    async generateReply(request) {
       calls.model++;
+      calls.requests.push(request);
       const next = replies.length > 1 ? replies.shift()! : replies[0]!;
       if (typeof next !== 'string') throw fail(next);
       return { text: next, model: 'fake-model', tokens: { prompt: 10, completion: 5 }, offline: false };
@@ -37,6 +49,15 @@ function fakeIO(options: { replies?: Array<string | CallFailure>; flagged?: stri
       if (provider === 'configured' && options.moderationDown) throw fail({ retry: 'backoff', type: 'Error', message: 'moderation down' });
       const flagged = (options.flagged ?? []).some((word) => text.includes(word));
       return { flagged, categories: flagged ? ['harassment'] : [], provider: provider === 'configured' ? 'openai' : 'word-list' };
+    },
+    async understand() {
+      calls.understand++;
+      const given = options.understanding;
+      if (given && !('understanding' in given)) throw fail(given);
+      return given ?? null;
+    },
+    async saveUnderstanding(messageIds, understanding) {
+      db.understood = { messageIds, understanding };
     },
     async send(part) {
       const failure = sendFailures.shift();
@@ -91,7 +112,7 @@ function fakeIO(options: { replies?: Array<string | CallFailure>; flagged?: stri
   };
 }
 
-const BOT = {
+const BOT: ReplySettings = {
   systemPrompt: 'Be brief.',
   model: 'fake-model',
   temperature: null,
@@ -99,6 +120,8 @@ const BOT = {
   moderationPolicy: 'block' as const,
   fallbackReply: 'Sorry, try again later.',
   contextTokenBudget: 4000,
+  intents: [],
+  handoffPattern: null,
 };
 
 function turn(overrides: Partial<TurnInput> = {}): TurnInput {
@@ -107,7 +130,7 @@ function turn(overrides: Partial<TurnInput> = {}): TurnInput {
     conversationId: 'c-1',
     outboundKey: 'reply:m1',
     author: 'bot',
-    reply: { write: { userText: 'hello', history: [], summary: null, bot: BOT } },
+    reply: { write: { messageIds: ['m1'], language: null, userText: 'hello', history: [], summary: null, bot: BOT } },
     lastSentAt: null,
     ...overrides,
   };
@@ -122,7 +145,7 @@ describe('the turn pipeline', () => {
     const fake = fakeIO();
     const report = await runTurn(turn(), fake.io, false);
     expect(report).toMatchObject({ outcome: 'sent', reply: { text: 'a reply', kind: 'reply' }, partsSent: 1, modelTokens: { prompt: 10, completion: 5 } });
-    expect(report.steps.map((s) => s.step)).toEqual(['moderate', 'write', 'moderate', 'send']);
+    expect(report.steps.map((s) => s.step)).toEqual(['understand', 'moderate', 'write', 'moderate', 'send']);
     expect(fake.calls.moderate).toEqual([['hello', 'configured'], ['a reply', 'configured']]);
     expect(fake.calls.sends.map((s) => [s.text, s.outboundKey])).toEqual([['a reply', 'reply:m1']]);
     expect(fake.db.recorded).toMatchObject({ text: 'a reply', status: 'sent', deliveryIds: ['pm-1'], modelTokens: 15 });
@@ -131,7 +154,7 @@ describe('the turn pipeline', () => {
 
   it('refuses a blocked message without asking the model, and reports the flag', async () => {
     const fake = fakeIO({ flagged: ['forbidden'] });
-    const report = await runTurn(turn({ reply: { write: { userText: 'the forbidden topic', history: [], summary: null, bot: BOT } } }), fake.io, false);
+    const report = await runTurn(turn({ reply: { write: { messageIds: ['m1'], language: null, userText: 'the forbidden topic', history: [], summary: null, bot: BOT } } }), fake.io, false);
     expect(report.reply).toEqual({ text: REFUSAL_REPLY, kind: 'refusal' });
     expect(report.flagged).toEqual([{ categories: ['harassment'] }]);
     expect(fake.calls.model).toBe(0);
@@ -141,13 +164,13 @@ describe('the turn pipeline', () => {
     const fake = fakeIO({ replies: ['here is the forbidden answer'], flagged: ['forbidden'] });
     const report = await runTurn(turn(), fake.io, false);
     expect(report.reply).toEqual({ text: REFUSAL_REPLY, kind: 'refusal' });
-    expect(report.steps.map((s) => s.step)).toEqual(['moderate', 'write', 'moderate', 'write', 'send']);
+    expect(report.steps.map((s) => s.step)).toEqual(['understand', 'moderate', 'write', 'moderate', 'write', 'send']);
     expect(fake.calls.sends.map((s) => s.text)).toEqual([REFUSAL_REPLY]);
     expect(fake.db.recorded).toMatchObject({ kind: 'refusal', moderationFlags: 1 });
 
     // Under the `flag` policy the reply goes out, and the flags are still counted.
     const flagOnly = fakeIO({ replies: ['the forbidden answer'], flagged: ['forbidden'] });
-    const flaggedTurn = turn({ reply: { write: { userText: 'a forbidden question', history: [], summary: null, bot: { ...BOT, moderationPolicy: 'flag' } } } });
+    const flaggedTurn = turn({ reply: { write: { messageIds: ['m1'], language: null, userText: 'a forbidden question', history: [], summary: null, bot: { ...BOT, moderationPolicy: 'flag' } } } });
     const flaggedReport = await runTurn(flaggedTurn, flagOnly.io, false);
     expect(flaggedReport.reply).toEqual({ text: 'the forbidden answer', kind: 'reply' });
     expect(flagOnly.db.recorded).toMatchObject({ moderationFlags: 2 });
@@ -155,10 +178,10 @@ describe('the turn pipeline', () => {
 
   it('lets the word list decide when the moderation service keeps failing', async () => {
     const fake = fakeIO({ moderationDown: true, flagged: ['forbidden'] });
-    const report = await runTurn(turn({ reply: { write: { userText: 'the forbidden topic', history: [], summary: null, bot: BOT } } }), fake.io, false);
+    const report = await runTurn(turn({ reply: { write: { messageIds: ['m1'], language: null, userText: 'the forbidden topic', history: [], summary: null, bot: BOT } } }), fake.io, false);
     expect(report.reply.kind).toBe('refusal');
     expect(fake.calls.moderate.filter(([, provider]) => provider === 'configured')).toHaveLength(4);
-    expect(report.steps[0]).toMatchObject({ step: 'moderate', provider: 'word-list', note: expect.stringContaining('word list decided') });
+    expect(report.steps[1]).toMatchObject({ step: 'moderate', provider: 'word-list', degraded: expect.stringContaining('word list decided') });
   });
 
   it('falls back after four failed model calls, with backoff between them, and at once when the model rejects the request', async () => {
@@ -251,7 +274,7 @@ describe('the turn pipeline', () => {
     const fake = fakeIO();
     const history = Array.from({ length: 40 }, (_, i) => ({ role: i % 2 === 0 ? ('user' as const) : ('assistant' as const), text: `turn ${i} ${'word '.repeat(30)}` }));
     const small = { ...BOT, moderationPolicy: 'off' as const, contextTokenBudget: 600 };
-    const report = await runTurn(turn({ reply: { write: { userText: 'and now?', history, summary: 'earlier: Zelda', bot: small } } }), fake.io, false);
+    const report = await runTurn(turn({ reply: { write: { messageIds: ['m1'], language: null, userText: 'and now?', history, summary: 'earlier: Zelda', bot: small } } }), fake.io, false);
     expect(fake.calls.summaries).toHaveLength(1);
     expect(fake.calls.summaries[0]).toMatchObject({ previousSummary: 'earlier: Zelda', entries: history.slice(0, report.memory!.folded) });
     expect(report.memory).toEqual({ summary: `summary of ${report.memory!.folded} entries`, folded: expect.any(Number) });
@@ -267,5 +290,85 @@ describe('the turn pipeline', () => {
     expect(report.reply).toEqual({ text: 'Hi, I am Sam.', kind: 'reply' });
     expect(fake.calls.model).toBe(0);
     expect(fake.calls.moderate).toHaveLength(0);
+  });
+});
+
+describe('understanding in the turn pipeline', () => {
+  const write = (userText: string, bot: Partial<ReplySettings> = {}, language: string | null = null): TurnInput['reply'] => ({
+    write: { messageIds: ['m1'], language, userText, history: [], summary: null, bot: { ...BOT, ...bot } },
+  });
+  const byModel = (understanding: Partial<Understanding>): GeneratedUnderstanding => ({
+    understanding: { sentiment: { label: 'neutral', score: 0 }, intent: { name: 'other', confidence: 0.9 }, language: 'en', decidedBy: 'model', ...understanding },
+    model: 'fake-model',
+    tokens: { prompt: 30, completion: 12 },
+  });
+
+  it.each([
+    ['Spanish', 'Hola, quiero hablar con un humano por favor', 'es'],
+    ['German', 'Kann ich bitte mit einem Menschen sprechen?', 'de'],
+  ])('hands a %s request for a human over without the model, with the notice in that language', async (_, text, language) => {
+    const fake = fakeIO();
+    const report = await runTurn(turn({ reply: write(text) }), fake.io, false);
+    expect(report).toMatchObject({ handoff: true, reply: { text: NOTICE_TEXTS.handoffRequested[language as NoticeLanguage], kind: 'notice' } });
+    expect(fake.calls.model).toBe(0);
+    expect(fake.db.understood).toMatchObject({ messageIds: ['m1'], understanding: { intent: { name: 'human' }, language, decidedBy: 'local' } });
+    expect(report.steps.map((s) => s.step)).toEqual(['understand', 'moderate', 'act', 'send']);
+  });
+
+  it("takes the model's classification when there is one, and says so", async () => {
+    const fake = fakeIO({ understanding: byModel({ sentiment: { label: 'negative', score: -0.7 }, language: 'fr' }) });
+    const report = await runTurn(turn({ reply: write('Ça ne marche toujours pas') }), fake.io, false);
+    expect(report.understanding).toMatchObject({ sentiment: { label: 'negative' }, language: 'fr', decidedBy: 'model' });
+    expect(report.steps[0]).toMatchObject({ step: 'understand', decidedBy: 'model', tokens: { prompt: 30, completion: 12 } });
+    // The model is told the person's language.
+    expect(fake.calls.requests[0]!.systemPrompt).toBe('Be brief.\n\nThe person writes in French (fr). Answer in that language unless they ask for another.');
+  });
+
+  it('lets the local packages decide when the classification keeps failing, and the turn goes on', async () => {
+    const fake = fakeIO({ understanding: { retry: 'backoff', type: 'Error', message: 'server error' } });
+    const report = await runTurn(turn({ reply: write('I want to speak to a person') }), fake.io, false);
+    expect(fake.calls.understand).toBe(2);
+    expect(report.steps[0]).toMatchObject({ step: 'understand', decidedBy: 'local', intent: 'human', degraded: expect.stringContaining('server error') });
+    expect(report.handoff).toBe(true);
+  });
+
+  it("answers an intent's fixed reply without the model, and acts on nothing it is unsure of", async () => {
+    const hours = { name: 'opening_hours', description: 'When the shop is open', examples: ['when are you open'], action: { type: 'reply' as const, text: 'We are open 9 to 5.' } };
+    const fake = fakeIO();
+    const report = await runTurn(turn({ reply: write('hey, when are you open today?', { intents: [hours] }) }), fake.io, false);
+    expect(report.reply).toEqual({ text: 'We are open 9 to 5.', kind: 'reply' });
+    expect(report.handoff).toBeUndefined();
+    expect(fake.calls.model).toBe(0);
+
+    const unsure = fakeIO({ understanding: byModel({ intent: { name: 'opening_hours', confidence: 0.3 } }) });
+    expect((await runTurn(turn({ reply: write('open?', { intents: [hours] }) }), unsure.io, false)).reply.text).toBe('a reply');
+  });
+
+  it("hands over by the bot's own pattern, and refuses in the person's language", async () => {
+    const fake = fakeIO();
+    const report = await runTurn(turn({ reply: write('get me your manager', { handoffPattern: '\\bmanager\\b' }) }), fake.io, false);
+    expect(report.handoff).toBe(true);
+    expect(report.steps[0]).toMatchObject({ intent: 'human', confidence: 1, note: "the bot's handoff pattern matched" });
+
+    const blocked = fakeIO({ flagged: ['prohibido'] });
+    const refused = await runTurn(turn({ reply: write('hablemos del tema prohibido, por favor') }), blocked.io, false);
+    expect(refused.reply).toEqual({ text: NOTICE_TEXTS.refusal.es, kind: 'refusal' });
+  });
+
+  it('keeps the conversation language for a message too short to tell, and translates only the default fallback', async () => {
+    const down = { retry: 'never', type: 'ModelRequestRejected', message: 'bad request' } as const;
+    const fake = fakeIO({ replies: [down] });
+    const report = await runTurn(turn({ reply: write('ok', { fallbackReply: NOTICE_TEXTS.fallback.en }, 'it') }), fake.io, false);
+    expect(report.reply).toEqual({ text: NOTICE_TEXTS.fallback.it, kind: 'fallback' });
+    const own = fakeIO({ replies: [down] });
+    expect((await runTurn(turn({ reply: write('ok', {}, 'it') }), own.io, false)).reply.text).toBe(BOT.fallbackReply);
+  });
+
+  it('still reports the handoff when a retry resumes its notice', async () => {
+    const fake = fakeIO();
+    fake.db.draft = { text: NOTICE_TEXTS.handoffRequested.de, kind: 'notice', modelTokens: null, moderationFlags: 0, partsSent: 0, deliveryIds: [] };
+    const report = await runTurn(turn({ reply: write('Ich will mit einem Menschen sprechen') }), fake.io, true);
+    expect(report).toMatchObject({ outcome: 'sent', handoff: true });
+    expect(fake.calls.understand).toBe(0);
   });
 });

@@ -1,12 +1,18 @@
-/** When the person asks for a human, and the fixed notices that go with a handoff. Pure. */
+/**
+ * The handoff rule and notices of conversations of the first shape, frozen with them: a run that
+ * replays must decide as it did. Conversations of today's shape recognise the `human` intent in
+ * any language (`src/understanding/`) and send their notices in the person's language.
+ */
+import { NOTICE_TEXTS } from '../../src/conversations/notices';
 
-/** Polite, fixed messages that need no model. */
 export const NOTICES = {
-  handoffRequested: "I've asked a person from our team to join. They'll reply here soon.",
-  autoReleased: "Thanks for waiting. Nobody from our team is free right now, so I'm back to help. What can I do for you?",
+  handoffRequested: NOTICE_TEXTS.handoffRequested.en,
+  autoReleased: NOTICE_TEXTS.autoReleased.en,
 } as const;
 
-/** The simple rule for "the user asks for a human"; a model can do better later. */
+export const REFUSAL_REPLY = NOTICE_TEXTS.refusal.en;
+
+/** The English rule for "the user asks for a human". */
 const ASKS_FOR_HUMAN =
   /\b(talk|speak|chat|connect|transfer)\b.{0,30}\b(human|person|agent|operator|someone|representative)\b|\b(real person|live agent|human agent)\b/i;
 
