@@ -215,9 +215,10 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
         ? { say: { text: noticeIn('handoffRequested', 'en'), kind: 'notice' } }
         : { write: { messageIds: ids, userText, language: entity.state.language, history: entity.state.history, summary: entity.state.summary, bot: settings } };
       const report = await deliver(reply, route, 'bot');
-      entity.update(recordReport(applyMemory(entity.state, report.memory), { userText, messageIds: ids, report }));
       // The person asked for a human: the team is told, and the bot stays quiet until released.
+      // Before the reply is recorded, so a caller waiting on it finds the conversation handed over.
       if (report.handoff) await changeStatus('handoff', 'bot');
+      entity.update(recordReport(applyMemory(entity.state, report.memory), { userText, messageIds: ids, report }));
     } finally {
       done();
     }

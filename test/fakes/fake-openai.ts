@@ -13,10 +13,12 @@ import { seededRandom } from '../support/seeded-random';
  */
 import http from 'http';
 import { SUMMARY_INSTRUCTIONS } from '../../src/model/summary-prompt';
+import { UNDERSTANDING_FORMAT_NAME } from '../../src/model/understanding-prompt';
 import type { AddressInfo } from 'net';
 
 export interface RecordedCall {
-  endpoint: 'chat' | 'moderation';
+  /** `classify`: a chat completion asking for the turn's understanding (structured output); it has its own behaviour. */
+  endpoint: 'chat' | 'classify' | 'moderation';
   /** Date.now() when the request arrived. */
   at: number;
   /** Parsed JSON body (null if the body was not valid JSON). */
@@ -42,6 +44,13 @@ export interface FakeOpenAI {
   enqueue(...behaviours: FakeBehaviour[]): void;
   /** The behaviour when the queue is empty. Default {kind:'reply'}. */
   setDefault(behaviour: FakeBehaviour): void;
+  /** Classification calls (sentiment, intent, language), in arrival order. */
+  classifyCalls(): RecordedCall[];
+  /**
+   * How classification calls are answered: by the fake's keyword rules (default), with these
+   * fields forced, or with a server error. Apart from `enqueue`, so scripts of replies keep their meaning.
+   */
+  setClassification(behaviour: { kind: 'keywords'; force?: Record<string, unknown> } | { kind: 'server-error' }): void;
   /** Words that make the moderation endpoint flag an input (case-insensitive substring). Default ['forbidden-topic']. */
   setFlaggedWords(words: string[]): void;
   /**
@@ -101,6 +110,7 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
   let queue: FakeBehaviour[] = [];
   let defaultBehaviour: FakeBehaviour = { kind: 'reply' };
   let flaggedWords: string[] = [...DEFAULT_FLAGGED_WORDS];
+  let classification: Parameters<FakeOpenAI['setClassification']>[0] = { kind: 'keywords' };
   let failureRate = 0;
   let random = seededRandom(DEFAULT_SEED);
   let idCounter = 0;
@@ -168,9 +178,25 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
     };
   }
 
+  function handleClassify(res: http.ServerResponse, call: RecordedCall, body: any): void {
+    if (classification.kind === 'server-error') {
+      send(res, call, 500, errorBody('The server had an error while processing your request (fake).', 'server_error', null));
+      return;
+    }
+    const lastUser = [...body.messages].reverse().find((m: any) => m?.role === 'user');
+    const intents: string[] = body.response_format?.json_schema?.schema?.properties?.intent?.enum ?? ['other'];
+    const answer = { ...classifyByKeywords(contentText(lastUser?.content), intents), ...classification.force };
+    send(res, call, 200, chatCompletion(body, JSON.stringify(answer)));
+  }
+
   function handleChat(res: http.ServerResponse, call: RecordedCall, body: any): void {
     if (body === null || typeof body !== 'object' || !Array.isArray(body.messages)) {
       send(res, call, 400, errorBody("Missing required parameter: 'messages'.", 'invalid_request_error', null));
+      return;
+    }
+    if (body.response_format?.json_schema?.name === UNDERSTANDING_FORMAT_NAME) {
+      call.endpoint = 'classify';
+      handleClassify(res, call, body);
       return;
     }
     const behaviour = nextChatBehaviour();
@@ -315,7 +341,12 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     calls,
-    chatCalls: () => calls.filter((c) => c.endpoint === 'chat'),
+    // A call counts once its body is read: until then a classification call looks like any chat call.
+    chatCalls: () => calls.filter((c) => c.endpoint === 'chat' && c.body !== undefined),
+    classifyCalls: () => calls.filter((c) => c.endpoint === 'classify'),
+    setClassification: (behaviour) => {
+      classification = behaviour;
+    },
     enqueue: (...behaviours) => {
       queue.push(...behaviours);
     },
@@ -333,6 +364,7 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
       calls.length = 0; // keep the same array so held references stay live
       queue = [];
       defaultBehaviour = { kind: 'reply' };
+      classification = { kind: 'keywords' };
       failureRate = 0;
       random = seededRandom(DEFAULT_SEED);
     },
@@ -360,4 +392,26 @@ function fakeSummary(material: string): string {
   const earlier = previous === '(none)' ? [] : previous.split('\n');
   const said = turns.split('\n').filter((line) => line.startsWith('Person: ')).map((line) => line.slice('Person: '.length));
   return [...earlier, ...said].join('\n');
+}
+
+/**
+ * The fake's stand-in for a model's classification: a few keywords per language, enough for tests
+ * to tell the model's answer from the local packages' (it always names itself with a score of ±0.8).
+ */
+function classifyByKeywords(text: string, intents: string[]): Record<string, unknown> {
+  const lower = text.toLowerCase();
+  const language = /\b(quiero|hablar|hola|gracias)\b|[¿¡ñ]/.test(lower)
+    ? 'es'
+    : /\b(ich|möchte|mit|einem|bitte|danke)\b/.test(lower)
+      ? 'de'
+      : 'en';
+  const wantsHuman = /\b(human|humano|menschen|person|persona|agent)\b/.test(lower) && intents.includes('human');
+  const sentiment = /\b(hate|terrible|awful|angry|useless)\b/.test(lower) ? 'negative' : /\b(thanks|great|love|gracias|danke)\b/.test(lower) ? 'positive' : 'neutral';
+  return {
+    sentiment,
+    sentimentScore: sentiment === 'negative' ? -0.8 : sentiment === 'positive' ? 0.8 : 0,
+    intent: wantsHuman ? 'human' : 'other',
+    intentConfidence: wantsHuman ? 0.95 : 0.5,
+    language,
+  };
 }

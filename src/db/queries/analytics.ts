@@ -7,7 +7,17 @@ export interface AnalyticsSummary {
   timeToReplyMs: { median: number | null; p95: number | null };
   moderationFlags: number;
   modelTokens: number;
+  /** What the turns' pipeline understood of people's messages (`src/understanding/`). */
+  understanding: {
+    sentiment: { negative: number; neutral: number; positive: number };
+    /** The most frequent first, at most `TOP_INTENTS`; `other` included. */
+    intents: Array<{ intent: string; messages: number }>;
+    languages: Array<{ language: string; messages: number }>;
+  };
 }
+
+/** How many intents and languages the summary lists, the most frequent first. */
+export const TOP_INTENTS = 10;
 
 /**
  * One bot's activity in `[from, to)`, computed in SQL over the indexes on `(bot_id, platform,
@@ -55,6 +65,15 @@ export async function summarizeBotActivity(
     order by platform
   `.execute(db);
 
+  // People's messages that a turn understood, grouped three ways in one scan of the window.
+  const understood = await sql<{ sentiment: string | null; intent: string | null; language: string | null; count: string }>`
+    select sentiment, intent, language, count(*)
+    from messages
+    where bot_id = ${botId} and created_at >= ${from} and created_at < ${to}
+      and direction = 'inbound' and understood_by is not null
+    group by grouping sets ((sentiment), (intent), (language))
+  `.execute(db);
+
   const counts = conversations.rows[0]!;
   // The `()` grouping set is the one row whose platform is null: there is always one, even for no messages.
   const totals = messages.rows.find((row) => row.platform === null)!;
@@ -64,7 +83,22 @@ export async function summarizeBotActivity(
     timeToReplyMs: { median: roundedOrNull(totals.median), p95: roundedOrNull(totals.p95) },
     moderationFlags: Number(totals.flags),
     modelTokens: Number(totals.tokens),
+    understanding: understandingOf(understood.rows),
   };
+}
+
+function understandingOf(rows: Array<{ sentiment: string | null; intent: string | null; language: string | null; count: string }>): AnalyticsSummary['understanding'] {
+  const sentiment = { negative: 0, neutral: 0, positive: 0 };
+  const intents: Array<{ intent: string; messages: number }> = [];
+  const languages: Array<{ language: string; messages: number }> = [];
+  for (const row of rows) {
+    const messages = Number(row.count);
+    if (row.sentiment !== null && row.sentiment in sentiment) sentiment[row.sentiment as keyof typeof sentiment] = messages;
+    if (row.intent !== null) intents.push({ intent: row.intent, messages });
+    if (row.language !== null) languages.push({ language: row.language, messages });
+  }
+  const top = <T extends { messages: number }>(items: T[]) => items.sort((a, b) => b.messages - a.messages).slice(0, TOP_INTENTS);
+  return { sentiment, intents: top(intents), languages: top(languages) };
 }
 
 function roundedOrNull(value: number | string | null): number | null {

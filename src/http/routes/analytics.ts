@@ -32,6 +32,13 @@ const SummarySchema = z
     timeToReplyMs: z.object({ median: z.number().nullable(), p95: z.number().nullable() }),
     moderationFlags: z.number().int().describe('Moderation verdicts that flagged something: people\'s messages and the model\'s replies, refused or not (under the `flag` policy nothing is refused).'),
     modelTokens: z.number().int(),
+    understanding: z
+      .object({
+        sentiment: z.object({ negative: z.number().int(), neutral: z.number().int(), positive: z.number().int() }),
+        intents: z.array(z.object({ intent: z.string(), messages: z.number().int() })),
+        languages: z.array(z.object({ language: z.string(), messages: z.number().int() })),
+      })
+      .describe("People's messages by sentiment, and the ten most frequent intents (`other`: none of the bot's) and languages (`und`: could not be told)."),
   })
   .openapi('AnalyticsSummary', {
     example: {
@@ -46,6 +53,18 @@ const SummarySchema = z
       timeToReplyMs: { median: 1830, p95: 4210 },
       moderationFlags: 2,
       modelTokens: 182_450,
+      understanding: {
+        sentiment: { negative: 31, neutral: 402, positive: 73 },
+        intents: [
+          { intent: 'other', messages: 455 },
+          { intent: 'order_status', messages: 47 },
+          { intent: 'human', messages: 4 },
+        ],
+        languages: [
+          { language: 'en', messages: 380 },
+          { language: 'es', messages: 126 },
+        ],
+      },
     },
   });
 type Summary = z.infer<typeof SummarySchema>;
@@ -55,7 +74,7 @@ const summaryRoute = createRoute({
   path: '/summary',
   tags: ['analytics'],
   summary: 'What one bot did in a time range',
-  description: 'Conversations started and ended, messages in and out by platform, time to reply, handoffs, moderation flags and model tokens in `[from, to)`.',
+  description: "Conversations started and ended, messages in and out by platform, time to reply, handoffs, moderation flags, model tokens, and the sentiment, intents and languages of people's messages, in `[from, to)`.",
   request: { query: SummaryQuerySchema },
   responses: {
     200: { description: 'The summary.', content: { 'application/json': { schema: dataOf(SummarySchema) } } },

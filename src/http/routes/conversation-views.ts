@@ -57,8 +57,22 @@ export const MESSAGE_EXAMPLE = {
   status: 'sent',
   platformMessageId: null,
   error: null,
+  understanding: null,
   createdAt: '2025-06-01T10:00:02.000Z',
 } as const;
+
+const UnderstandingSchema = z
+  .object({
+    sentiment: z.enum(['negative', 'neutral', 'positive']),
+    sentimentScore: z.number().openapi({ description: 'From -1 (most negative) to 1 (most positive).' }),
+    intent: z.string().openapi({ description: "One of the bot's intents (`human` is built in), or `other`." }),
+    intentConfidence: z.number().openapi({ description: 'From 0 to 1.' }),
+    language: z.string().openapi({ description: 'BCP-47 primary language tag; `und` when it could not be told.' }),
+    decidedBy: z.enum(['model', 'local']).openapi({ description: "The model's classification, or the local packages (no model, or the model failed)." }),
+  })
+  .openapi('Understanding', {
+    example: { sentiment: 'negative', sentimentScore: -0.6, intent: 'human', intentConfidence: 0.93, language: 'es', decidedBy: 'model' },
+  });
 
 export const MessageSchema = z
   .object({
@@ -72,6 +86,9 @@ export const MessageSchema = z
     status: z.enum(['received', 'sent', 'failed']),
     platformMessageId: z.string().nullable().openapi({ description: 'The platform\'s id of an inbound message.' }),
     error: z.object({ type: z.string(), message: z.string() }).nullable().openapi({ description: 'Why a reply failed to send.' }),
+    understanding: UnderstandingSchema.nullable().openapi({
+      description: "What the bot's pipeline understood of a person's message: sentiment, intent and language. Null for the bot's and operators' messages, and for messages no turn took (during a handoff).",
+    }),
     createdAt: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('Message', { example: MESSAGE_EXAMPLE });
@@ -107,6 +124,19 @@ export function toMessageView(row: MessageRow): Message {
     status: row.status,
     platformMessageId: row.platform_message_id,
     error: row.error,
+    understanding: understandingOf(row),
     createdAt: row.created_at.toISOString(),
+  };
+}
+
+function understandingOf(row: MessageRow): Message['understanding'] {
+  if (row.sentiment === null || row.understood_by === null) return null;
+  return {
+    sentiment: row.sentiment,
+    sentimentScore: row.sentiment_score ?? 0,
+    intent: row.intent ?? 'other',
+    intentConfidence: row.intent_confidence ?? 0,
+    language: row.language ?? 'und',
+    decidedBy: row.understood_by,
   };
 }
