@@ -58,10 +58,12 @@ export const actOnIntent: WriteStep = async (brief, writing) => {
 /** Keeps the prompt within the bot's token budget: the oldest turns fold into the running summary. */
 export const fitMemory: WriteStep = async (brief, writing, io) => {
   if (writing.reply) return writing;
-  const remembered = await remember(brief, io);
+  // The budget counts the prompt as the model will get it, the language line included.
+  const sent = { ...brief, bot: { ...brief.bot, systemPrompt: systemPromptOf(brief, writing) } };
+  const remembered = await remember(sent, io);
   if (!remembered) return writing;
   const { summary, folded, tokens, degraded } = remembered;
-  const fitted = { ...brief, summary, history: brief.history.slice(folded) };
+  const fitted = { ...sent, summary, history: brief.history.slice(folded) };
   const step: TurnStep = {
     step: 'remember',
     folded,
@@ -78,10 +80,9 @@ export const askModel: WriteStep = async (brief, writing, io) => {
   if (writing.reply) return writing;
   io.progress('asking the model');
   const { bot } = brief;
-  const language = languageOf(brief, writing);
   const result = await callWithRetries(io, MODEL_RETRIES, () =>
     io.generateReply({
-      systemPrompt: `${bot.systemPrompt}${languageInstruction(language)}`,
+      systemPrompt: systemPromptOf(brief, writing),
       model: bot.model,
       temperature: bot.temperature,
       maxReplyTokens: bot.maxReplyTokens,
@@ -92,7 +93,7 @@ export const askModel: WriteStep = async (brief, writing, io) => {
   );
   if (!result.ok) {
     const step: TurnStep = { step: 'write', outcome: 'fallback', attempts: result.attempts, error: result.failure.message };
-    return { ...writing, reply: { text: fallbackReplyIn(bot.fallbackReply, language), kind: 'fallback' }, steps: [...writing.steps, step] };
+    return { ...writing, reply: { text: fallbackReplyIn(bot.fallbackReply, languageOf(brief, writing)), kind: 'fallback' }, steps: [...writing.steps, step] };
   }
   const { text, model, tokens } = result.value;
   const step: TurnStep = { step: 'write', outcome: 'reply', model, attempts: result.attempts, ...(tokens ? { tokens } : {}) };
@@ -118,6 +119,11 @@ export async function writeReply(brief: ReplyBrief, io: TurnIO, steps: readonly 
 export function languageOf(brief: ReplyBrief, writing: Writing): string {
   const detected = writing.understanding?.language;
   return detected && detected !== UNDETERMINED_LANGUAGE ? detected : (brief.language ?? UNDETERMINED_LANGUAGE);
+}
+
+/** The bot's instructions, told the person's language when it is known. */
+function systemPromptOf(brief: ReplyBrief, writing: Writing): string {
+  return `${brief.bot.systemPrompt}${languageInstruction(languageOf(brief, writing))}`;
 }
 
 interface Verdict {
