@@ -18,6 +18,11 @@ const HISTORIES: Array<[file: string, covers: string]> = [
   ['conversationV2/telegram-paced-parts.run1.json', 'a Telegram reply in paced parts, ended by the API'],
   ['conversationV2/one-idle-timer.run1.json', 'two turns on one timer, re-armed once, then the idle end'],
   ['conversationV2/memo-on-change.run1.json', 'three turns, one memo write, then the idle end'],
+  [
+    'conversationV2/handoff-asked-for-before-intents.run1.json',
+    "recorded before patched('handoff-by-intent'): the English rule decides in the workflow, the status changes before the notice",
+  ],
+  ['conversationV2/handoff-asked-for.run1.json', 'the human intent, told by the pipeline: the notice, then the status; a release and one more turn'],
   // The first shape, conversationWorkflow (workflows/legacy/), for conversations started before it.
   ['first-shape/conversation-ended-idle.json', 'greeting, duplicate, refusal, rejected request with fallback, idle end'],
   ['first-shape/fallback-reply.run1.json', 'the fallback reply after the model retries run out'],

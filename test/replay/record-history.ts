@@ -186,3 +186,21 @@ it('records the memo written on change only: three turns, one memo, then the idl
     await stack.close();
   }
 });
+
+it('records a handoff the person asked for, a release, and one more turn', async () => {
+  const stack = await startTestStack({ bot: { handoffTimeoutMs: 60_000 }, env: PLAIN });
+  try {
+    await postApiMessage(stack, 'asked', 'm1', 'hello', true);
+    await postApiMessage(stack, 'asked', 'm2', 'Can I talk to a human please?', true);
+    const conversation = await conversationOf(stack, 'asked');
+    expect(conversation.status).toBe('handoff');
+    expect((await act(stack, conversation.id, 'release')).status).toBe(200);
+    await postApiMessage(stack, 'asked', 'm3', 'back to the bot', true);
+    expect((await act(stack, conversation.id, 'end')).status).toBe(202);
+    const handle = apiConversationHandle(stack, 'asked');
+    await handle.result();
+    await saveEveryRun(stack, 'handoff-asked-for', handle.workflowId);
+  } finally {
+    await stack.close();
+  }
+}, 120_000);
