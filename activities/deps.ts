@@ -1,3 +1,4 @@
+import type { ModelPrices } from '../src/model/model-prices';
 import type { Kysely } from 'kysely';
 import type { Database } from '../src/db/schema';
 import type { Metrics } from '../src/metrics/metrics';
@@ -13,6 +14,8 @@ export interface ActivityDeps {
   /** Opens sealed secrets (webhook subscription signing secrets). */
   encryptionKey: Buffer;
   metrics: Metrics;
+  /** What each model's tokens cost (`src/model/model-prices.ts`, with configuration over it). */
+  modelPrices: ModelPrices;
   /** Present when SMTP is configured. */
   handoffMailer?: HandoffMailer;
 }

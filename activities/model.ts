@@ -8,14 +8,9 @@ import { moderateWithWordList } from '../src/model/word-list-moderation';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
-/** The model's calls, timed and counted; used by the turn's pipeline and by the activities below. */
+/** The model's calls, timed (their tokens are counted with the turn's usage, `activities/turn.ts`); used by the turn's pipeline and by the activities below. */
 export function createModelCalls({ model, metrics }: Pick<ActivityDeps, 'model' | 'metrics'>) {
   let warnedOffline = false;
-  function countTokens(modelName: string, tokens: { prompt: number; completion: number } | null): void {
-    if (!tokens) return;
-    metrics.modelTokens.inc({ model: modelName, kind: 'prompt' }, tokens.prompt);
-    metrics.modelTokens.inc({ model: modelName, kind: 'completion' }, tokens.completion);
-  }
   return {
     async moderate(text: string, provider: 'configured' | 'word-list'): Promise<ModerationVerdict> {
       const verdict =
@@ -28,21 +23,17 @@ export function createModelCalls({ model, metrics }: Pick<ActivityDeps, 'model' 
     },
 
     async understand(request: UnderstandingRequest): Promise<GeneratedUnderstanding | null> {
-      const understood = await timed(metrics, 'understanding', () => model.understand(request));
-      if (understood) countTokens(understood.model, understood.tokens);
-      return understood;
+      return timed(metrics, 'understanding', () => model.understand(request));
     },
 
     async summarise(request: SummaryRequest): Promise<GeneratedSummary> {
       const summary = await timed(metrics, 'summary', () => model.summarise(request));
-      countTokens(request.model, summary.tokens);
       log.info('Folded the oldest turns into the summary', { entries: request.entries.length, tokens: summary.tokens });
       return summary;
     },
 
     async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
       const reply = await timed(metrics, 'reply', () => model.generateReply(request));
-      countTokens(reply.model, reply.tokens);
       if (reply.offline) {
         // Once per worker: the start-up log already says so, and every reply says it to the person.
         if (!warnedOffline) log.warn('Replying with the offline responder: no OPENAI_API_KEY is configured');
@@ -62,7 +53,13 @@ export function createModelActivities(deps: Pick<ActivityDeps, 'model' | 'metric
     },
 
     async generateReply(request: ReplyRequest & RequestTrace): Promise<GeneratedReply> {
-      return whileHeartbeating(() => calls.generateReply(request));
+      const reply = await whileHeartbeating(() => calls.generateReply(request));
+      // Today's conversations count their tokens per bot with the turn's usage; these know no bot.
+      if (reply.tokens) {
+        deps.metrics.modelTokens.inc({ model: reply.model, kind: 'prompt' }, reply.tokens.prompt);
+        deps.metrics.modelTokens.inc({ model: reply.model, kind: 'completion' }, reply.tokens.completion);
+      }
+      return reply;
     },
   };
 }

@@ -7,6 +7,8 @@ import type { ReplyKind } from '../src/conversations/reply-kind';
 import { findConversationStatus, openConversation, updateConversationSummary } from '../src/db/queries/conversations';
 import { findOutboundMessage, saveMessageUnderstanding } from '../src/db/queries/messages';
 import { deleteReplyDraft, findReplyDraft, markDraftPartsSent, saveReplyDraft, type ReplyDraftRow } from '../src/db/queries/reply-drafts';
+import { costOf } from '../src/model/model-prices';
+import type { ModelUsage } from '../src/model/model-usage';
 import { callFailureOf } from '../src/temporal/failures';
 import { runTurn } from '../src/turn/run-turn';
 import type { TurnInput, TurnReport } from '../src/turn/turn-contract';
@@ -114,6 +116,7 @@ export function createTurnActivities(deps: ActivityDeps) {
       },
       send,
       classify: callFailureOf,
+      costOf: (modelName, tokens) => costOf(modelName, tokens, deps.modelPrices),
       async botMayReply() {
         return (await findConversationStatus(db, conversationId)) === 'active';
       },
@@ -127,7 +130,9 @@ export function createTurnActivities(deps: ActivityDeps) {
         };
       },
       async saveDraft(draft) {
-        return storedDraft(await saveReplyDraft(db, { ...draftKey, ...draft }));
+        const stored = storedDraft(await saveReplyDraft(db, { ...draftKey, ...draft }));
+        countUsage(key.botId, draft.usage);
+        return stored;
       },
       async markPartsSent(partsSent, deliveryIds) {
         await markDraftPartsSent(db, { ...draftKey, partsSent, deliveryIds });
@@ -146,13 +151,22 @@ export function createTurnActivities(deps: ActivityDeps) {
       progress,
     };
   }
+
+  /** The turn's tokens and cost in Prometheus, once its reply is written. */
+  function countUsage(bot: string, usage: ModelUsage[]): void {
+    for (const step of usage) {
+      metrics.modelTokens.inc({ bot, model: step.model, kind: 'prompt' }, step.promptTokens);
+      metrics.modelTokens.inc({ bot, model: step.model, kind: 'completion' }, step.completionTokens);
+      if (step.costUsd !== null) metrics.modelCost.inc({ bot, model: step.model }, step.costUsd);
+    }
+  }
 }
 
 function storedDraft(row: ReplyDraftRow): StoredDraft {
   return {
     text: row.text,
     kind: row.kind,
-    modelTokens: row.model_tokens,
+    usage: row.usage,
     moderationFlags: row.moderation_flags,
     partsSent: row.parts_sent,
     deliveryIds: row.delivery_ids,

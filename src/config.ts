@@ -4,6 +4,7 @@ import { MESSAGING_PLATFORM_MODULES } from './platforms/messaging-platforms';
 import type { MessagingPlatformName } from './platforms/messaging-platform';
 import { localSecret } from './runtime/local-secrets';
 import { z } from 'zod';
+import { DEFAULT_MODEL_PRICES, type ModelPrices } from './model/model-prices';
 
 const optionalString = z
   .string()
@@ -58,6 +59,8 @@ export const ConfigSchema = z
     OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
     OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
     OPENAI_MODERATION_MODEL: z.string().min(1).default('omni-moderation-latest'),
+    // Dollars per million tokens, by model, over the defaults: {"my-model":{"prompt":0.5,"completion":1.5}}.
+    MODEL_PRICES: optionalString.transform((value, ctx) => parseModelPrices(value, ctx)),
     ADMIN_API_KEY: optionalString,
     WEBCHAT_TOKEN_SECRET: optionalString,
     WEBCHAT_ALLOWED_ORIGINS: optionalString.transform((value) =>
@@ -214,6 +217,8 @@ function configFrom(e: Env) {
       baseUrl: e.OPENAI_BASE_URL,
       model: e.OPENAI_MODEL,
       moderationModel: e.OPENAI_MODERATION_MODEL,
+      /** What each model's tokens cost: the defaults, with `MODEL_PRICES` over them. */
+      prices: { ...DEFAULT_MODEL_PRICES, ...e.MODEL_PRICES },
     },
     adminApiKey: e.ADMIN_API_KEY,
     webchat: {
@@ -293,4 +298,27 @@ function channelsFromEnvironment(env: Record<string, unknown>): Partial<Record<M
 function metricsPort(value: number | 'off' | undefined, env: Env['NODE_ENV'], fallback: number): number | undefined {
   if (value === undefined) return env === 'test' ? undefined : fallback;
   return value === 'off' ? undefined : value;
+}
+
+const ModelPricesSchema = z.record(
+  z.string().min(1),
+  z.strictObject({ prompt: z.number().nonnegative(), completion: z.number().nonnegative() }),
+);
+
+function parseModelPrices(value: string | undefined, ctx: z.RefinementCtx): ModelPrices {
+  if (value === undefined) return {};
+  const problem = 'must be JSON like {"my-model":{"prompt":0.5,"completion":1.5}} (US dollars per million tokens)';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  const prices = ModelPricesSchema.safeParse(parsed);
+  if (!prices.success) {
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  return prices.data;
 }

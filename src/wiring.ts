@@ -148,6 +148,7 @@ export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDep
   return {
     db,
     model: createModelClient(config.openai),
+    modelPrices: config.openai.prices,
     adapters: {
       webchat: createWebchatAdapter(),
       api: createApiChannelAdapter(),

@@ -236,7 +236,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
       const failure = { type: cause?.type ?? 'DeliveryFailed', message: cause?.message ?? error.cause?.message ?? error.message };
       const said = 'say' in reply ? reply.say : undefined;
       const recorded = await local.abandonTurn({ conversationId, botId: key.botId, platform: key.platform, outboundKey: route.outboundKey, author, said, failure });
-      report = { outcome: 'failed', reply: recorded ?? { text: '', kind: 'reply' }, steps: [{ step: 'fail', ...failure }], modelTokens: null, flagged: [], partsSent: 0, lastSentAt: input.lastSentAt, failure };
+      report = { outcome: 'failed', reply: recorded ?? { text: '', kind: 'reply' }, steps: [{ step: 'fail', ...failure }], usage: [], flagged: [], partsSent: 0, lastSentAt: input.lastSentAt, failure };
       if (recorded && handsOver(input, recorded.kind)) report.handoff = true;
     }
     entity.update({ ...entity.state, lastSentAt: report.lastSentAt });

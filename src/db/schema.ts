@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { ModelUsage } from '../model/model-usage';
 import type { Intent } from '../understanding/intents';
 import type { Sentiment, Understanding } from '../understanding/understanding';
 
@@ -80,6 +81,12 @@ export interface MessagesTable {
   intent_confidence: number | null;
   language: string | null;
   understood_by: Understanding['decidedBy'] | null;
+  /** A reply's model calls: totals over its turn's steps (null for messages no model wrote), and each step. */
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  /** numeric: pg returns it as a string. */
+  cost_usd: ColumnType<string | null, number | null | undefined, number | null>;
+  usage: ColumnType<ModelUsage[], string | undefined, string>;
   created_at: Timestamp;
 }
 
@@ -138,6 +145,7 @@ export interface ReplyDraftsTable {
   parts_sent: Generated<number>;
   delivery_ids: ColumnType<string[], string | undefined, string>;
   moderation_flags: Generated<number>;
+  usage: ColumnType<ModelUsage[], string | undefined, string>;
   created_at: Timestamp;
 }
 

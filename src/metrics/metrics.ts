@@ -17,7 +17,8 @@ export interface Metrics {
   messages: Counter<'direction' | 'platform' | 'bot'>;
   inboundRejected: Counter<'platform' | 'bot'>;
   modelRequestDuration: Histogram<'operation' | 'outcome'>;
-  modelTokens: Counter<'model' | 'kind'>;
+  modelTokens: Counter<'bot' | 'model' | 'kind'>;
+  modelCost: Counter<'bot' | 'model'>;
   moderationFlags: Counter<'provider'>;
   sendFailures: Counter<'platform' | 'class'>;
   inboundSentiment: Counter<'bot' | 'sentiment' | 'decided_by'>;
@@ -85,8 +86,14 @@ export function createMetrics(): Metrics {
     }),
     modelTokens: new Counter({
       name: 'chat_model_tokens_total',
-      help: 'Model tokens used, by model and kind (prompt, completion).',
-      labelNames: ['model', 'kind'],
+      help: 'Model tokens used by turns (classifying, summarising, replying), by bot, model and kind (prompt, completion).',
+      labelNames: ['bot', 'model', 'kind'],
+      registers,
+    }),
+    modelCost: new Counter({
+      name: 'chat_model_cost_usd_total',
+      help: 'What those tokens cost in US dollars, by bot and model, from the price table (models without a price count nothing).',
+      labelNames: ['bot', 'model'],
       registers,
     }),
     moderationFlags: new Counter({

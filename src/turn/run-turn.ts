@@ -20,7 +20,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
       reply: { text, kind },
       ...(handsOver(input, kind) ? { handoff: true } : {}),
       steps: [{ step: 'resume', from: `the reply already recorded as ${status}` }],
-      modelTokens: null,
+      usage: [],
       flagged: [],
       partsSent: 0,
       lastSentAt: input.lastSentAt,
@@ -29,7 +29,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
 
   const steps: TurnStep[] = [];
   let draft: StoredDraft;
-  let modelTokens: TurnReport['modelTokens'] = null;
+  let usage: TurnReport['usage'] = [];
   let flagged: TurnReport['flagged'] = [];
   let memory: TurnReport['memory'];
   let understanding: TurnReport['understanding'];
@@ -41,16 +41,15 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     if ('write' in input.reply) {
       const writing = await writeReply(input.reply.write, io);
       steps.push(...writing.steps);
-      ({ modelTokens, flagged, memory, understanding } = writing);
+      ({ usage, flagged, memory, understanding } = writing);
       reply = writing.reply;
     }
-    const tokens = modelTokens ? modelTokens.prompt + modelTokens.completion : null;
-    draft = await io.saveDraft({ text: reply!.text, kind: reply!.kind, modelTokens: tokens, moderationFlags: flagged.length });
+    draft = await io.saveDraft({ text: reply!.text, kind: reply!.kind, usage, moderationFlags: flagged.length });
   }
 
   const delivery = await deliverReply(input, draft, io, steps);
   const reply = { text: draft.text, kind: draft.kind };
-  const record = { kind: draft.kind, deliveryIds: delivery.deliveryIds, modelTokens: draft.modelTokens, moderationFlags: draft.moderationFlags };
+  const record = { kind: draft.kind, deliveryIds: delivery.deliveryIds, usage: draft.usage, moderationFlags: draft.moderationFlags };
   switch (delivery.outcome) {
     case 'sent':
       await io.recordReply({ ...record, text: draft.text, status: 'sent' });
@@ -70,7 +69,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     outcome: delivery.outcome,
     reply,
     steps,
-    modelTokens,
+    usage,
     flagged,
     partsSent: delivery.partsSent,
     ...(understanding ? { understanding } : {}),

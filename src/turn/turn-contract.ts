@@ -7,6 +7,7 @@ import type { BotSettings } from '../conversations/bot-settings';
 import type { ConversationKey } from '../conversations/conversation-key';
 import type { HistoryEntry } from '../conversations/history-entry';
 import type { ReplyKind } from '../conversations/reply-kind';
+import type { ModelUsage } from '../model/model-usage';
 import type { Sentiment, Understanding } from '../understanding/understanding';
 
 /** The bot's settings the pipeline reads: how to understand, write, moderate and fall back. */
@@ -86,7 +87,8 @@ export interface TurnReport {
   outcome: 'sent' | 'suppressed' | 'failed';
   reply: { text: string; kind: ReplyKind };
   steps: TurnStep[];
-  modelTokens: { prompt: number; completion: number } | null;
+  /** What the turn's model calls used and cost, step by step (empty when it resumed or said a fixed text). */
+  usage: ModelUsage[];
   /** Moderation verdicts that flagged something, for the `message.flagged` notification. */
   flagged: Array<{ categories: string[] }>;
   partsSent: number;

@@ -4,6 +4,7 @@
  */
 import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, ModerationVerdict, ReplyRequest } from '../model/model-client';
 import type { SummaryRequest } from '../model/summary-prompt';
+import type { ModelUsage } from '../model/model-usage';
 import type { UnderstandingRequest } from '../model/understanding-prompt';
 import type { Understanding } from '../understanding/understanding';
 import type { DeliveryReceipt, OutboundReply } from '../platforms/platform-adapter';
@@ -20,7 +21,8 @@ export type CallFailure =
 export interface StoredDraft {
   text: string;
   kind: ReplyKind;
-  modelTokens: number | null;
+  /** What the model calls that wrote it used and cost. */
+  usage: ModelUsage[];
   /** Moderation verdicts that flagged something while it was written. */
   moderationFlags: number;
   partsSent: number;
@@ -39,12 +41,14 @@ export interface TurnIO {
   saveUnderstanding(messageIds: string[], understanding: Understanding): Promise<void>;
   send(part: OutboundReply): Promise<DeliveryReceipt>;
   classify(error: unknown): CallFailure;
+  /** What the tokens cost in US dollars, by the configured price table; null for a model without a price. */
+  costOf(model: string, tokens: { prompt: number; completion: number }): number | null;
 
   /** False once a human has the conversation: the bot's reply must stop. Read from the system of record. */
   botMayReply(): Promise<boolean>;
   /** Set on a retried turn: what an earlier attempt finished. */
   earlierWork(): Promise<{ recorded?: { text: string; kind: ReplyKind; status: 'sent' | 'failed' }; draft?: StoredDraft }>;
-  saveDraft(draft: { text: string; kind: ReplyKind; modelTokens: number | null; moderationFlags: number }): Promise<StoredDraft>;
+  saveDraft(draft: { text: string; kind: ReplyKind; usage: ModelUsage[]; moderationFlags: number }): Promise<StoredDraft>;
   markPartsSent(partsSent: number, deliveryIds: string[]): Promise<void>;
   discardDraft(): Promise<void>;
   /** Stores the reply as sent or failed, and drops its draft. */
@@ -53,7 +57,7 @@ export interface TurnIO {
     kind: ReplyKind;
     status: 'sent' | 'failed';
     deliveryIds: string[];
-    modelTokens: number | null;
+    usage: ModelUsage[];
     moderationFlags: number;
     error?: { type: string; message: string };
   }): Promise<void>;

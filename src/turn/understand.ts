@@ -22,6 +22,8 @@ export const UNDERSTANDING_RETRIES: RetryPolicy = {
 export interface Understood {
   understanding: Understanding;
   step: Extract<TurnStep, { step: 'understand' }>;
+  /** The model that classified, and its tokens; null tokens when the local packages decided. */
+  model: string;
   tokens: { prompt: number; completion: number } | null;
 }
 
@@ -49,7 +51,7 @@ export async function understand(brief: ReplyBrief, io: TurnIO): Promise<Underst
     ...(byPattern ? { note: "the bot's handoff pattern matched" } : {}),
     ...(asked.ok ? {} : { degraded: `the model's classification failed (${asked.failure.message}); the local packages decided` }),
   };
-  return { understanding, step, tokens: byModel?.tokens ?? null };
+  return { understanding, step, model: byModel?.model ?? bot.model, tokens: byModel?.tokens ?? null };
 }
 
 function matchesPattern(pattern: string | null, text: string): boolean {

@@ -5,6 +5,7 @@
  */
 import { fallbackReplyIn, noticeIn } from '../conversations/notices';
 import type { ReplyKind } from '../conversations/reply-kind';
+import type { ModelUsage, UsageStep } from '../model/model-usage';
 import { actionFor, intentsOf } from '../understanding/intents';
 import { UNDETERMINED_LANGUAGE } from '../conversations/language';
 import type { Understanding } from '../understanding/understanding';
@@ -18,7 +19,8 @@ import { understand } from './understand';
 export interface Writing {
   /** Set once decided; the steps after leave a refusal, a fixed reply or a fallback as it is. */
   reply?: { text: string; kind: ReplyKind };
-  modelTokens: { prompt: number; completion: number } | null;
+  /** What each model call of the turn used and cost, in order. */
+  usage: ModelUsage[];
   flagged: Array<{ categories: string[] }>;
   steps: TurnStep[];
   /** The summary and the turns folded into it, when the prompt had to shrink to fit the budget. */
@@ -40,7 +42,8 @@ export type WriteStep = (brief: ReplyBrief, writing: Writing, io: TurnIO) => Pro
 export const readInbound: WriteStep = async (brief, writing, io) => {
   if (writing.reply) return writing;
   const [verdict, understood] = await Promise.all([moderate(brief.userText, 'inbound', brief, io), understand(brief, io)]);
-  const next: Writing = { ...writing, understanding: understood.understanding, steps: [...writing.steps, understood.step] };
+  const usage = [...writing.usage, ...usageOf(io, 'understand', understood.model, understood.tokens)];
+  const next: Writing = { ...writing, usage, understanding: understood.understanding, steps: [...writing.steps, understood.step] };
   return applyVerdict(verdict, brief, next);
 };
 
@@ -72,7 +75,8 @@ export const fitMemory: WriteStep = async (brief, writing, io) => {
     ...(tokens ? { tokens } : {}),
     ...(degraded ? { degraded: `no summary (${degraded}); the folded turns are dropped` } : {}),
   };
-  return { ...writing, memory: { summary, folded }, steps: [...writing.steps, step] };
+  const usage = [...writing.usage, ...usageOf(io, 'summarise', brief.bot.model, tokens)];
+  return { ...writing, usage, memory: { summary, folded }, steps: [...writing.steps, step] };
 };
 
 /** The model writes the reply, told the person's language; when it keeps failing, the bot's fallback reply stands in. */
@@ -97,7 +101,8 @@ export const askModel: WriteStep = async (brief, writing, io) => {
   }
   const { text, model, tokens } = result.value;
   const step: TurnStep = { step: 'write', outcome: 'reply', model, attempts: result.attempts, ...(tokens ? { tokens } : {}) };
-  return { ...writing, reply: { text, kind: 'reply' }, modelWrote: true, modelTokens: tokens, steps: [...writing.steps, step] };
+  const usage = [...writing.usage, ...usageOf(io, 'reply', model, tokens)];
+  return { ...writing, reply: { text, kind: 'reply' }, modelWrote: true, usage, steps: [...writing.steps, step] };
 };
 
 /** Moderation of the model's reply: a blocked reply becomes the refusal. */
@@ -109,7 +114,7 @@ export const moderateReply: WriteStep = async (brief, writing, io) => {
 export const WRITE_STEPS: readonly WriteStep[] = [readInbound, actOnIntent, fitMemory, askModel, moderateReply];
 
 export async function writeReply(brief: ReplyBrief, io: TurnIO, steps: readonly WriteStep[] = WRITE_STEPS): Promise<Writing> {
-  let writing: Writing = { modelTokens: null, flagged: [], steps: [] };
+  let writing: Writing = { usage: [], flagged: [], steps: [] };
   for (const step of steps) writing = await step(brief, writing, io);
   if (!writing.reply) throw new Error('No write step decided the reply');
   return writing;
@@ -119,6 +124,12 @@ export async function writeReply(brief: ReplyBrief, io: TurnIO, steps: readonly 
 export function languageOf(brief: ReplyBrief, writing: Writing): string {
   const detected = writing.understanding?.language;
   return detected && detected !== UNDETERMINED_LANGUAGE ? detected : (brief.language ?? UNDETERMINED_LANGUAGE);
+}
+
+/** A model call's tokens and cost, when the server reported its tokens. */
+function usageOf(io: TurnIO, step: UsageStep, model: string, tokens: { prompt: number; completion: number } | null): ModelUsage[] {
+  if (!tokens) return [];
+  return [{ step, model, promptTokens: tokens.prompt, completionTokens: tokens.completion, costUsd: io.costOf(model, tokens) }];
 }
 
 /** The bot's instructions, told the person's language when it is known. */

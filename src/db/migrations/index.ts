@@ -13,6 +13,7 @@ import * as replyDrafts from './2026-12-03T1000-reply-drafts';
 import * as moderationFlags from './2026-12-03T1100-moderation-flags';
 import * as memory from './2026-12-03T1200-memory';
 import * as understanding from './2026-12-03T1300-understanding';
+import * as modelUsage from './2026-12-03T1400-model-usage';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1100-moderation-flags': moderationFlags,
   '2026-12-03T1200-memory': memory,
   '2026-12-03T1300-understanding': understanding,
+  '2026-12-03T1400-model-usage': modelUsage,
 };

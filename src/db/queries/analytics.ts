@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { roundUsd } from '../../model/model-usage';
 import type { Database } from '../schema';
 
 export interface AnalyticsSummary {
@@ -7,6 +8,10 @@ export interface AnalyticsSummary {
   timeToReplyMs: { median: number | null; p95: number | null };
   moderationFlags: number;
   modelTokens: number;
+  /** Tokens and cost by model, over every model call of the window's turns; the costliest first. */
+  models: Array<{ model: string; promptTokens: number; completionTokens: number; costUsd: number | null }>;
+  /** The sum of the known costs; null when no model used had a price. */
+  costUsd: number | null;
   /** What the turns' pipeline understood of people's messages (`src/understanding/`). */
   understanding: {
     sentiment: { negative: number; neutral: number; positive: number };
@@ -74,6 +79,19 @@ export async function summarizeBotActivity(
     group by grouping sets ((sentiment), (intent), (language))
   `.execute(db);
 
+  // Each reply's model calls, one row per step, summed by model.
+  const models = await sql<{ model: string; prompt: string; completion: string; cost: string | null }>`
+    select step->>'model' as model,
+      sum((step->>'promptTokens')::bigint) as prompt,
+      sum((step->>'completionTokens')::bigint) as completion,
+      sum((step->>'costUsd')::numeric) as cost
+    from messages, jsonb_array_elements(usage) as step
+    where bot_id = ${botId} and created_at >= ${from} and created_at < ${to}
+      and direction = 'outbound' and usage <> '[]'::jsonb
+    group by 1
+    order by cost desc nulls last, model
+  `.execute(db);
+
   const counts = conversations.rows[0]!;
   // The `()` grouping set is the one row whose platform is null: there is always one, even for no messages.
   const totals = messages.rows.find((row) => row.platform === null)!;
@@ -83,6 +101,13 @@ export async function summarizeBotActivity(
     timeToReplyMs: { median: roundedOrNull(totals.median), p95: roundedOrNull(totals.p95) },
     moderationFlags: Number(totals.flags),
     modelTokens: Number(totals.tokens),
+    models: models.rows.map((row) => ({
+      model: row.model,
+      promptTokens: Number(row.prompt),
+      completionTokens: Number(row.completion),
+      costUsd: row.cost === null ? null : Number(row.cost),
+    })),
+    costUsd: totalCost(models.rows),
     understanding: understandingOf(understood.rows),
   };
 }
@@ -103,4 +128,9 @@ function understandingOf(rows: Array<{ sentiment: string | null; intent: string 
 
 function roundedOrNull(value: number | string | null): number | null {
   return value === null ? null : Math.round(Number(value));
+}
+
+function totalCost(rows: Array<{ cost: string | null }>): number | null {
+  const priced = rows.filter((row) => row.cost !== null);
+  return priced.length === 0 ? null : roundUsd(priced.reduce((sum, row) => sum + Number(row.cost), 0));
 }

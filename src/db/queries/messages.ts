@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { type ModelUsage, type UsageTotals, usageTotals } from '../../model/model-usage';
 import type { Understanding } from '../../understanding/understanding';
 import type { InboundMessage } from '../../conversations/inbound-message';
 import type { Database, MessagesTable } from '../schema';
@@ -76,6 +77,9 @@ export interface OutboundMessageInput {
   /** The platform's ids of the parts it accepted. */
   deliveryIds?: string[];
   /** Model tokens spent writing it. */
+  /** The model calls of the turn this reply answers. */
+  usage?: ModelUsage[];
+  /** Conversations of the first shape give only the reply call's total tokens. */
   modelTokens?: number | null;
   /** Moderation verdicts that flagged something in its turn. */
   moderationFlags?: number;
@@ -100,7 +104,8 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
       status: input.status,
       error: input.error ? JSON.stringify(input.error) : null,
       delivery_ids: JSON.stringify(input.deliveryIds ?? []),
-      model_tokens: input.modelTokens ?? null,
+      ...usageColumns(input.usage ?? []),
+      ...(input.usage === undefined && input.modelTokens != null ? { model_tokens: input.modelTokens } : {}),
       moderation_flags: input.moderationFlags ?? 0,
       reply_wait_ms: isTimedReply(input) ? waitSinceNewestInbound(input.conversationId) : null,
     })
@@ -119,6 +124,19 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
     select id from inserted
   `.execute(db);
   return rows.length > 0;
+}
+
+/** A reply's usage as stored: totals to sum, and each step; all null for a reply no model wrote. */
+function usageColumns(usage: ModelUsage[]) {
+  if (usage.length === 0) return { model_tokens: null, prompt_tokens: null, completion_tokens: null, cost_usd: null, usage: '[]' };
+  const totals = usageTotals(usage);
+  return {
+    model_tokens: totals.promptTokens + totals.completionTokens,
+    prompt_tokens: totals.promptTokens,
+    completion_tokens: totals.completionTokens,
+    cost_usd: totals.costUsd,
+    usage: JSON.stringify(usage),
+  };
 }
 
 /** The replies whose wait the analytics summary times: the bot's answers, not an operator's messages or notices. */
@@ -226,4 +244,18 @@ export async function saveMessageUnderstanding(
     .where('direction', '=', 'inbound')
     .where('platform_message_id', 'in', args.messageIds)
     .execute();
+}
+
+/** What the model calls of a conversation's turns used and cost, over all its replies. */
+export async function sumConversationUsage(db: Kysely<Database>, conversationId: string): Promise<UsageTotals> {
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<string>('prompt_tokens'), sql<string>`0`).as('prompt'),
+      eb.fn.coalesce(eb.fn.sum<string>('completion_tokens'), sql<string>`0`).as('completion'),
+      eb.fn.sum<string | null>('cost_usd').as('cost'),
+    ])
+    .where('conversation_id', '=', conversationId)
+    .executeTakeFirstOrThrow();
+  return { promptTokens: Number(row.prompt), completionTokens: Number(row.completion), costUsd: row.cost === null ? null : Number(row.cost) };
 }

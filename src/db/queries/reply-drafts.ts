@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { ModelUsage } from '../../model/model-usage';
 import type { Database, ReplyDraftsTable } from '../schema';
 
 export type ReplyDraftRow = Selectable<ReplyDraftsTable>;
@@ -15,7 +16,7 @@ interface DraftKey {
  */
 export async function saveReplyDraft(
   db: Kysely<Database>,
-  draft: DraftKey & { text: string; kind: ReplyDraftRow['kind']; modelTokens: number | null; moderationFlags: number },
+  draft: DraftKey & { text: string; kind: ReplyDraftRow['kind']; usage: ModelUsage[]; moderationFlags: number },
 ): Promise<ReplyDraftRow> {
   const inserted = await db
     .insertInto('reply_drafts')
@@ -24,7 +25,7 @@ export async function saveReplyDraft(
       outbound_key: draft.outboundKey,
       text: draft.text,
       kind: draft.kind,
-      model_tokens: draft.modelTokens,
+      usage: JSON.stringify(draft.usage),
       moderation_flags: draft.moderationFlags,
     })
     .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())

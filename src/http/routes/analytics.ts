@@ -31,7 +31,11 @@ const SummarySchema = z
     messages: z.array(z.object({ platform: z.string(), in: z.number().int(), out: z.number().int() })),
     timeToReplyMs: z.object({ median: z.number().nullable(), p95: z.number().nullable() }),
     moderationFlags: z.number().int().describe('Moderation verdicts that flagged something: people\'s messages and the model\'s replies, refused or not (under the `flag` policy nothing is refused).'),
-    modelTokens: z.number().int(),
+    modelTokens: z.number().int().describe('Prompt and completion tokens together, over every model call of the turns.'),
+    models: z
+      .array(z.object({ model: z.string(), promptTokens: z.number().int(), completionTokens: z.number().int(), costUsd: z.number().nullable() }))
+      .describe('Tokens and cost by model (classifying, summarising and replying), the costliest first; a null cost is a model without a price (`MODEL_PRICES`).'),
+    costUsd: z.number().nullable().describe('US dollars over every model with a price; null when none had one.'),
     understanding: z
       .object({
         sentiment: z.object({ negative: z.number().int(), neutral: z.number().int(), positive: z.number().int() }),
@@ -53,6 +57,8 @@ const SummarySchema = z
       timeToReplyMs: { median: 1830, p95: 4210 },
       moderationFlags: 2,
       modelTokens: 182_450,
+      models: [{ model: 'gpt-4o-mini-2024-07-18', promptTokens: 171_300, completionTokens: 11_150, costUsd: 0.032385 }],
+      costUsd: 0.032385,
       understanding: {
         sentiment: { negative: 31, neutral: 402, positive: 73 },
         intents: [

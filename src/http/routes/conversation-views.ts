@@ -46,6 +46,27 @@ export const ConversationSchema = z
   .openapi('Conversation', { example: CONVERSATION_EXAMPLE });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
+const UsageTotalsSchema = z
+  .object({
+    promptTokens: z.number().int(),
+    completionTokens: z.number().int(),
+    costUsd: z.number().nullable().openapi({ description: 'US dollars, by the price table (`MODEL_PRICES` over the defaults); null when no model used had a price.' }),
+  })
+  .openapi('UsageTotals', { example: { promptTokens: 5120, completionTokens: 860, costUsd: 0.001284 } });
+
+/** One conversation, with what its model calls used and cost. */
+export const ConversationDetailSchema = ConversationSchema.extend({
+  usage: UsageTotalsSchema.openapi({ description: "Tokens and cost of every model call in the conversation's turns: classifying, summarising, replying." }),
+}).openapi('ConversationDetail', { example: { ...CONVERSATION_EXAMPLE, usage: { promptTokens: 5120, completionTokens: 860, costUsd: 0.001284 } } });
+
+const StepUsageSchema = z.object({
+  step: z.enum(['understand', 'summarise', 'reply', 'tool']),
+  model: z.string(),
+  promptTokens: z.number().int(),
+  completionTokens: z.number().int(),
+  costUsd: z.number().nullable(),
+});
+
 export const MESSAGE_EXAMPLE = {
   id: '9d2e4f60-1a2b-4c3d-8e9f-0a1b2c3d4e5f',
   seq: '42',
@@ -58,6 +79,15 @@ export const MESSAGE_EXAMPLE = {
   platformMessageId: null,
   error: null,
   understanding: null,
+  usage: {
+    promptTokens: 412,
+    completionTokens: 31,
+    costUsd: 0.0000804,
+    steps: [
+      { step: 'understand', model: 'gpt-4o-mini-2024-07-18', promptTokens: 198, completionTokens: 24, costUsd: 0.0000441 },
+      { step: 'reply', model: 'gpt-4o-mini-2024-07-18', promptTokens: 214, completionTokens: 7, costUsd: 0.0000363 },
+    ],
+  },
   createdAt: '2025-06-01T10:00:02.000Z',
 } as const;
 
@@ -89,6 +119,9 @@ export const MessageSchema = z
     understanding: UnderstandingSchema.nullable().openapi({
       description: "What the bot's pipeline understood of a person's message: sentiment, intent and language. Null for the bot's and operators' messages, and for messages no turn took (during a handoff).",
     }),
+    usage: UsageTotalsSchema.extend({ steps: z.array(StepUsageSchema) })
+      .nullable()
+      .openapi({ description: "A bot reply's model calls, in total and step by step; null for messages no model wrote." }),
     createdAt: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('Message', { example: MESSAGE_EXAMPLE });
@@ -125,6 +158,15 @@ export function toMessageView(row: MessageRow): Message {
     platformMessageId: row.platform_message_id,
     error: row.error,
     understanding: understandingOf(row),
+    usage:
+      row.prompt_tokens === null
+        ? null
+        : {
+            promptTokens: row.prompt_tokens,
+            completionTokens: row.completion_tokens ?? 0,
+            costUsd: row.cost_usd === null ? null : Number(row.cost_usd),
+            steps: row.usage,
+          },
     createdAt: row.created_at.toISOString(),
   };
 }

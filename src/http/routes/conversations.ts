@@ -7,7 +7,7 @@ import { BotIdSchema } from '../../bots/bot-id';
 import { PLATFORMS } from '../../conversations/platform';
 import { MAX_INBOUND_TEXT_LENGTH, normaliseText } from '../../conversations/normalise-inbound';
 import { type ConversationRow, findConversation, listConversations } from '../../db/queries/conversations';
-import { listMessages } from '../../db/queries/messages';
+import { listMessages, sumConversationUsage } from '../../db/queries/messages';
 import type { Database } from '../../db/schema';
 import {
   agentMessageUpdate,
@@ -25,7 +25,7 @@ import { errorResponses } from '../openapi/error-responses';
 import { dataOf, pageOf } from '../openapi/page';
 import { UuidParamsSchema } from '../openapi/path-params';
 import { serveRoute } from '../openapi/serve-route';
-import { CONVERSATION_EXAMPLE, ConversationSchema, MESSAGE_EXAMPLE, MessageSchema, toConversationView, toMessageView } from './conversation-views';
+import { CONVERSATION_EXAMPLE, ConversationDetailSchema, ConversationSchema, MESSAGE_EXAMPLE, MessageSchema, toConversationView, toMessageView } from './conversation-views';
 
 const ListQuerySchema = z.object({
   botId: BotIdSchema.optional(),
@@ -80,7 +80,7 @@ const getConversationRoute = createRoute({
   summary: 'Read a conversation',
   request: { params: UuidParamsSchema },
   responses: {
-    200: { description: 'The conversation.', content: { 'application/json': { schema: dataOf(ConversationSchema) } } },
+    200: { description: 'The conversation.', content: { 'application/json': { schema: dataOf(ConversationDetailSchema) } } },
     ...errorResponses({ 404: 'No conversation with this id.' }),
   },
 });
@@ -198,7 +198,7 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
 
   serveRoute(app, getConversationRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'));
-    return c.json({ data: toConversationView(row) });
+    return c.json({ data: { ...toConversationView(row), usage: await sumConversationUsage(db, row.id) } });
   });
 
   serveRoute(app, listMessagesRoute, async (c) => {

@@ -73,6 +73,8 @@ function fakeIO(
       db.summary = summary;
     },
     classify: (error) => (error as FakeFailure).failure,
+    // One dollar per million prompt tokens and two per million completion tokens; other models have no price.
+    costOf: (model, tokens) => (model === 'fake-model' ? (tokens.prompt + 2 * tokens.completion) / 1_000_000 : null),
     async botMayReply() {
       return humanTookOverAfterSends === undefined || calls.sends.length < humanTookOverAfterSends;
     },
@@ -144,11 +146,12 @@ describe('the turn pipeline', () => {
   it('moderates the message, writes the reply, moderates it, sends it and records it, and says so step by step', async () => {
     const fake = fakeIO();
     const report = await runTurn(turn(), fake.io, false);
-    expect(report).toMatchObject({ outcome: 'sent', reply: { text: 'a reply', kind: 'reply' }, partsSent: 1, modelTokens: { prompt: 10, completion: 5 } });
+    const replyUsage = { step: 'reply', model: 'fake-model', promptTokens: 10, completionTokens: 5, costUsd: 0.00002 };
+    expect(report).toMatchObject({ outcome: 'sent', reply: { text: 'a reply', kind: 'reply' }, partsSent: 1, usage: [replyUsage] });
     expect(report.steps.map((s) => s.step)).toEqual(['understand', 'moderate', 'write', 'moderate', 'send']);
     expect(fake.calls.moderate).toEqual([['hello', 'configured'], ['a reply', 'configured']]);
     expect(fake.calls.sends.map((s) => [s.text, s.outboundKey])).toEqual([['a reply', 'reply:m1']]);
-    expect(fake.db.recorded).toMatchObject({ text: 'a reply', status: 'sent', deliveryIds: ['pm-1'], modelTokens: 15 });
+    expect(fake.db.recorded).toMatchObject({ text: 'a reply', status: 'sent', deliveryIds: ['pm-1'], usage: [replyUsage] });
     expect(fake.db.draft).toBeUndefined();
   });
 
@@ -214,7 +217,7 @@ describe('the turn pipeline', () => {
 
   it('resumes a retried turn after the last part sent, without asking the model again', async () => {
     const fake = fakeIO({ replies: ['never used'] });
-    fake.db.draft = { text: longReply, kind: 'reply', modelTokens: 15, moderationFlags: 0, partsSent: 2, deliveryIds: ['pm-a', 'pm-b'] };
+    fake.db.draft = { text: longReply, kind: 'reply', usage: [], moderationFlags: 0, partsSent: 2, deliveryIds: ['pm-a', 'pm-b'] };
     const report = await runTurn(turn({ key: telegram }), fake.io, true);
     expect(fake.calls.model).toBe(0);
     expect(fake.calls.sends.map((s) => s.outboundKey)).toEqual(['reply:m1#3/3']);
@@ -224,7 +227,7 @@ describe('the turn pipeline', () => {
 
   it('does nothing again when an earlier attempt already recorded the reply', async () => {
     const fake = fakeIO();
-    fake.db.recorded = { text: 'sent before', kind: 'reply', status: 'sent', deliveryIds: ['pm-0'], modelTokens: null, moderationFlags: 0 };
+    fake.db.recorded = { text: 'sent before', kind: 'reply', status: 'sent', deliveryIds: ['pm-0'], usage: [], moderationFlags: 0 };
     const report = await runTurn(turn(), fake.io, true);
     expect(report).toMatchObject({ outcome: 'sent', reply: { text: 'sent before' } });
     expect(fake.calls.sends).toHaveLength(0);
@@ -320,6 +323,12 @@ describe('understanding in the turn pipeline', () => {
     const report = await runTurn(turn({ reply: write('Ça ne marche toujours pas') }), fake.io, false);
     expect(report.understanding).toMatchObject({ sentiment: { label: 'negative' }, language: 'fr', decidedBy: 'model' });
     expect(report.steps[0]).toMatchObject({ step: 'understand', decidedBy: 'model', tokens: { prompt: 30, completion: 12 } });
+    // Both model calls are in the turn's usage, each with its tokens and cost.
+    expect(report.usage).toEqual([
+      { step: 'understand', model: 'fake-model', promptTokens: 30, completionTokens: 12, costUsd: 0.000054 },
+      { step: 'reply', model: 'fake-model', promptTokens: 10, completionTokens: 5, costUsd: 0.00002 },
+    ]);
+    expect(fake.db.recorded!.usage).toEqual(report.usage);
     // The model is told the person's language.
     expect(fake.calls.requests[0]!.systemPrompt).toBe('Be brief.\n\nThe person writes in French (fr). Answer in that language unless they ask for another.');
   });
@@ -366,7 +375,7 @@ describe('understanding in the turn pipeline', () => {
 
   it('still reports the handoff when a retry resumes its notice', async () => {
     const fake = fakeIO();
-    fake.db.draft = { text: NOTICE_TEXTS.handoffRequested.de, kind: 'notice', modelTokens: null, moderationFlags: 0, partsSent: 0, deliveryIds: [] };
+    fake.db.draft = { text: NOTICE_TEXTS.handoffRequested.de, kind: 'notice', usage: [], moderationFlags: 0, partsSent: 0, deliveryIds: [] };
     const report = await runTurn(turn({ reply: write('Ich will mit einem Menschen sprechen') }), fake.io, true);
     expect(report).toMatchObject({ outcome: 'sent', handoff: true });
     expect(fake.calls.understand).toBe(0);
