@@ -4,13 +4,14 @@ import type { ActivityDeps } from './deps';
 import { createModelActivities } from './model';
 import { createNotificationActivities } from './notifications';
 import { createSendReplyActivities } from './send-reply';
+import { createToolActivities } from './tools';
 import { createTurnActivities } from './turn';
 
 export type { ActivityDeps } from './deps';
 
 /**
  * Every activity the conversation workflows call, bound to their dependencies. `conversationV2`
- * calls beginTurn, runTurn, abandonTurn, setConversationStatus and endConversation; the rest serve
+ * calls beginTurn, runTurn, callTool, abandonTurn, setConversationStatus and endConversation; the rest serve
  * conversations of the first shape (`workflows/legacy/`) and go with it.
  */
 export function createActivities(deps: ActivityDeps) {
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSendReplyActivities(deps),
     ...createNotificationActivities(deps),
     ...createTurnActivities(deps),
+    ...createToolActivities(deps),
   };
 }
 

@@ -59,6 +59,8 @@ export const ConfigSchema = z
     OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
     OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
     OPENAI_MODERATION_MODEL: z.string().min(1).default('omni-moderation-latest'),
+    // Tool URLs must be HTTPS; a development setup may allow plain HTTP (a tool on localhost).
+    TOOLS_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
     // Dollars per million tokens, by model, over the defaults: {"my-model":{"prompt":0.5,"completion":1.5}}.
     MODEL_PRICES: optionalString.transform((value, ctx) => parseModelPrices(value, ctx)),
     ADMIN_API_KEY: optionalString,
@@ -220,6 +222,8 @@ function configFrom(e: Env) {
       /** What each model's tokens cost: the defaults, with `MODEL_PRICES` over them. */
       prices: { ...DEFAULT_MODEL_PRICES, ...e.MODEL_PRICES },
     },
+    /** Whether a tool's URL may be plain HTTP (development only). */
+    toolsAllowHttp: e.TOOLS_ALLOW_HTTP,
     adminApiKey: e.ADMIN_API_KEY,
     webchat: {
       // Development needs no setup: an unset secret is generated once per DATA_DIR (production requires it).

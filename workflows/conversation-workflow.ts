@@ -25,6 +25,7 @@ import { requestIdsOf } from '../src/conversations/request-trace';
 import type { NotificationEventType } from '../src/notifications/notification-event';
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
 import { handsOver } from '../src/conversations/turn-handoff';
+import type { ToolCall, ToolResult } from '../src/tools/tool-definition';
 import type { TurnInput, TurnReport } from '../src/turn/turn-contract';
 import {
   applyMemory,
@@ -94,6 +95,18 @@ const PIPELINE_OPTIONS: ActivityOptions = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };
 const pipeline = proxyActivities<ConversationActivities>(PIPELINE_OPTIONS);
+
+/**
+ * A tool call: three tries, then the model reads the failure. Each try gets the tool's own timeout
+ * (set per call) with a margin for the request around it.
+ */
+const TOOL_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '5 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
+};
+const TOOL_CALL_MARGIN_MS = 5_000;
+const tools = proxyActivities<ConversationActivities>(TOOL_OPTIONS);
 
 /**
  * One conversation: a bot, a platform, a chat. Messages arrive as signals (or updates, when the
@@ -214,13 +227,44 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
       const reply: TurnInput['reply'] = decidedHere
         ? { say: { text: noticeIn('handoffRequested', 'en'), kind: 'notice' } }
         : { write: { messageIds: ids, userText, language: entity.state.language, history: entity.state.history, summary: entity.state.summary, bot: settings } };
-      const report = await deliver(reply, route, 'bot');
+      const report = await answerWithTools(reply, route);
       // The person asked for a human: the team is told, and the bot stays quiet until released.
       // Before the reply is recorded, so a caller waiting on it finds the conversation handed over.
       if (report.handoff) await changeStatus('handoff', 'bot');
       entity.update(recordReport(applyMemory(entity.state, report.memory), { userText, messageIds: ids, report }));
     } finally {
       done();
+    }
+  }
+
+  /**
+   * Runs the turn's pipeline until it answers. When the model asks for tools, each call is its own
+   * activity (retried alone, shown by the tool's name), and the pipeline goes on with the results;
+   * the pipeline stops offering tools after the bot's `maxToolSteps` rounds, so this ends.
+   */
+  async function answerWithTools(reply: TurnInput['reply'], route: Pick<TurnInput, 'outboundKey' | 'replyContext' | 'requestIds'>): Promise<TurnReport> {
+    let report = await deliver(reply, route, 'bot');
+    while (report.outcome === 'tools' && 'write' in reply) {
+      const calls = report.toolCalls ?? [];
+      const results = await Promise.all(calls.map((call) => callTool(call)));
+      const brief = reply.write;
+      reply = { write: { ...brief, toolRounds: [...(brief.toolRounds ?? []), { calls, results }], carried: report.carried } };
+      report = await deliver(reply, route, 'bot');
+    }
+    return report;
+  }
+
+  /** One tool call; when its retries run out, the model reads the failure as the result. */
+  async function callTool(call: ToolCall): Promise<ToolResult> {
+    const spec = bot!.settings.tools.find((tool) => tool.name === call.name);
+    if (!spec) return { callId: call.id, name: call.name, ok: false, error: `there is no tool named "${call.name}"` };
+    const options: ActivityOptions = { ...TOOL_OPTIONS, startToCloseTimeout: spec.timeoutMs + TOOL_CALL_MARGIN_MS, summary: `tool ${call.name}` };
+    try {
+      return await tools.callTool.executeWithOptions(options, [{ botId: key.botId, conversationId, call }]);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('A tool call failed for good; the model reads why', { ...logAttributes, tool: call.name });
+      return { callId: call.id, name: call.name, ok: false, error: `the tool failed: ${error.cause?.message ?? error.message}` };
     }
   }
 

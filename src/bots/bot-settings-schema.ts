@@ -55,6 +55,8 @@ export const BOT_SETTING_FIELDS = {
     .array(IntentSchema)
     .max(MAX_INTENTS, `a bot recognises at most ${MAX_INTENTS} intents`)
     .refine((intents) => new Set(intents.map((intent) => intent.name)).size === intents.length, 'intent names must be unique'),
+  /** Rounds of tool calls one turn may make; then the model answers without tools. 0: never offer tools. */
+  maxToolSteps: z.number().int().min(0).max(10),
   enabled: z.boolean(),
 };
 
@@ -71,6 +73,7 @@ export const BOT_SETTING_DEFAULTS = {
   // Sent in the person's language while it is unchanged (`src/conversations/notices.ts`).
   fallbackReply: NOTICE_TEXTS.fallback.en,
   intents: [],
+  maxToolSteps: 4,
   enabled: true,
 } as const satisfies Omit<BotSettings, 'id' | 'name' | 'systemPrompt' | 'model'>;
 
@@ -90,6 +93,7 @@ export const BotSettingsSchema = z.strictObject({
   contextTokenBudget: BOT_SETTING_FIELDS.contextTokenBudget.default(BOT_SETTING_DEFAULTS.contextTokenBudget),
   fallbackReply: BOT_SETTING_FIELDS.fallbackReply.default(BOT_SETTING_DEFAULTS.fallbackReply),
   intents: BOT_SETTING_FIELDS.intents.default([]),
+  maxToolSteps: BOT_SETTING_FIELDS.maxToolSteps.default(BOT_SETTING_DEFAULTS.maxToolSteps),
   enabled: BOT_SETTING_FIELDS.enabled.default(BOT_SETTING_DEFAULTS.enabled),
 });
 

@@ -22,5 +22,7 @@ export interface BotSettings {
   contextTokenBudget: number;
   /** What people may want of this bot, and what it does then; the built-in `human` intent is added unless defined here. */
   intents: Intent[];
+  /** Rounds of tool calls one turn may make before the model must answer without tools. */
+  maxToolSteps: number;
   enabled: boolean;
 }

@@ -19,6 +19,7 @@ export interface BotsTable {
   handoff_pattern: string | null;
   context_token_budget: Generated<number>;
   intents: ColumnType<Intent[], string | undefined, string>;
+  max_tool_steps: Generated<number>;
   moderation_policy: 'off' | 'flag' | 'block';
   enabled: Generated<boolean>;
   created_at: Timestamp;
@@ -149,6 +150,17 @@ export interface ReplyDraftsTable {
   created_at: Timestamp;
 }
 
+export interface BotToolsTable {
+  bot_id: string;
+  name: string;
+  description: string;
+  parameters: ColumnType<Record<string, unknown>, string, string>;
+  url: string;
+  sealed_secret: string;
+  timeout_ms: number;
+  created_at: Timestamp;
+}
+
 export interface Database {
   bots: BotsTable;
   conversations: ConversationsTable;
@@ -159,4 +171,5 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   notification_deliveries: NotificationDeliveriesTable;
   reply_drafts: ReplyDraftsTable;
+  bot_tools: BotToolsTable;
 }

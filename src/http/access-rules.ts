@@ -17,6 +17,8 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: '*', path: /^\/webhook-subscriptions(\/|$)/, role: 'admin' },
   { method: 'POST', path: /^\/bots\/[^/]+\/messages$/, role: 'operator' },
   { method: 'GET', path: /^\/bots\/[^/]+\/channels(\/|$)/, role: 'admin' },
+  // A tool's URL is the team's own endpoint: admins only.
+  { method: 'GET', path: /^\/bots\/[^/]+\/tools(\/|$)/, role: 'admin' },
   { method: 'GET', path: /^\//, role: 'viewer' },
   { method: '*', path: /^\/conversations(\/|$)/, role: 'operator' },
   { method: '*', path: /^\//, role: 'admin' },

@@ -26,6 +26,7 @@ import { httpTracing } from '../telemetry/tracing';
 import { createAnalyticsRoutes } from './routes/analytics';
 import { createApiDocsRoutes } from './routes/api-docs';
 import { createApiChannelRoutes } from './routes/api-channel';
+import { createBotToolRoutes } from './routes/bot-tools';
 import { createBotRoutes } from './routes/bots';
 import { createApiKeyRoutes } from './routes/api-keys';
 import { createChannelRoutes } from './routes/channels';
@@ -40,7 +41,7 @@ import { createWebhookSubscriptionRoutes } from './routes/webhook-subscriptions'
 import { createWebhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
-  config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal'>;
+  config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal' | 'toolsAllowHttp'>;
   logger: Logger;
   db: Kysely<Database>;
   temporal: Client;
@@ -110,6 +111,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   v1.route('/webhook-subscriptions', createWebhookSubscriptionRoutes({ db, encryptionKey: config.channelEncryptionKey }));
   v1.route('/bots', createApiChannelRoutes({ bots, intake, replyWaitTimeoutMs: config.replyWaitTimeoutMs }));
   v1.route('/bots', createChannelRoutes({ bots, channels, platforms }));
+  v1.route('/bots', createBotToolRoutes({ db, bots, encryptionKey: config.channelEncryptionKey, allowHttp: config.toolsAllowHttp }));
   v1.route('/bots', createBotRoutes({ db, bots, temporal }));
   v1.route('/conversations', createConversationRoutes({ db, temporal }));
   app.route('/v1', v1);

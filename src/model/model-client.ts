@@ -1,6 +1,7 @@
 import type { SummaryRequest } from './summary-prompt';
 import type { UnderstandingRequest } from './understanding-prompt';
 import type { Understanding } from '../understanding/understanding';
+import type { ToolCall, ToolRound, ToolSpec } from '../tools/tool-definition';
 import type { HistoryEntry } from '../conversations/history-entry';
 
 export interface ReplyRequest {
@@ -11,6 +12,10 @@ export interface ReplyRequest {
   summary: string | null;
   history: HistoryEntry[];
   userText: string;
+  /** Tools the model may call this time; none offered when absent or empty. */
+  tools?: ToolSpec[];
+  /** The turn's earlier rounds of tool calls and their results, after the person's message. */
+  toolRounds?: ToolRound[];
 }
 
 export interface GeneratedReply {
@@ -19,6 +24,8 @@ export interface GeneratedReply {
   tokens: { prompt: number; completion: number } | null;
   /** True when the built-in offline responder wrote the reply, not a model. */
   offline: boolean;
+  /** Set when the model asks for tools instead of answering (its `text` may then be empty). */
+  toolCalls?: ToolCall[];
 }
 
 export interface ModerationVerdict {

@@ -3,6 +3,7 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import { TEAM_MESSAGE_PREFIX } from '../conversations/history-entry';
 import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
+import { toolResultContent } from '../tools/tool-definition';
 import { SUMMARY_INSTRUCTIONS, type SummaryRequest, summaryMaterial } from './summary-prompt';
 import {
   intentCatalogue,
@@ -55,16 +56,24 @@ export function createOpenAIModelClient(options: OpenAIModelClientOptions): Mode
     },
 
     async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
+      const tools = request.tools ?? [];
       const completion = await callModel(() =>
         openai.chat.completions.create({
           model: request.model,
           messages: toChatMessages(request),
           ...(request.temperature === null ? {} : { temperature: request.temperature }),
           ...(request.maxReplyTokens === null ? {} : { max_completion_tokens: request.maxReplyTokens }),
+          ...(tools.length === 0
+            ? {}
+            : { tools: tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } })) }),
         }),
       );
-      const text = completion.choices[0]?.message?.content?.trim();
-      if (!text) throw new Error('The model returned no text; retrying');
+      const message = completion.choices[0]?.message;
+      const text = message?.content?.trim() ?? '';
+      const toolCalls = (message?.tool_calls ?? []).flatMap((call) =>
+        call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
+      );
+      if (!text && toolCalls.length === 0) throw new Error('The model returned no text; retrying');
       return {
         text,
         model: completion.model,
@@ -72,6 +81,7 @@ export function createOpenAIModelClient(options: OpenAIModelClientOptions): Mode
           ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens }
           : null,
         offline: false,
+        ...(toolCalls.length > 0 ? { toolCalls } : {}),
       };
     },
 
@@ -123,6 +133,14 @@ function toChatMessages(request: ReplyRequest): OpenAI.Chat.ChatCompletionMessag
         : { role: entry.role, content: entry.text },
     ),
     { role: 'user', content: request.userText },
+    ...(request.toolRounds ?? []).flatMap((round): OpenAI.Chat.ChatCompletionMessageParam[] => [
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: round.calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } })),
+      },
+      ...round.results.map((result) => ({ role: 'tool' as const, tool_call_id: result.callId, content: toolResultContent(result) })),
+    ]),
   ];
 }
 

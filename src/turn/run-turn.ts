@@ -8,7 +8,7 @@ import { deliverReply } from './deliver-reply';
 import { handsOver } from '../conversations/turn-handoff';
 import type { TurnInput, TurnReport, TurnStep } from './turn-contract';
 import type { StoredDraft, TurnIO } from './turn-io';
-import { writeReply } from './write-steps';
+import { type Writing, writeReply } from './write-steps';
 
 export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): Promise<TurnReport> {
   const earlier = resuming ? await io.earlierWork() : {};
@@ -41,6 +41,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     if ('write' in input.reply) {
       const writing = await writeReply(input.reply.write, io);
       steps.push(...writing.steps);
+      if (writing.toolCalls) return askedForTools(input, writing);
       ({ usage, flagged, memory, understanding } = writing);
       reply = writing.reply;
     }
@@ -80,3 +81,19 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
   };
 }
 
+
+/** The model asked for tools: nothing is stored or sent; the workflow calls them and runs the turn on. */
+function askedForTools(input: TurnInput, writing: Writing): TurnReport {
+  const { understanding, memory, usage, flagged } = writing;
+  return {
+    outcome: 'tools',
+    reply: { text: '', kind: 'reply' },
+    steps: writing.steps,
+    usage,
+    flagged: [],
+    partsSent: 0,
+    lastSentAt: input.lastSentAt,
+    toolCalls: writing.toolCalls,
+    carried: { usage, flagged, ...(understanding ? { understanding } : {}), ...(memory ? { memory } : {}) },
+  };
+}

@@ -8,6 +8,7 @@ import type { ConversationKey } from '../conversations/conversation-key';
 import type { HistoryEntry } from '../conversations/history-entry';
 import type { ReplyKind } from '../conversations/reply-kind';
 import type { ModelUsage } from '../model/model-usage';
+import type { ToolCall, ToolRound, ToolSpec } from '../tools/tool-definition';
 import type { Sentiment, Understanding } from '../understanding/understanding';
 
 /** The bot's settings the pipeline reads: how to understand, write, moderate and fall back. */
@@ -22,7 +23,16 @@ export type ReplySettings = Pick<
   | 'contextTokenBudget'
   | 'intents'
   | 'handoffPattern'
->;
+  | 'maxToolSteps'
+> & { tools: ToolSpec[] };
+
+/** What the turn's earlier runs did before the model asked for tools: the next run goes on from there. */
+export interface CarriedWriting {
+  understanding?: Understanding;
+  memory?: { summary: string | null; folded: number };
+  usage: ModelUsage[];
+  flagged: Array<{ categories: string[] }>;
+}
 
 /** What the model is asked to answer. */
 export interface ReplyBrief {
@@ -34,6 +44,10 @@ export interface ReplyBrief {
   history: HistoryEntry[];
   summary: string | null;
   bot: ReplySettings;
+  /** The rounds of tool calls this turn made so far, with their results (`callTool` activities). */
+  toolRounds?: ToolRound[];
+  /** Set when the turn goes on after its tool calls: what was understood and spent before them. */
+  carried?: CarriedWriting;
 }
 
 export interface TurnInput {
@@ -68,6 +82,8 @@ export type TurnStep =
     }
   /** The intent's action answered, not the model. */
   | { step: 'act'; intent: string; action: 'handoff' | 'reply' }
+  /** The model asked for tools: the workflow calls each as its own activity, then the turn goes on. */
+  | { step: 'tools'; round: number; calls: string[]; tokens?: { prompt: number; completion: number } }
   | {
       step: 'write';
       outcome: 'reply' | 'fallback' | 'refusal';
@@ -83,8 +99,11 @@ export type TurnStep =
   | { step: 'fail'; type: string; message: string };
 
 export interface TurnReport {
-  /** 'suppressed': a human took over before every part was out; 'failed': the platform refused for good. */
-  outcome: 'sent' | 'suppressed' | 'failed';
+  /**
+   * 'suppressed': a human took over before every part was out; 'failed': the platform refused for
+   * good; 'tools': the model asked for `toolCalls`, nothing was sent, and `carried` goes on.
+   */
+  outcome: 'sent' | 'suppressed' | 'failed' | 'tools';
   reply: { text: string; kind: ReplyKind };
   steps: TurnStep[];
   /** What the turn's model calls used and cost, step by step (empty when it resumed or said a fixed text). */
@@ -92,6 +111,8 @@ export interface TurnReport {
   /** Moderation verdicts that flagged something, for the `message.flagged` notification. */
   flagged: Array<{ categories: string[] }>;
   partsSent: number;
+  toolCalls?: ToolCall[];
+  carried?: CarriedWriting;
   /** What the pipeline understood of the person's message; absent when the turn wrote nothing (a notice) or resumed. */
   understanding?: Understanding;
   /** The person asked for a human: the workflow hands the conversation over. */

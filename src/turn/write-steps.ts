@@ -6,6 +6,7 @@
 import { fallbackReplyIn, noticeIn } from '../conversations/notices';
 import type { ReplyKind } from '../conversations/reply-kind';
 import type { ModelUsage, UsageStep } from '../model/model-usage';
+import type { ToolCall } from '../tools/tool-definition';
 import { actionFor, intentsOf } from '../understanding/intents';
 import { UNDETERMINED_LANGUAGE } from '../conversations/language';
 import type { Understanding } from '../understanding/understanding';
@@ -31,6 +32,8 @@ export interface Writing {
   handoff?: boolean;
   /** Set when the model wrote the reply (rather than an intent's fixed text): only then is the reply moderated. */
   modelWrote?: boolean;
+  /** Set when the model asked for tools instead of answering: the turn stops here and goes on after them. */
+  toolCalls?: ToolCall[];
 }
 
 export type WriteStep = (brief: ReplyBrief, writing: Writing, io: TurnIO) => Promise<Writing>;
@@ -84,6 +87,9 @@ export const askModel: WriteStep = async (brief, writing, io) => {
   if (writing.reply) return writing;
   io.progress('asking the model');
   const { bot } = brief;
+  // Tools are offered until the turn has used its rounds; then the model must answer with what it has.
+  const rounds = brief.toolRounds ?? [];
+  const offered = bot.tools.length > 0 && rounds.length < bot.maxToolSteps;
   const result = await callWithRetries(io, MODEL_RETRIES, () =>
     io.generateReply({
       systemPrompt: systemPromptOf(brief, writing),
@@ -93,13 +99,21 @@ export const askModel: WriteStep = async (brief, writing, io) => {
       summary: writing.memory ? writing.memory.summary : brief.summary,
       history: writing.memory ? brief.history.slice(writing.memory.folded) : brief.history,
       userText: brief.userText,
+      ...(offered ? { tools: bot.tools } : {}),
+      ...(rounds.length > 0 ? { toolRounds: rounds } : {}),
     }),
   );
-  if (!result.ok) {
-    const step: TurnStep = { step: 'write', outcome: 'fallback', attempts: result.attempts, error: result.failure.message };
+  const fallback = (error: string, attempts: number): Writing => {
+    const step: TurnStep = { step: 'write', outcome: 'fallback', attempts, error };
     return { ...writing, reply: { text: fallbackReplyIn(bot.fallbackReply, languageOf(brief, writing)), kind: 'fallback' }, steps: [...writing.steps, step] };
+  };
+  if (!result.ok) return fallback(result.failure.message, result.attempts);
+  const { text, model, tokens, toolCalls } = result.value;
+  if (toolCalls && offered) {
+    const step: TurnStep = { step: 'tools', round: rounds.length + 1, calls: toolCalls.map((call) => call.name), ...(tokens ? { tokens } : {}) };
+    return { ...writing, toolCalls, usage: [...writing.usage, ...usageOf(io, 'tool', model, tokens)], steps: [...writing.steps, step] };
   }
-  const { text, model, tokens } = result.value;
+  if (!text) return fallback('the model asked for tools when none were offered, and wrote no reply', result.attempts);
   const step: TurnStep = { step: 'write', outcome: 'reply', model, attempts: result.attempts, ...(tokens ? { tokens } : {}) };
   const usage = [...writing.usage, ...usageOf(io, 'reply', model, tokens)];
   return { ...writing, reply: { text, kind: 'reply' }, modelWrote: true, usage, steps: [...writing.steps, step] };
@@ -113,9 +127,16 @@ export const moderateReply: WriteStep = async (brief, writing, io) => {
 
 export const WRITE_STEPS: readonly WriteStep[] = [readInbound, actOnIntent, fitMemory, askModel, moderateReply];
 
-export async function writeReply(brief: ReplyBrief, io: TurnIO, steps: readonly WriteStep[] = WRITE_STEPS): Promise<Writing> {
-  let writing: Writing = { usage: [], flagged: [], steps: [] };
-  for (const step of steps) writing = await step(brief, writing, io);
+/** After its tool calls, the turn goes on from what it carried: the model answers, and its reply is moderated. */
+export const AFTER_TOOLS_STEPS: readonly WriteStep[] = [askModel, moderateReply];
+
+export async function writeReply(brief: ReplyBrief, io: TurnIO): Promise<Writing> {
+  const { carried } = brief;
+  let writing: Writing = carried ? { ...carried, steps: [] } : { usage: [], flagged: [], steps: [] };
+  for (const step of carried ? AFTER_TOOLS_STEPS : WRITE_STEPS) {
+    writing = await step(brief, writing, io);
+    if (writing.toolCalls) return writing;
+  }
   if (!writing.reply) throw new Error('No write step decided the reply');
   return writing;
 }

@@ -29,6 +29,8 @@ export interface RecordedCall {
 
 export type FakeBehaviour =
   | { kind: 'reply'; text?: string; delayMs?: number }
+  /** The model asks for tools (`arguments` as an object, or as the raw text a model might write). */
+  | { kind: 'tool-calls'; calls: Array<{ name: string; arguments: Record<string, unknown> | string }> }
   | { kind: 'rate-limit'; retryAfterSeconds: number }
   | { kind: 'server-error' }
   | { kind: 'bad-request' }
@@ -151,6 +153,25 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
     return defaultBehaviour;
   }
 
+  function toolCallsCompletion(body: any, calls: Array<{ name: string; arguments: Record<string, unknown> | string }>): object {
+    const completion = chatCompletion(body, '') as any;
+    completion.choices[0].message = {
+      role: 'assistant',
+      content: null,
+      refusal: null,
+      annotations: [],
+      tool_calls: calls.map((call) => ({
+        id: nextId('call'),
+        type: 'function',
+        function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+      })),
+    };
+    completion.choices[0].finish_reason = 'tool_calls';
+    completion.usage.completion_tokens = 7 * calls.length;
+    completion.usage.total_tokens = completion.usage.prompt_tokens + completion.usage.completion_tokens;
+    return completion;
+  }
+
   function chatCompletion(body: any, text: string): object {
     const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
     const promptTokens = messages.reduce((n, m) => n + countTokens(contentText(m?.content)), 0);
@@ -218,6 +239,9 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
         }
         return;
       }
+      case 'tool-calls':
+        send(res, call, 200, toolCallsCompletion(body, behaviour.calls));
+        return;
       case 'rate-limit':
         send(
           res,

@@ -14,6 +14,7 @@ import * as moderationFlags from './2026-12-03T1100-moderation-flags';
 import * as memory from './2026-12-03T1200-memory';
 import * as understanding from './2026-12-03T1300-understanding';
 import * as modelUsage from './2026-12-03T1400-model-usage';
+import * as tools from './2026-12-03T1500-tools';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1200-memory': memory,
   '2026-12-03T1300-understanding': understanding,
   '2026-12-03T1400-model-usage': modelUsage,
+  '2026-12-03T1500-tools': tools,
 };

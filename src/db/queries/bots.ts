@@ -107,6 +107,7 @@ function toBotColumns(bot: BotSettings) {
     moderation_policy: bot.moderationPolicy,
     context_token_budget: bot.contextTokenBudget,
     intents: JSON.stringify(bot.intents),
+    max_tool_steps: bot.maxToolSteps,
     enabled: bot.enabled,
   };
 }
@@ -126,6 +127,7 @@ function toPatchColumns(patch: BotPatch) {
     ...(patch.moderationPolicy !== undefined && { moderation_policy: patch.moderationPolicy }),
     ...(patch.contextTokenBudget !== undefined && { context_token_budget: patch.contextTokenBudget }),
     ...(patch.intents !== undefined && { intents: JSON.stringify(patch.intents) }),
+    ...(patch.maxToolSteps !== undefined && { max_tool_steps: patch.maxToolSteps }),
     ...(patch.enabled !== undefined && { enabled: patch.enabled }),
   };
 }
@@ -147,6 +149,7 @@ function toBotSettings(row: Selectable<BotsTable>): BotSettings {
     moderationPolicy: row.moderation_policy,
     contextTokenBudget: row.context_token_budget,
     intents: row.intents,
+    maxToolSteps: row.max_tool_steps,
     enabled: row.enabled,
   };
 }

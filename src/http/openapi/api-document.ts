@@ -70,6 +70,7 @@ export function createApiDocument(app: OpenAPIHono<any>): ApiDocument {
       { name: 'webhooks', description: 'Where the messaging platforms deliver, verified by each platform\'s signature.' },
       { name: 'bots', description: 'Bots and their settings.' },
       { name: 'channels', description: 'A bot\'s credentials on each messaging platform.' },
+      { name: 'tools', description: 'HTTPS endpoints a bot\'s model may call while it writes a reply; each call signed, and its own activity.' },
       { name: 'api channel', description: 'Integrators post messages and may wait for the reply.' },
       { name: 'conversations', description: 'Read conversations; hand them to a human and back; end them.' },
       { name: 'analytics', description: 'What a bot did in a time range.' },

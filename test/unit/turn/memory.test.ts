@@ -13,6 +13,8 @@ const bot = {
   contextTokenBudget: 500,
   intents: [],
   handoffPattern: null,
+  maxToolSteps: 4,
+  tools: [],
 };
 const turns = (n: number, words = 20): HistoryEntry[] =>
   Array.from({ length: n }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', text: `turn ${i}: ${'word '.repeat(words)}`.trim() }));

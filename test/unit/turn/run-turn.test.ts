@@ -124,6 +124,8 @@ const BOT: ReplySettings = {
   contextTokenBudget: 4000,
   intents: [],
   handoffPattern: null,
+  maxToolSteps: 4,
+  tools: [],
 };
 
 function turn(overrides: Partial<TurnInput> = {}): TurnInput {
@@ -379,5 +381,45 @@ describe('understanding in the turn pipeline', () => {
     const report = await runTurn(turn({ reply: write('Ich will mit einem Menschen sprechen') }), fake.io, true);
     expect(report).toMatchObject({ outcome: 'sent', handoff: true });
     expect(fake.calls.understand).toBe(0);
+  });
+});
+
+describe('tools in the turn pipeline', () => {
+  const weather = { name: 'weather', description: 'The weather', parameters: { type: 'object' }, timeoutMs: 5_000 };
+  const toolCall = { id: 'call-1', name: 'weather', arguments: '{"city":"Lisbon"}' };
+
+  it('stops when the model asks for tools, sending nothing, and goes on from what it carried once they answered', async () => {
+    const fake = fakeIO();
+    let asked = 0;
+    fake.io.generateReply = async (request) => {
+      fake.calls.requests.push(request);
+      asked++;
+      if (asked === 1) return { text: '', model: 'fake-model', tokens: { prompt: 20, completion: 4 }, offline: false, toolCalls: [toolCall] };
+      return { text: 'Sunny in Lisbon.', model: 'fake-model', tokens: { prompt: 40, completion: 6 }, offline: false };
+    };
+    const brief = { messageIds: ['m1'], language: null, userText: 'weather in Lisbon?', history: [], summary: null, bot: { ...BOT, tools: [weather] } };
+    const first = await runTurn(turn({ reply: { write: brief } }), fake.io, false);
+    expect(first).toMatchObject({ outcome: 'tools', toolCalls: [toolCall], partsSent: 0 });
+    expect(fake.calls.sends).toHaveLength(0);
+    expect(fake.db.draft).toBeUndefined();
+    expect(fake.calls.requests[0]!.tools).toEqual([weather]);
+
+    const results = [{ callId: 'call-1', name: 'weather', ok: true as const, content: '{"sky":"clear"}' }];
+    const next = { write: { ...brief, toolRounds: [{ calls: [toolCall], results }], carried: first.carried } };
+    const moderatedBefore = fake.calls.moderate.length;
+    const second = await runTurn(turn({ reply: next }), fake.io, false);
+    expect(second).toMatchObject({ outcome: 'sent', reply: { text: 'Sunny in Lisbon.' } });
+    // Not understood or moderated again: only the reply is moderated.
+    expect(fake.calls.moderate.slice(moderatedBefore)).toEqual([['Sunny in Lisbon.', 'configured']]);
+    expect(fake.calls.requests[1]!.toolRounds).toEqual(next.write.toolRounds);
+    expect(second.usage.map((u) => u.step)).toEqual(['tool', 'reply']);
+  });
+
+  it('offers no tools once the turn used its rounds', async () => {
+    const fake = fakeIO();
+    const rounds = [{ calls: [toolCall], results: [{ callId: 'call-1', name: 'weather', ok: false as const, error: 'down' }] }];
+    const brief = { messageIds: ['m1'], language: null, userText: 'weather?', history: [], summary: null, bot: { ...BOT, tools: [weather], maxToolSteps: 1 }, toolRounds: rounds, carried: { usage: [], flagged: [] } };
+    await runTurn(turn({ reply: { write: brief } }), fake.io, false);
+    expect(fake.calls.requests[0]!.tools).toBeUndefined();
   });
 });
