@@ -32,8 +32,8 @@ export function createModelCalls({ model, metrics }: Pick<ActivityDeps, 'model' 
       return summary;
     },
 
-    async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
-      const reply = await timed(metrics, 'reply', () => model.generateReply(request));
+    async generateReply(request: ReplyRequest, onDelta?: (delta: string) => void): Promise<GeneratedReply> {
+      const reply = await timed(metrics, 'reply', () => model.generateReply(request, onDelta));
       if (reply.offline) {
         // Once per worker: the start-up log already says so, and every reply says it to the person.
         if (!warnedOffline) log.warn('Replying with the offline responder: no OPENAI_API_KEY is configured');

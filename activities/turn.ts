@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
-import type { ConversationKey } from '../src/conversations/conversation-key';
+import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import type { RequestTrace } from '../src/conversations/request-trace';
 import type { ReplyKind } from '../src/conversations/reply-kind';
 import { findConversationStatus, openConversation, updateConversationSummary } from '../src/db/queries/conversations';
 import { findOutboundMessage, saveMessageUnderstanding } from '../src/db/queries/messages';
+import { announceDraft } from '../src/db/queries/reply-stream';
 import { deleteReplyDraft, findReplyDraft, markDraftPartsSent, saveReplyDraft, type ReplyDraftRow } from '../src/db/queries/reply-drafts';
 import { costOf } from '../src/model/model-prices';
 import type { ModelUsage } from '../src/model/model-usage';
 import { callFailureOf } from '../src/temporal/failures';
 import { runTurn } from '../src/turn/run-turn';
 import type { TurnInput, TurnReport } from '../src/turn/turn-contract';
+import type { DraftSink } from '../src/turn/draft-stream';
 import type { StoredDraft, TurnIO } from '../src/turn/turn-io';
 import { type ConversationBot, loadConversationBot } from './bot-settings';
 import { createConversationRecordActivities } from './conversation-records';
@@ -115,6 +117,8 @@ export function createTurnActivities(deps: ActivityDeps) {
         metrics.inboundLanguages.inc({ bot, language: understanding.language });
       },
       send,
+      // The web chat shows the reply as it is written; other channels get it whole.
+      ...(key.platform === 'webchat' ? { draftSink: draftSinkFor(input) } : {}),
       classify: callFailureOf,
       costOf: (modelName, tokens) => costOf(modelName, tokens, deps.modelPrices),
       async botMayReply() {
@@ -149,6 +153,17 @@ export function createTurnActivities(deps: ActivityDeps) {
       now: () => Date.now(),
       sleep: (ms) => Context.current().sleep(ms),
       progress,
+    };
+  }
+
+  /** Pieces of the reply, to the visitor's event stream through Postgres NOTIFY; each attempt's drafts apart. */
+  function draftSinkFor(input: TurnInput): DraftSink {
+    const conversationKey = formatConversationKey(input.key);
+    const { outboundKey } = input;
+    const attempt = Context.current().info.attempt;
+    return {
+      publish: ({ generation, offset, delta }) => announceDraft(db, { conversationKey, outboundKey, draftId: `${attempt}.${generation}`, offset, delta }),
+      discard: () => announceDraft(db, { conversationKey, outboundKey, discard: true }),
     };
   }
 

@@ -48,7 +48,8 @@ export interface GeneratedUnderstanding {
 /** A source of replies and moderation verdicts: an OpenAI-compatible server, or the offline responder. */
 export interface ModelClient {
   readonly description: string;
-  generateReply(request: ReplyRequest): Promise<GeneratedReply>;
+  /** With `onDelta`, the reply streams: each piece of text is passed on as the model writes it. */
+  generateReply(request: ReplyRequest, onDelta?: (delta: string) => void): Promise<GeneratedReply>;
   /** Folds the oldest turns into the running summary (`summary-prompt.ts`). */
   summarise(request: SummaryRequest): Promise<GeneratedSummary>;
   moderate(text: string): Promise<ModerationVerdict>;

@@ -11,11 +11,14 @@ export const OFFLINE_LABEL = '[offline responder]';
 export function createOfflineModelClient(): ModelClient {
   return {
     description: 'built-in offline responder (set OPENAI_API_KEY for real replies)',
-    async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
+    async generateReply(request: ReplyRequest, onDelta?: (delta: string) => void): Promise<GeneratedReply> {
       const said = request.userText.length > 300 ? `${request.userText.slice(0, 300)}…` : request.userText;
       const turn = request.history.filter((entry) => entry.role === 'user').length + 1;
+      const text = `${OFFLINE_LABEL} You said: "${said}" (message ${turn} in this conversation). Set OPENAI_API_KEY to get real answers.`;
+      // Written at once: one piece.
+      onDelta?.(text);
       return {
-        text: `${OFFLINE_LABEL} You said: "${said}" (message ${turn} in this conversation). Set OPENAI_API_KEY to get real answers.`,
+        text,
         model: 'offline',
         tokens: null,
         offline: true,

@@ -3,7 +3,7 @@ import { zodResponseFormat } from 'openai/helpers/zod';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import { TEAM_MESSAGE_PREFIX } from '../conversations/history-entry';
 import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
-import { toolResultContent } from '../tools/tool-definition';
+import { type ToolCall, toolResultContent } from '../tools/tool-definition';
 import { SUMMARY_INSTRUCTIONS, type SummaryRequest, summaryMaterial } from './summary-prompt';
 import {
   intentCatalogue,
@@ -55,33 +55,28 @@ export function createOpenAIModelClient(options: OpenAIModelClientOptions): Mode
       return { text, tokens: usage ? { prompt: usage.prompt_tokens, completion: usage.completion_tokens } : null };
     },
 
-    async generateReply(request: ReplyRequest): Promise<GeneratedReply> {
+    async generateReply(request: ReplyRequest, onDelta?: (delta: string) => void): Promise<GeneratedReply> {
       const tools = request.tools ?? [];
-      const completion = await callModel(() =>
-        openai.chat.completions.create({
-          model: request.model,
-          messages: toChatMessages(request),
-          ...(request.temperature === null ? {} : { temperature: request.temperature }),
-          ...(request.maxReplyTokens === null ? {} : { max_completion_tokens: request.maxReplyTokens }),
-          ...(tools.length === 0
-            ? {}
-            : { tools: tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } })) }),
-        }),
-      );
-      const message = completion.choices[0]?.message;
-      const text = message?.content?.trim() ?? '';
-      const toolCalls = (message?.tool_calls ?? []).flatMap((call) =>
-        call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
-      );
-      if (!text && toolCalls.length === 0) throw new Error('The model returned no text; retrying');
+      const params = {
+        model: request.model,
+        messages: toChatMessages(request),
+        ...(request.temperature === null ? {} : { temperature: request.temperature }),
+        ...(request.maxReplyTokens === null ? {} : { max_completion_tokens: request.maxReplyTokens }),
+        ...(tools.length === 0
+          ? {}
+          : { tools: tools.map((tool) => ({ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } })) }),
+      };
+      const written = onDelta
+        ? await callModel(() => streamCompletion(openai, params, onDelta))
+        : await callModel(async () => completionOf(await openai.chat.completions.create(params)));
+      const text = written.text.trim();
+      if (!text && written.toolCalls.length === 0) throw new Error('The model returned no text; retrying');
       return {
         text,
-        model: completion.model,
-        tokens: completion.usage
-          ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens }
-          : null,
+        model: written.model,
+        tokens: written.tokens,
         offline: false,
-        ...(toolCalls.length > 0 ? { toolCalls } : {}),
+        ...(written.toolCalls.length > 0 ? { toolCalls: written.toolCalls } : {}),
       };
     },
 
@@ -142,6 +137,54 @@ function toChatMessages(request: ReplyRequest): OpenAI.Chat.ChatCompletionMessag
       ...round.results.map((result) => ({ role: 'tool' as const, tool_call_id: result.callId, content: toolResultContent(result) })),
     ]),
   ];
+}
+
+/** What one chat completion wrote, streamed or not. */
+interface Written {
+  text: string;
+  model: string;
+  tokens: { prompt: number; completion: number } | null;
+  toolCalls: ToolCall[];
+}
+
+function completionOf(completion: OpenAI.Chat.ChatCompletion): Written {
+  const message = completion.choices[0]?.message;
+  return {
+    text: message?.content ?? '',
+    model: completion.model,
+    tokens: completion.usage ? { prompt: completion.usage.prompt_tokens, completion: completion.usage.completion_tokens } : null,
+    toolCalls: (message?.tool_calls ?? []).flatMap((call) =>
+      call.type === 'function' ? [{ id: call.id, name: call.function.name, arguments: call.function.arguments }] : [],
+    ),
+  };
+}
+
+/** A streamed completion: text passed on piece by piece, tool calls pieced together by their index, usage from the last chunk. */
+async function streamCompletion(
+  openai: OpenAI,
+  params: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
+  onDelta: (delta: string) => void,
+): Promise<Written> {
+  const stream = await openai.chat.completions.create({ ...params, stream: true, stream_options: { include_usage: true } });
+  const written: Written = { text: '', model: params.model, tokens: null, toolCalls: [] };
+  const calls: Array<{ id: string; name: string; arguments: string }> = [];
+  for await (const chunk of stream) {
+    written.model = chunk.model || written.model;
+    if (chunk.usage) written.tokens = { prompt: chunk.usage.prompt_tokens, completion: chunk.usage.completion_tokens };
+    const delta = chunk.choices[0]?.delta;
+    if (delta?.content) {
+      written.text += delta.content;
+      onDelta(delta.content);
+    }
+    for (const call of delta?.tool_calls ?? []) {
+      const piece = (calls[call.index] ??= { id: '', name: '', arguments: '' });
+      if (call.id) piece.id = call.id;
+      if (call.function?.name) piece.name += call.function.name;
+      if (call.function?.arguments) piece.arguments += call.function.arguments;
+    }
+  }
+  written.toolCalls = calls.filter(Boolean);
+  return written;
 }
 
 /** Maps the server's answer onto what Temporal must do next: wait as told, stop, or retry. */

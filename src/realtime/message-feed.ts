@@ -1,11 +1,14 @@
 import type { Logger } from 'pino';
 import { Client } from 'pg';
 import { MESSAGE_CHANNEL, type MessageNotice } from '../db/queries/messages';
+import { DRAFT_CHANNEL, type DraftNotice } from '../db/queries/reply-stream';
 
 /** Tells live streams (the web chat's server-sent events) that a conversation has new messages. */
 export interface MessageFeed {
   /** Calls `listener` whenever a message is stored under `conversationKey`, and after any reconnect. */
   subscribe(conversationKey: string, listener: () => void): () => void;
+  /** Calls `listener` with each piece of a reply the model is writing for `conversationKey`. */
+  subscribeDrafts(conversationKey: string, listener: (draft: DraftNotice) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -16,6 +19,7 @@ export interface MessageFeed {
  */
 export function createMessageFeed({ connectionString, logger }: { connectionString: string; logger: Logger }): MessageFeed {
   const listeners = new Map<string, Set<() => void>>();
+  const draftListeners = new Map<string, Set<(draft: DraftNotice) => void>>();
   let client: Client | undefined;
   let closed = false;
   let retryMs = 250;
@@ -33,12 +37,18 @@ export function createMessageFeed({ connectionString, logger }: { connectionStri
     });
     next.on('notification', (notification) => {
       if (!notification.payload) return;
+      if (notification.channel === DRAFT_CHANNEL) {
+        const draft = JSON.parse(notification.payload) as DraftNotice;
+        draftListeners.get(draft.conversationKey)?.forEach((listener) => listener(draft));
+        return;
+      }
       const notice = JSON.parse(notification.payload) as MessageNotice;
       listeners.get(notice.conversationKey)?.forEach((listener) => listener());
     });
     try {
       await next.connect();
       await next.query(`LISTEN ${MESSAGE_CHANNEL}`);
+      await next.query(`LISTEN ${DRAFT_CHANNEL}`);
       // Closed while connecting: this connection must not outlive the feed.
       if (closed) {
         await next.end().catch(() => undefined);
@@ -68,15 +78,8 @@ export function createMessageFeed({ connectionString, logger }: { connectionStri
   void connect();
 
   return {
-    subscribe(conversationKey, listener) {
-      const set = listeners.get(conversationKey) ?? new Set();
-      set.add(listener);
-      listeners.set(conversationKey, set);
-      return () => {
-        set.delete(listener);
-        if (set.size === 0) listeners.delete(conversationKey);
-      };
-    },
+    subscribe: (conversationKey, listener) => addListener(listeners, conversationKey, listener),
+    subscribeDrafts: (conversationKey, listener) => addListener(draftListeners, conversationKey, listener),
     async close() {
       closed = true;
       clearTimeout(reconnectTimer);
@@ -84,5 +87,15 @@ export function createMessageFeed({ connectionString, logger }: { connectionStri
       client = undefined;
       await current?.end().catch(() => undefined);
     },
+  };
+}
+
+function addListener<T>(listeners: Map<string, Set<T>>, conversationKey: string, listener: T): () => void {
+  const set = listeners.get(conversationKey) ?? new Set();
+  set.add(listener);
+  listeners.set(conversationKey, set);
+  return () => {
+    set.delete(listener);
+    if (set.size === 0) listeners.delete(conversationKey);
   };
 }

@@ -49,6 +49,8 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
   }
 
   const delivery = await deliverReply(input, draft, io, steps);
+  // A reply shown while it was written, and then not sent, is taken back.
+  if (delivery.outcome !== 'sent' && 'write' in input.reply) await io.draftSink?.discard().catch(() => undefined);
   const reply = { text: draft.text, kind: draft.kind };
   const record = { kind: draft.kind, deliveryIds: delivery.deliveryIds, usage: draft.usage, moderationFlags: draft.moderationFlags };
   switch (delivery.outcome) {

@@ -5,6 +5,7 @@
 import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, ModerationVerdict, ReplyRequest } from '../model/model-client';
 import type { SummaryRequest } from '../model/summary-prompt';
 import type { ModelUsage } from '../model/model-usage';
+import type { DraftSink } from './draft-stream';
 import type { UnderstandingRequest } from '../model/understanding-prompt';
 import type { Understanding } from '../understanding/understanding';
 import type { DeliveryReceipt, OutboundReply } from '../platforms/platform-adapter';
@@ -30,7 +31,8 @@ export interface StoredDraft {
 }
 
 export interface TurnIO {
-  generateReply(request: ReplyRequest): Promise<GeneratedReply>;
+  /** With `onDelta`, the reply streams: each piece of text as the model writes it. */
+  generateReply(request: ReplyRequest, onDelta?: (delta: string) => void): Promise<GeneratedReply>;
   summarise(request: SummaryRequest): Promise<GeneratedSummary>;
   /** Stores the conversation's running summary, for the API to show. */
   saveSummary(summary: string): Promise<void>;
@@ -40,6 +42,8 @@ export interface TurnIO {
   /** Stores what was understood on the turn's inbound rows (by platform message id). */
   saveUnderstanding(messageIds: string[], understanding: Understanding): Promise<void>;
   send(part: OutboundReply): Promise<DeliveryReceipt>;
+  /** Where the reply is shown while the model writes it; only where a channel can show it (the web chat). */
+  draftSink?: DraftSink;
   classify(error: unknown): CallFailure;
   /** What the tokens cost in US dollars, by the configured price table; null for a model without a price. */
   costOf(model: string, tokens: { prompt: number; completion: number }): number | null;

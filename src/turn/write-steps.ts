@@ -15,6 +15,8 @@ import { languageInstruction } from './language-instruction';
 import { promptTokens, remember } from './memory';
 import type { ReplyBrief, TurnStep } from './turn-contract';
 import type { TurnIO } from './turn-io';
+import { createDraftStream } from './draft-stream';
+import { moderate, type Verdict } from './moderation';
 import { understand } from './understand';
 
 export interface Writing {
@@ -34,6 +36,8 @@ export interface Writing {
   modelWrote?: boolean;
   /** Set when the model asked for tools instead of answering: the turn stops here and goes on after them. */
   toolCalls?: ToolCall[];
+  /** A sentence of the streamed reply that moderation flagged (under `block`): it decides the reply's verdict. */
+  streamVerdict?: Verdict;
 }
 
 export type WriteStep = (brief: ReplyBrief, writing: Writing, io: TurnIO) => Promise<Writing>;
@@ -90,19 +94,28 @@ export const askModel: WriteStep = async (brief, writing, io) => {
   // Tools are offered until the turn has used its rounds; then the model must answer with what it has.
   const rounds = brief.toolRounds ?? [];
   const offered = bot.tools.length > 0 && rounds.length < bot.maxToolSteps;
-  const result = await callWithRetries(io, MODEL_RETRIES, () =>
-    io.generateReply({
-      systemPrompt: systemPromptOf(brief, writing),
-      model: bot.model,
-      temperature: bot.temperature,
-      maxReplyTokens: bot.maxReplyTokens,
-      summary: writing.memory ? writing.memory.summary : brief.summary,
-      history: writing.memory ? brief.history.slice(writing.memory.folded) : brief.history,
-      userText: brief.userText,
-      ...(offered ? { tools: bot.tools } : {}),
-      ...(rounds.length > 0 ? { toolRounds: rounds } : {}),
-    }),
-  );
+  // Where the channel can show it, the reply is shown as it is written, as far as moderation allows.
+  const draft = io.draftSink && createDraftStream({ policy: bot.moderationPolicy, sink: io.draftSink, check: (text) => moderate(text, 'reply', brief, io) });
+  let tries = 0;
+  const result = await callWithRetries(io, MODEL_RETRIES, () => {
+    if (tries++ > 0) draft?.restart();
+    return io.generateReply(
+      {
+        systemPrompt: systemPromptOf(brief, writing),
+        model: bot.model,
+        temperature: bot.temperature,
+        maxReplyTokens: bot.maxReplyTokens,
+        summary: writing.memory ? writing.memory.summary : brief.summary,
+        history: writing.memory ? brief.history.slice(writing.memory.folded) : brief.history,
+        userText: brief.userText,
+        ...(offered ? { tools: bot.tools } : {}),
+        ...(rounds.length > 0 ? { toolRounds: rounds } : {}),
+      },
+      draft && ((delta) => draft.push(delta)),
+    );
+  });
+  const streamVerdict = await draft?.finish();
+  if (!result.ok || result.value.toolCalls) await draft?.discard();
   const fallback = (error: string, attempts: number): Writing => {
     const step: TurnStep = { step: 'write', outcome: 'fallback', attempts, error };
     return { ...writing, reply: { text: fallbackReplyIn(bot.fallbackReply, languageOf(brief, writing)), kind: 'fallback' }, steps: [...writing.steps, step] };
@@ -116,13 +129,14 @@ export const askModel: WriteStep = async (brief, writing, io) => {
   if (!text) return fallback('the model asked for tools when none were offered, and wrote no reply', result.attempts);
   const step: TurnStep = { step: 'write', outcome: 'reply', model, attempts: result.attempts, ...(tokens ? { tokens } : {}) };
   const usage = [...writing.usage, ...usageOf(io, 'reply', model, tokens)];
-  return { ...writing, reply: { text, kind: 'reply' }, modelWrote: true, usage, steps: [...writing.steps, step] };
+  return { ...writing, reply: { text, kind: 'reply' }, modelWrote: true, usage, steps: [...writing.steps, step], ...(streamVerdict ? { streamVerdict } : {}) };
 };
 
 /** Moderation of the model's reply: a blocked reply becomes the refusal. */
 export const moderateReply: WriteStep = async (brief, writing, io) => {
   if (!writing.modelWrote || writing.reply?.kind !== 'reply') return writing;
-  return applyVerdict(await moderate(writing.reply.text, 'reply', brief, io), brief, writing);
+  // A sentence flagged while the reply streamed already decided; otherwise the whole reply is moderated.
+  return applyVerdict(writing.streamVerdict ?? (await moderate(writing.reply.text, 'reply', brief, io)), brief, writing);
 };
 
 export const WRITE_STEPS: readonly WriteStep[] = [readInbound, actOnIntent, fitMemory, askModel, moderateReply];
@@ -156,32 +170,6 @@ function usageOf(io: TurnIO, step: UsageStep, model: string, tokens: { prompt: n
 /** The bot's instructions, told the person's language when it is known. */
 function systemPromptOf(brief: ReplyBrief, writing: Writing): string {
   return `${brief.bot.systemPrompt}${languageInstruction(languageOf(brief, writing))}`;
-}
-
-interface Verdict {
-  flagged: boolean;
-  categories: string[];
-  step?: TurnStep;
-}
-
-/**
- * Checks `text` by the bot's policy. If the moderation service itself keeps failing, the word list
- * decides: a message is never let through unchecked, and never left unanswered.
- */
-async function moderate(text: string, of: 'inbound' | 'reply', brief: ReplyBrief, io: TurnIO): Promise<Verdict> {
-  if (brief.bot.moderationPolicy === 'off') return { flagged: false, categories: [] };
-  io.progress(`moderating the ${of === 'inbound' ? 'message' : 'reply'}`);
-  const configured = await callWithRetries(io, MODEL_RETRIES, () => io.moderate(text, 'configured'));
-  const verdict = configured.ok ? configured.value : await io.moderate(text, 'word-list');
-  const step: TurnStep = {
-    step: 'moderate',
-    of,
-    flagged: verdict.flagged,
-    categories: verdict.categories,
-    provider: verdict.provider,
-    ...(configured.ok ? {} : { degraded: `the moderation service failed (${configured.failure.message}); the word list decided` }),
-  };
-  return { flagged: verdict.flagged, categories: verdict.categories, step };
 }
 
 /** Records the verdict; under the `block` policy a flagged text is answered with the refusal. */

@@ -29,6 +29,7 @@ const FIRST = 'hello from the browser';
 const SECOND = 'and a second message';
 /** Kept after the run for a look (.data is gitignored). */
 const SCREENSHOT = join(__dirname, '..', '..', '.data', 'test-run', 'webchat.png');
+const STREAMING_SCREENSHOT = join(__dirname, '..', '..', '.data', 'test-run', 'webchat-streaming.png');
 
 describeIfChromium('web chat in a browser', () => {
   let stack: TestStack | undefined;
@@ -156,6 +157,28 @@ describeIfChromium('web chat in a browser', () => {
 
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the reply growing as the model writes it: the first words are on the page before the last is written', async () => {
+    const reply = 'Here is the first sentence of a long answer. The rest arrives slowly, one word after another, until the very last word.';
+    stack!.fakeOpenAI.enqueue({ kind: 'reply', text: reply, streamDelayMs: 120 });
+    await sendFromComposer('tell me a long story', 'enter');
+
+    const draft = page.locator('li.message[data-draft] .message-text', { hasText: 'Here is the first sentence' });
+    await draft.waitFor({ state: 'visible', timeout: 20_000 });
+    const shownAt = Date.now();
+    const call = stack!.fakeOpenAI.chatCalls().at(-1)!;
+    expect(call.body.stream).toBe(true);
+    expect(call.lastDeltaAt).toBeUndefined();
+    mkdirSync(dirname(STREAMING_SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: STREAMING_SCREENSHOT });
+
+    // The stored reply replaces the draft: shown once, whole, and no draft is left.
+    await page.locator('li.message[data-role="bot"]:not([data-draft]) .message-text', { hasText: 'until the very last word.' }).waitFor({ timeout: 20_000 });
+    expect(call.lastDeltaAt!).toBeGreaterThan(shownAt);
+    expect(await page.locator('li.message[data-draft]').count()).toBe(0);
+    expect((await shownMessages()).filter(([role, text]) => role === 'bot' && text === reply)).toHaveLength(1);
     expect(pageErrors).toEqual([]);
   });
 });

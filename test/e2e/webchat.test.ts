@@ -54,6 +54,61 @@ describe('web chat', () => {
     ]);
     expect(aliceStream.events[0].clientMessageId).toBe('a-0');
     expect(bobStream.events).toEqual([]);
+    expect(bobStream.drafts).toEqual([]);
+  });
+
+  /** The draft as a visitor's page builds it: a new draft id starts over, a piece is appended at its offset. */
+  function draftText(drafts: Array<{ data: { draftId?: string; offset?: number; delta?: string; discard?: boolean } }>): string {
+    let id: string | undefined;
+    let text = '';
+    for (const { data } of drafts) {
+      if (data.discard) text = '';
+      else if (data.draftId !== id) [id, text] = [data.draftId, data.delta!];
+      else if (data.offset === text.length) text += data.delta;
+    }
+    return text;
+  }
+
+  it('streams the reply as the model writes it, sentence by sentence once moderated, and the stored reply replaces the draft', async () => {
+    const dan = await newVisitor();
+    const stream = await listen(dan.token);
+    const reply = 'The first sentence comes early. Then the rest follows, word by word, until the end.';
+    stack.fakeOpenAI.enqueue({ kind: 'reply', text: reply, streamDelayMs: 60 });
+    expect((await send(dan.token, 'tell me something', 'd-0')).status).toBe(202);
+
+    await waitFor('the first sentence as a draft', () => draftText(stream.drafts).startsWith('The first sentence comes early.'));
+    const call = stack.fakeOpenAI.chatCalls().at(-1)!;
+    expect(call.body.stream).toBe(true);
+    // The visitor read the first sentence before the model wrote its last word.
+    const firstShown = stream.drafts.find((d) => d.data.delta?.includes('early.'))!.at;
+    await waitFor('the stored reply', () => stream.events.some((e) => e.role === 'bot'));
+    expect(firstShown).toBeLessThan(call.lastDeltaAt!);
+    expect(draftText(stream.drafts)).toBe(reply);
+    expect(stream.events.filter((e) => e.role === 'bot').map((e) => e.text)).toEqual([reply]);
+  });
+
+  it('never shows a sentence that moderation blocks: the draft is taken back and the refusal replaces it', async () => {
+    const fay = await newVisitor();
+    const stream = await listen(fay.token);
+    stack.fakeOpenAI.enqueue({ kind: 'reply', text: 'A harmless start. Then the forbidden-topic itself. And more after it.', streamDelayMs: 20 });
+    expect((await send(fay.token, 'go on', 'f-0')).status).toBe(202);
+    await waitFor('the stored reply', () => stream.events.some((e) => e.role === 'bot'));
+    const shown = stream.drafts.map((d) => d.data.delta ?? '').join('');
+    expect(shown).toBe('A harmless start. ');
+    expect(stream.drafts.at(-1)!.data).toMatchObject({ discard: true });
+    expect(stream.events.find((e) => e.role === 'bot')).toMatchObject({ kind: 'refusal' });
+  });
+
+  it('starts a clean draft when the model call is retried, never a doubled one', async () => {
+    const eve = await newVisitor();
+    const stream = await listen(eve.token);
+    const reply = 'Once upon a time. There was a reply that broke halfway. And then it came whole.';
+    stack.fakeOpenAI.enqueue({ kind: 'reply', text: reply, streamDelayMs: 20, breakAfterWords: 6 }, { kind: 'reply', text: reply, streamDelayMs: 5 });
+    expect((await send(eve.token, 'a story please', 'e-0')).status).toBe(202);
+    await waitFor('the stored reply', () => stream.events.some((e) => e.role === 'bot'), { timeoutMs: 20_000 });
+    expect(new Set(stream.drafts.flatMap((d) => (d.data.draftId ? [d.data.draftId] : []))).size).toBe(2);
+    expect(draftText(stream.drafts)).toBe(reply);
+    expect(stream.events.filter((e) => e.role === 'bot').map((e) => e.text)).toEqual([reply]);
   });
 
   it('replays the history to a reconnecting visitor from the last event it saw', async () => {

@@ -25,10 +25,16 @@ export interface RecordedCall {
   body: any;
   /** HTTP status we answered; 0 while not (yet) answered, e.g. `hang` or a pending delayed reply. */
   status: number;
+  /** A streamed reply (`stream: true`): when its last piece of text was written. */
+  lastDeltaAt?: number;
 }
 
 export type FakeBehaviour =
-  | { kind: 'reply'; text?: string; delayMs?: number }
+  /**
+   * A reply. Asked with `stream: true`, it is streamed word by word, `streamDelayMs` apart; with
+   * `breakAfterWords`, the connection drops after that many words (a server that fails mid-reply).
+   */
+  | { kind: 'reply'; text?: string; delayMs?: number; streamDelayMs?: number; breakAfterWords?: number }
   /** The model asks for tools (`arguments` as an object, or as the raw text a model might write). */
   | { kind: 'tool-calls'; calls: Array<{ name: string; arguments: Record<string, unknown> | string }> }
   | { kind: 'rate-limit'; retryAfterSeconds: number }
@@ -172,6 +178,60 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
     return completion;
   }
 
+  /** The reply as server-sent chunks, a word each, as OpenAI streams it; usage in a last chunk when asked. */
+  function streamCompletion(res: http.ServerResponse, call: RecordedCall, body: any, text: string, behaviour: { streamDelayMs?: number; breakAfterWords?: number }): void {
+    const words = text.split(/(?<=\s)/);
+    const pieces = words.map((word) => ({ delta: { content: word } }));
+    streamChunks(res, call, body, [{ delta: { role: 'assistant', content: '' } }, ...pieces], 'stop', behaviour);
+  }
+
+  function streamChunks(
+    res: http.ServerResponse,
+    call: RecordedCall,
+    body: any,
+    choices: Array<{ delta: object }>,
+    finishReason: string,
+    options: { streamDelayMs?: number; breakAfterWords?: number } = {},
+  ): void {
+    const id = nextId('chatcmpl');
+    const model = typeof body?.model === 'string' ? body.model : 'gpt-fake';
+    const chunk = (choice: object[], extra: object = {}) =>
+      `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: choice, ...extra })}\n\n`;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    call.status = 200;
+    pending.add(res);
+    let index = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      if (options.breakAfterWords !== undefined && index > options.breakAfterWords) {
+        pending.delete(res);
+        res.destroy();
+        return;
+      }
+      if (index < choices.length) {
+        res.write(chunk([{ index: 0, ...choices[index], logprobs: null, finish_reason: null }]));
+        index++;
+        if (index === choices.length) call.lastDeltaAt = Date.now();
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          next();
+        }, options.streamDelayMs ?? 0);
+        timers.add(timer);
+        return;
+      }
+      res.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finishReason }]));
+      if (body.stream_options?.include_usage) {
+        const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
+        const prompt = messages.reduce((n, m) => n + countTokens(contentText(m?.content)), 0);
+        const completion = Math.max(1, choices.length - 1);
+        res.write(chunk([], { usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } }));
+      }
+      res.end('data: [DONE]\n\n');
+      pending.delete(res);
+    };
+    next();
+  }
+
   function chatCompletion(body: any, text: string): object {
     const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
     const promptTokens = messages.reduce((n, m) => n + countTokens(contentText(m?.content)), 0);
@@ -226,7 +286,8 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
         const lastUser = [...body.messages].reverse().find((m: any) => m?.role === 'user');
         const summarising = contentText(body.messages[0]?.content) === SUMMARY_INSTRUCTIONS;
         const text = behaviour.text ?? (summarising ? fakeSummary(contentText(lastUser?.content)) : `echo: ${contentText(lastUser?.content)}`);
-        const answer = () => send(res, call, 200, chatCompletion(body, text));
+        const answer = () =>
+          body.stream === true ? streamCompletion(res, call, body, text, behaviour) : send(res, call, 200, chatCompletion(body, text));
         if (behaviour.delayMs && behaviour.delayMs > 0) {
           pending.add(res);
           const timer = setTimeout(() => {
@@ -240,6 +301,10 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
         return;
       }
       case 'tool-calls':
+        if (body.stream === true) {
+          streamChunks(res, call, body, [{ delta: { role: 'assistant', tool_calls: (toolCallsCompletion(body, behaviour.calls) as any).choices[0].message.tool_calls.map((c: any, index: number) => ({ index, ...c })) } }], 'tool_calls');
+          return;
+        }
         send(res, call, 200, toolCallsCompletion(body, behaviour.calls));
         return;
       case 'rate-limit':

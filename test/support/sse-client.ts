@@ -1,6 +1,8 @@
-/** A minimal server-sent events reader over fetch, for tests: collects `message` events as parsed JSON. */
+/** A minimal server-sent events reader over fetch, for tests: collects `message` and `draft` events as parsed JSON. */
 export interface SseConnection {
   events: any[];
+  /** `draft` events: a reply while the model writes it, each with when it arrived. */
+  drafts: Array<{ at: number; data: any }>;
   status: number;
   close(): void;
 }
@@ -8,7 +10,7 @@ export interface SseConnection {
 export async function openEventStream(url: string, headers: Record<string, string> = {}): Promise<SseConnection> {
   const controller = new AbortController();
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
-  const connection: SseConnection = { events: [], status: response.status, close: () => controller.abort() };
+  const connection: SseConnection = { events: [], drafts: [], status: response.status, close: () => controller.abort() };
   if (!response.ok || !response.body) return connection;
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   void (async () => {
@@ -22,12 +24,15 @@ export async function openEventStream(url: string, headers: Record<string, strin
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const frame = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = frame
-            .split('\n')
+          const lines = frame.split('\n');
+          const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message';
+          const data = lines
             .filter((line) => line.startsWith('data:'))
             .map((line) => line.slice(5).trimStart())
             .join('\n');
-          if (data) connection.events.push(JSON.parse(data));
+          if (!data) continue;
+          if (event === 'draft') connection.drafts.push({ at: Date.now(), data: JSON.parse(data) });
+          else if (event === 'message') connection.events.push(JSON.parse(data));
         }
       }
     } catch {

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { type SSEMessage, streamSSE } from 'hono/streaming';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { BotDirectory } from '../../bots/bot-directory';
@@ -108,7 +108,9 @@ const eventsRoute = createRoute({
   summary: 'The visitor\'s messages as server-sent events',
   description:
     'History first, then live: each stored message of this visitor\'s conversation, the visitor\'s and the replies, as a `message` event ' +
-    'whose data is a `VisitorEvent` and whose id is its `seq`. An idle stream sends a comment now and then. The token may come in ' +
+    'whose data is a `VisitorEvent` and whose id is its `seq`. While the model writes a reply, `draft` events show it growing: ' +
+    '`{outboundKey, draftId, offset, delta}` (append `delta` at `offset`; a new `draftId` starts the draft over) or `{outboundKey, discard: true}`; ' +
+    'the reply\'s `message` event replaces the draft. An idle stream sends a comment now and then. The token may come in ' +
     '`?token=`, since EventSource cannot set headers.',
   security: SECURITY.visitorTokenOrQuery,
   request: {
@@ -191,12 +193,18 @@ export function createWebchatRoutes(deps: WebchatRoutesDeps) {
     let cursor = c.req.header('last-event-id')?.match(/^\d+$/)?.[0];
 
     return streamSSE(c, async (stream) => {
+      // Messages and drafts come from two sources; one chain keeps their events whole and in order.
+      let writes = Promise.resolve();
+      const send = (event: SSEMessage) => (writes = writes.then(() => stream.writeSSE(event)).catch(() => undefined));
       // A notice that arrives while we read is remembered, so the next wait returns at once.
       let noticed = false;
       let wake = () => undefined as void;
       const unsubscribe = feed.subscribe(conversationKey, () => {
         noticed = true;
         wake();
+      });
+      const unsubscribeDrafts = feed.subscribeDrafts(conversationKey, ({ conversationKey: _, ...draft }) => {
+        void send({ event: 'draft', data: JSON.stringify(draft) });
       });
       const waitForNotice = () =>
         new Promise<void>((resolve) => {
@@ -212,7 +220,7 @@ export function createWebchatRoutes(deps: WebchatRoutesDeps) {
           noticed = false;
           const rows = await readMessages(conversationKey, cursor, c.get('logger'));
           for (const row of rows) {
-            await stream.writeSSE({ id: row.seq, event: 'message', data: JSON.stringify(toVisitorEvent(row, visitorId)) });
+            await send({ id: row.seq, event: 'message', data: JSON.stringify(toVisitorEvent(row, visitorId)) });
             cursor = row.seq;
           }
           if (rows.length < PAGE_SIZE) await waitForNotice();
@@ -220,6 +228,7 @@ export function createWebchatRoutes(deps: WebchatRoutesDeps) {
       } finally {
         clearInterval(keepAlive);
         unsubscribe();
+        unsubscribeDrafts();
       }
     });
   });
