@@ -4,6 +4,7 @@ import { findBotTool } from '../src/db/queries/bot-tools';
 import { callToolEndpoint } from '../src/tools/call-tool-endpoint';
 import { checkToolArguments } from '../src/tools/tool-arguments';
 import type { ToolCall, ToolResult } from '../src/tools/tool-definition';
+import type { RequestTrace } from '../src/conversations/request-trace';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
@@ -20,7 +21,7 @@ export function createToolActivities({ db, encryptionKey }: Pick<ActivityDeps, '
      * model should read (an answer, a refusal, arguments that do not fit) is returned; a failure
      * worth retrying (a timeout, a 5xx, a 429) is thrown, for Temporal's retries.
      */
-    async callTool(args: { botId: string; conversationId: string; call: ToolCall }): Promise<ToolResult> {
+    async callTool(args: { botId: string; conversationId: string; call: ToolCall } & RequestTrace): Promise<ToolResult> {
       const { call } = args;
       const answer = (content: string): ToolResult => ({ callId: call.id, name: call.name, ok: true, content });
       const refuse = (error: string): ToolResult => ({ callId: call.id, name: call.name, ok: false, error });

@@ -6,7 +6,7 @@ import type { RequestTrace } from '../src/conversations/request-trace';
 import type { ReplyKind } from '../src/conversations/reply-kind';
 import { findConversationStatus, openConversation, updateConversationSummary } from '../src/db/queries/conversations';
 import { findOutboundMessage, saveMessageUnderstanding } from '../src/db/queries/messages';
-import { announceDraft } from '../src/db/queries/reply-stream';
+import { announceDraft, type DraftNotice } from '../src/db/queries/reply-stream';
 import { deleteReplyDraft, findReplyDraft, markDraftPartsSent, saveReplyDraft, type ReplyDraftRow } from '../src/db/queries/reply-drafts';
 import { costOf } from '../src/model/model-prices';
 import type { ModelUsage } from '../src/model/model-usage';
@@ -161,9 +161,16 @@ export function createTurnActivities(deps: ActivityDeps) {
     const conversationKey = formatConversationKey(input.key);
     const { outboundKey } = input;
     const attempt = Context.current().info.attempt;
+    let warned = false;
+    // Showing the draft is best effort: a failure is logged once, and the stored reply still comes.
+    const announce = (notice: DraftNotice) =>
+      announceDraft(db, notice).catch((error: unknown) => {
+        if (!warned) log.warn('Cannot show the reply as it is written; the visitor gets it whole', { error: String(error) });
+        warned = true;
+      });
     return {
-      publish: ({ generation, offset, delta }) => announceDraft(db, { conversationKey, outboundKey, draftId: `${attempt}.${generation}`, offset, delta }),
-      discard: () => announceDraft(db, { conversationKey, outboundKey, discard: true }),
+      publish: ({ generation, offset, delta }) => announce({ conversationKey, outboundKey, draftId: `${attempt}.${generation}`, offset, delta }),
+      discard: () => announce({ conversationKey, outboundKey, discard: true }),
     };
   }
 

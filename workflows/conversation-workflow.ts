@@ -246,7 +246,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
     let report = await deliver(reply, route, 'bot');
     while (report.outcome === 'tools' && 'write' in reply) {
       const calls = report.toolCalls ?? [];
-      const results = await Promise.all(calls.map((call) => callTool(call)));
+      const results = await Promise.all(calls.map((call) => callTool(call, route.requestIds)));
       const brief = reply.write;
       reply = { write: { ...brief, toolRounds: [...(brief.toolRounds ?? []), { calls, results }], carried: report.carried } };
       report = await deliver(reply, route, 'bot');
@@ -255,12 +255,12 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
   }
 
   /** One tool call; when its retries run out, the model reads the failure as the result. */
-  async function callTool(call: ToolCall): Promise<ToolResult> {
+  async function callTool(call: ToolCall, requestIds: string[] | undefined): Promise<ToolResult> {
     const spec = bot!.settings.tools.find((tool) => tool.name === call.name);
     if (!spec) return { callId: call.id, name: call.name, ok: false, error: `there is no tool named "${call.name}"` };
     const options: ActivityOptions = { ...TOOL_OPTIONS, startToCloseTimeout: spec.timeoutMs + TOOL_CALL_MARGIN_MS, summary: `tool ${call.name}` };
     try {
-      return await tools.callTool.executeWithOptions(options, [{ botId: key.botId, conversationId, call }]);
+      return await tools.callTool.executeWithOptions(options, [{ botId: key.botId, conversationId, call, requestIds }]);
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       log.warn('A tool call failed for good; the model reads why', { ...logAttributes, tool: call.name });

@@ -90,7 +90,8 @@ describe('web chat', () => {
   it('never shows a sentence that moderation blocks: the draft is taken back and the refusal replaces it', async () => {
     const fay = await newVisitor();
     const stream = await listen(fay.token);
-    stack.fakeOpenAI.enqueue({ kind: 'reply', text: 'A harmless start. Then the forbidden-topic itself. And more after it.', streamDelayMs: 20 });
+    // Slow enough that the first sentence is shown well before the second is written.
+    stack.fakeOpenAI.enqueue({ kind: 'reply', text: 'A harmless start. Then the forbidden-topic itself. And more after it.', streamDelayMs: 150 });
     expect((await send(fay.token, 'go on', 'f-0')).status).toBe(202);
     await waitFor('the stored reply', () => stream.events.some((e) => e.role === 'bot'));
     const shown = stream.drafts.map((d) => d.data.delta ?? '').join('');

@@ -13,7 +13,7 @@ export interface ToolServerCall {
   signatureValid: boolean;
 }
 
-export type ToolServerAnswer = { status: number; body: unknown };
+export type ToolServerAnswer = { status: number; body: unknown; delayMs?: number };
 
 export interface FakeToolServer {
   url: string;
@@ -52,16 +52,25 @@ export async function startFakeToolServer(): Promise<FakeToolServer> {
         signatureValid: verify(secret, raw, req.headers['x-tool-signature'] as string | undefined),
       };
       calls.push(call);
-      const { status, body } = queue.shift() ?? fake.answer(call);
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      const { status, body, delayMs } = queue.shift() ?? fake.answer(call);
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (delayMs) setTimeout(answer, delayMs).unref();
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return Object.assign(fake, {
     url: `http://127.0.0.1:${port}/tool`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   });
 }
 
