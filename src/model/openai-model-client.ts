@@ -89,7 +89,7 @@ export function createOpenAIModelClient(options: OpenAIModelClientOptions): Mode
             { role: 'system', content: `${UNDERSTANDING_INSTRUCTIONS}\n\n${intentCatalogue(request.intents)}` },
             { role: 'user', content: request.text },
           ],
-          response_format: zodResponseFormat(schema, UNDERSTANDING_FORMAT_NAME),
+          response_format: responseFormatOf(schema),
           temperature: 0,
         }),
       );
@@ -137,6 +137,18 @@ function toChatMessages(request: ReplyRequest): OpenAI.Chat.ChatCompletionMessag
       ...round.results.map((result) => ({ role: 'tool' as const, tool_call_id: result.callId, content: toolResultContent(result) })),
     ]),
   ];
+}
+
+/** The structured-output format of a schema, built once per schema (converting zod to JSON Schema is not free). */
+const buildResponseFormat = (schema: ReturnType<typeof understandingSchema>) => zodResponseFormat(schema, UNDERSTANDING_FORMAT_NAME);
+const responseFormats = new WeakMap<object, ReturnType<typeof buildResponseFormat>>();
+function responseFormatOf(schema: ReturnType<typeof understandingSchema>) {
+  let format = responseFormats.get(schema);
+  if (!format) {
+    format = buildResponseFormat(schema);
+    responseFormats.set(schema, format);
+  }
+  return format;
 }
 
 /** What one chat completion wrote, streamed or not. */

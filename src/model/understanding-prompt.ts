@@ -22,6 +22,20 @@ export const UNDERSTANDING_INSTRUCTIONS =
 
 /** The schema the model must fill: the intent is one of the bot's names, or `other`. */
 export function understandingSchema(intentNames: readonly string[]) {
+  const key = intentNames.join('\n');
+  let schema = schemas.get(key);
+  if (!schema) {
+    schema = buildSchema(intentNames);
+    // A bot's intents change rarely: the schemas of the last few lists are kept, not rebuilt every turn.
+    if (schemas.size >= 100) schemas.delete(schemas.keys().next().value!);
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
+const schemas = new Map<string, ReturnType<typeof buildSchema>>();
+
+function buildSchema(intentNames: readonly string[]) {
   const intents: [string, ...string[]] = [OTHER_INTENT, ...intentNames];
   return z.object({
     sentiment: z.enum(['negative', 'neutral', 'positive']),
