@@ -5,6 +5,7 @@ import {
   type ConversationState,
   endHandoff,
   findOutcome,
+  nextBatch,
   queueAgentMessage,
   recordOutcome,
   type ReplyOutcome,
@@ -35,8 +36,8 @@ export interface ConversationEntity {
   /** When the oldest and the newest queued message arrived (workflow time), for the debounce. */
   readonly burst: { firstQueuedAt: number; lastQueuedAt: number };
   hasWork(): boolean;
-  /** Takes up to `max` messages from the queue into a turn. */
-  takeBatch(max: number): InboundMessage[];
+  /** Takes up to `max` messages from the queue into a turn; with `onePerson`, one author's only. */
+  takeBatch(max: number, onePerson: boolean): InboundMessage[];
   /** Marks the batch as being answered (a waiting caller keeps waiting); returns the function that unmarks it. */
   startTurn(batch: InboundMessage[]): () => void;
   /** Starts or ends a handoff; false when the status is already `next` (or ended). */
@@ -129,8 +130,8 @@ export function setConversationHandlers(
       return burst;
     },
     hasWork: () => state.queue.length > 0 || state.agentOutbox.length > 0 || endRequest !== null,
-    takeBatch(max) {
-      const batch = state.queue.slice(0, max);
+    takeBatch(max, onePerson) {
+      const batch = nextBatch(state.queue, max, onePerson);
       state = { ...state, queue: state.queue.slice(batch.length) };
       return batch;
     },

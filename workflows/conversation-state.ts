@@ -138,6 +138,19 @@ export function debounceRemainingMs(args: {
   return Math.max(0, Math.min(quietUntil, hardStop) - now);
 }
 
+/**
+ * The messages of the next turn, from the front of the queue: at most `max`, and, with
+ * `onePerson`, only the run written by the first message's author. In a group or a shared thread,
+ * two people's words never become one model call, and each person's reply answers their own
+ * message.
+ */
+export function nextBatch(queue: readonly InboundMessage[], max: number, onePerson: boolean): InboundMessage[] {
+  const first = queue[0];
+  if (!first) return [];
+  const run = onePerson ? queue.findIndex((m) => m.userId !== first.userId) : -1;
+  return queue.slice(0, Math.min(max, run < 0 ? queue.length : run));
+}
+
 /** The user's side of one turn: several debounced messages read as one. */
 export function combineTurnText(messages: readonly InboundMessage[]): string {
   return messages

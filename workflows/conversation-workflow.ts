@@ -56,6 +56,9 @@ import { asksForHuman } from './legacy/first-shape-rules';
  */
 const HANDOFF_BY_INTENT = 'handoff-by-intent';
 
+/** Runs recorded before a turn took one person's messages only merged everyone's queued messages; they replay that way. */
+const TURN_PER_PERSON = 'turn-per-person';
+
 /** The bot's settings as the conversation caches them; `version` tells the next turn whether they changed. */
 export interface CachedBot {
   settings: ConversationBot;
@@ -151,7 +154,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
       const wait = () => debounceRemainingMs({ ...entity.burst, now: Date.now(), windowMs: debounceMs });
       for (let ms = wait(); ms > 0 && entity.endRequest === null; ms = wait()) await sleep(ms);
     }
-    await takeTurn(entity.takeBatch(replyToEachMessage ? 1 : Infinity));
+    await takeTurn(entity.takeBatch(replyToEachMessage ? 1 : Infinity, patched(TURN_PER_PERSON)));
 
     // Callers waiting on an update get their replies first: a handler whose reply is recorded
     // finishes once the workflow yields. One still waiting for a queued message keeps this run.

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
+import { splitChatId, threadChatId } from '../conversations/shared-space';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
@@ -45,6 +46,7 @@ const MessageEventSchema = z.object({
   channel: z.string().min(1),
   ts: z.string().min(1),
   thread_ts: z.string().nullish(),
+  channel_type: z.string().nullish(),
   text: z.string().nullish(),
   files: z.array(FileSchema).nullish(),
 });
@@ -113,16 +115,32 @@ export function parseSlackWebhook({ botId, body, receivedAt }: { botId: string; 
   const inbound: InboundMessage = {
     botId,
     platform: 'slack',
-    chatId: message.channel,
+    chatId: slackConversationChatId(message),
     userId: message.user,
     messageId: slackMessageKey(message),
     text,
     attachments,
     receivedAt,
-    // Reply in the thread only when the person wrote in one; a top-level message gets a top-level reply.
+    // In a direct message, a reply goes in the thread only when the person wrote in one.
     ...(message.thread_ts && { replyContext: { thread_ts: message.thread_ts } }),
   };
   return { kind: 'messages', messages: [inbound] };
+}
+
+/**
+ * Which conversation a Slack message belongs to. A direct message belongs to its channel, as
+ * before. In a channel, group or multi-person DM, each thread is a conversation of its own,
+ * `{channel}/{root ts}`; a top-level message opens a thread, and the bot answers in it. So two
+ * people in two threads never share a turn, a memory or a reply.
+ */
+export function slackConversationChatId(message: Pick<MessageEvent, 'channel' | 'ts' | 'thread_ts' | 'channel_type'>): string {
+  if (isDirectMessage(message)) return message.channel;
+  return threadChatId(message.channel, message.thread_ts ?? message.ts);
+}
+
+/** `app_mention` events carry no `channel_type`; a direct message's channel id starts with D. */
+function isDirectMessage(message: Pick<MessageEvent, 'channel' | 'channel_type'>): boolean {
+  return message.channel_type ? message.channel_type === 'im' : message.channel.startsWith('D');
 }
 
 /**
@@ -141,11 +159,13 @@ export function slackMessageKey(message: Pick<MessageEvent, 'channel' | 'ts'>): 
  * gone, bot removed, token revoked, bad request) stops, because repeating the call cannot help.
  */
 export async function sendSlackMessage({ reply, botToken, baseUrl }: { reply: OutboundReply; botToken: string; baseUrl: string }): Promise<DeliveryReceipt> {
-  const threadTs = reply.replyContext?.thread_ts;
+  // A thread's conversation answers in its thread, operators' messages included.
+  const { chat: channel, thread } = splitChatId(reply.key.chatId);
+  const threadTs = thread ?? reply.replyContext?.thread_ts;
   const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/api/chat.postMessage`, {
     method: 'POST',
     headers: { authorization: `Bearer ${botToken}`, 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ channel: reply.key.chatId, text: escapeSlackText(reply.text), ...(threadTs && { thread_ts: threadTs }) }),
+    body: JSON.stringify({ channel, text: escapeSlackText(reply.text), ...(threadTs && { thread_ts: threadTs }) }),
     signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
   });
   const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));

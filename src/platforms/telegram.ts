@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiResponse, Message, Opts } from '@grammyjs/types';
 import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
+import { splitChatId, threadChatId } from '../conversations/shared-space';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt } from './platform-adapter';
@@ -98,7 +99,7 @@ export function parseTelegramUpdate(botId: string, body: unknown, receivedAt: st
   const inbound: InboundMessage = {
     botId,
     platform: 'telegram',
-    chatId: String(message.chat.id),
+    chatId: telegramConversationChatId(message),
     userId: String(message.from.id),
     // update_id is what Telegram repeats when it redelivers; message_id is only unique per chat.
     messageId: String(updateId),
@@ -106,11 +107,24 @@ export function parseTelegramUpdate(botId: string, body: unknown, receivedAt: st
     attachments,
     receivedAt,
   };
-  // In a forum topic the reply must name the topic, or it lands in "General".
-  if (message.is_topic_message && message.message_thread_id !== undefined) {
-    inbound.replyContext = { messageThreadId: String(message.message_thread_id) };
-  }
+  // In a group, the reply quotes the message it answers: several people may be talking at once.
+  if (isGroup(message)) inbound.replyContext = { replyToMessageId: String(message.message_id) };
   return { kind: 'messages', messages: [inbound] };
+}
+
+/**
+ * Which conversation a Telegram message belongs to: a forum topic is one of its own,
+ * `{chat id}/{message_thread_id}`, so that its replies land in the topic, not in "General"; every
+ * other chat is one conversation, keyed by its id, as before.
+ */
+export function telegramConversationChatId(message: Pick<TelegramMessage, 'chat' | 'is_topic_message' | 'message_thread_id'>): string {
+  const chat = String(message.chat.id);
+  if (message.is_topic_message && message.message_thread_id !== undefined) return threadChatId(chat, String(message.message_thread_id));
+  return chat;
+}
+
+function isGroup(message: TelegramMessage): boolean {
+  return message.chat.type === 'group' || message.chat.type === 'supergroup';
 }
 
 function updateKind(body: unknown): string {
@@ -164,10 +178,19 @@ export async function sendTelegramMessage(args: {
   /** Set when this call already follows a group's migration; it is followed once. */
   migratedFrom?: string;
 }): Promise<DeliveryReceipt> {
-  const { baseUrl, botToken, chatId, text, replyContext } = args;
-  const threadId = replyContext?.messageThreadId;
+  const { baseUrl, botToken, text, replyContext } = args;
+  const { chat: chatId, thread } = splitChatId(args.chatId);
+  // A topic's conversation answers in its topic; older conversations carried the topic in the context.
+  const threadId = thread ?? replyContext?.messageThreadId;
+  const replyTo = replyContext?.replyToMessageId;
   // chat_id stays the string we received: Telegram accepts it, and no 52-bit id is ever rounded.
-  const body: Opts<never>['sendMessage'] = { chat_id: chatId, text, ...(threadId && { message_thread_id: Number(threadId) }) };
+  const body: Opts<never>['sendMessage'] = {
+    chat_id: chatId,
+    text,
+    ...(threadId && { message_thread_id: Number(threadId) }),
+    // Quote the message answered, and still send if the person deleted it meanwhile.
+    ...(replyTo && { reply_parameters: { message_id: Number(replyTo), allow_sending_without_reply: true } }),
+  };
   const response = await fetch(`${baseUrl}/bot${botToken}/sendMessage`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -180,7 +203,8 @@ export async function sendTelegramMessage(args: {
   const description = answer?.description ?? `HTTP ${response.status}`;
   const migratedTo = answer?.parameters?.migrate_to_chat_id;
   if (migratedTo !== undefined && args.migratedFrom === undefined) {
-    return sendTelegramMessage({ ...args, chatId: String(migratedTo), migratedFrom: chatId });
+    const movedTo = thread === undefined ? String(migratedTo) : threadChatId(String(migratedTo), thread);
+    return sendTelegramMessage({ ...args, chatId: movedTo, migratedFrom: chatId });
   }
   throw failureFor(response, description, answer?.parameters?.retry_after);
 }

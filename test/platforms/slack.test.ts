@@ -114,6 +114,39 @@ describe('Slack', () => {
     expect(modelInputs(stack)).toEqual(['is it everything a river should be?']);
   });
 
+  it('keeps two people in two threads of one channel apart: two turns, each answered in its own thread', async () => {
+    await stack.db.updateTable('bots').set({ debounce_ms: 1_500 }).where('id', '=', stack.botId).execute();
+    try {
+      const [aliceRoot, bobRoot] = [nextSlackTs(), nextSlackTs()];
+      const alice = slackUserMessage({ channel: 'C0TWOTHRD1', user: 'U0ALICE001', text: 'Alice asks about refunds', thread_ts: aliceRoot });
+      const bob = slackUserMessage({ channel: 'C0TWOTHRD1', user: 'U0BOB00001', text: 'Bob asks about shipping', thread_ts: bobRoot });
+      expect((await deliver(slackEventCallback(alice))).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await deliver(slackEventCallback(bob))).status).toBe(200);
+
+      const posts = await waitForPosts('C0TWOTHRD1', 2);
+      expect(posts.map((p) => [p.body.thread_ts, p.body.text]).sort()).toEqual(
+        [
+          [aliceRoot, 'echo: Alice asks about refunds'],
+          [bobRoot, 'echo: Bob asks about shipping'],
+        ].sort(),
+      );
+      expect(modelInputs(stack).sort()).toEqual(['Alice asks about refunds', 'Bob asks about shipping']);
+      // Each thread is a conversation of its own; neither holds the other's words.
+      expect((await chatMessages(stack, `C0TWOTHRD1/${aliceRoot}`)).map((m) => m.text)).toEqual(['Alice asks about refunds', 'echo: Alice asks about refunds']);
+      expect((await chatMessages(stack, `C0TWOTHRD1/${bobRoot}`)).map((m) => m.text)).toEqual(['Bob asks about shipping', 'echo: Bob asks about shipping']);
+    } finally {
+      await stack.db.updateTable('bots').set({ debounce_ms: 0 }).where('id', '=', stack.botId).execute();
+    }
+  });
+
+  it('answers a top-level message in a channel in the thread it opens', async () => {
+    const event = slackUserMessage({ channel: 'C0TOPLEVL1', text: 'anyone there?' });
+    await deliver(slackEventCallback(event));
+    const [post] = await waitForPosts('C0TOPLEVL1', 1);
+    expect(post!.body).toEqual({ channel: 'C0TOPLEVL1', text: 'echo: anyone there?', thread_ts: event.ts });
+  });
+
   it("reads Slack's escaping on the way in and escapes &, < and > on the way out", async () => {
     const event = slackUserMessage({ channel: 'D0ESCAPE01', text: 'is 1 &lt; 2 &amp;&amp; 3 &gt; 2?' });
     await deliver(slackEventCallback(event));
@@ -279,15 +312,17 @@ describe('Slack', () => {
 
   it('stops at a permanent refusal, records it on the conversation, and other chats go on', async () => {
     fake.refuseNext('channel_not_found');
-    await deliver(slackEventCallback(slackUserMessage({ channel: 'C0GONE0001', text: 'anyone?' })));
+    const gone = slackUserMessage({ channel: 'C0GONE0001', text: 'anyone?' });
+    await deliver(slackEventCallback(gone));
+    const thread = `C0GONE0001/${gone.ts}`;
 
-    const lastError = await waitFor('the failure recorded', () => lastErrorOf('C0GONE0001'));
+    const lastError = await waitFor('the failure recorded', () => lastErrorOf(thread));
     expect(lastError).toEqual(expect.objectContaining({ type: 'SlackChannelNotFound', message: expect.stringContaining('channel_not_found') }));
 
     await deliver(slackEventCallback(slackUserMessage({ channel: 'D0ALIVE001', text: 'still here' })));
     await waitForPosts('D0ALIVE001', 1);
     expect(postsTo('C0GONE0001')).toHaveLength(1);
-    const rows = await chatMessages(stack, 'C0GONE0001');
+    const rows = await chatMessages(stack, thread);
     expect(rows.map((r) => [r.direction, r.status])).toEqual([
       ['inbound', 'received'],
       ['outbound', 'failed'],

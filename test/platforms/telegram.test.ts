@@ -95,7 +95,12 @@ describe('Telegram', () => {
       const inGroup = { update_id: nextUpdateId++, message: { message_id: 77, date: 1441645532, chat: supergroup(groupId), from: person(4242), text: 'hi all' } };
       expect((await post(inGroup)).status).toBe(200);
       const [groupReply] = await waitForSends(groupId, 1);
-      expect(groupReply!.request.body).toEqual({ chat_id: '-1001234567890', text: 'echo: hi all' });
+      // In a group, the reply quotes the message it answers.
+      expect(groupReply!.request.body).toEqual({
+        chat_id: '-1001234567890',
+        text: 'echo: hi all',
+        reply_parameters: { message_id: 77, allow_sending_without_reply: true },
+      });
 
       const forumId = -1009876543210;
       const inTopic = {
@@ -104,10 +109,47 @@ describe('Telegram', () => {
       };
       expect((await post(inTopic)).status).toBe(200);
       const [topicReply] = await waitForSends(forumId, 1);
-      expect(topicReply!.request.body).toEqual({ chat_id: '-1009876543210', message_thread_id: 7, text: 'echo: in a topic' });
+      expect(topicReply!.request.body).toMatchObject({ chat_id: '-1009876543210', message_thread_id: 7, text: 'echo: in a topic' });
 
+      // The forum topic is a conversation of its own, keyed by the chat and the topic.
       const conversations = await stack.db.selectFrom('conversations').select('chat_id').where('platform', '=', 'telegram').execute();
-      expect(conversations.map((c) => c.chat_id)).toEqual(expect.arrayContaining(['-1001234567890', '-1009876543210']));
+      expect(conversations.map((c) => c.chat_id)).toEqual(expect.arrayContaining(['-1001234567890', '-1009876543210/7']));
+    });
+
+    it('never merges two people of one group into a turn, even inside the debounce window: each gets their own answer, quoting them', async () => {
+      const groupId = -1005550001111;
+      await stack.db.updateTable('bots').set({ debounce_ms: 1_500 }).where('id', '=', stack.botId).execute();
+      try {
+        const message = (messageId: number, from: number, text: string) => ({
+          update_id: nextUpdateId++,
+          message: { message_id: messageId, date: 1441645532, chat: supergroup(groupId), from: person(from), text },
+        });
+        expect((await post(message(501, 1001, 'Alice: what time do you open?'))).status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        expect((await post(message(502, 1002, 'Bob: do you ship to Norway?'))).status).toBe(200);
+
+        const replies = await waitForSends(groupId, 2);
+        expect(replies.map((r) => [r.text, r.request.body.reply_parameters?.message_id])).toEqual([
+          ['echo: Alice: what time do you open?', 501],
+          ['echo: Bob: do you ship to Norway?', 502],
+        ]);
+        expect(modelInputs(stack)).toEqual(['Alice: what time do you open?', 'Bob: do you ship to Norway?']);
+      } finally {
+        await stack.db.updateTable('bots').set({ debounce_ms: 0 }).where('id', '=', stack.botId).execute();
+      }
+    });
+
+    it('still merges one person\'s quick messages into one turn', async () => {
+      const chatId = newChat();
+      await stack.db.updateTable('bots').set({ debounce_ms: 1_000 }).where('id', '=', stack.botId).execute();
+      try {
+        expect((await post(textUpdate(chatId, 'one'))).status).toBe(200);
+        expect((await post(textUpdate(chatId, 'two'))).status).toBe(200);
+        const [reply] = await waitForSends(chatId, 1);
+        expect(reply!.text).toBe('echo: one\ntwo');
+      } finally {
+        await stack.db.updateTable('bots').set({ debounce_ms: 0 }).where('id', '=', stack.botId).execute();
+      }
     });
 
     it('reads a photo with a caption: the caption is the text, the largest size is the attachment', async () => {

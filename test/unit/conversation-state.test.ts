@@ -10,6 +10,7 @@ import {
   decideTurn,
   findOutcome,
   LIMITS,
+  nextBatch,
   recordOutcome,
   recordReport,
   recordTurn,
@@ -166,5 +167,25 @@ describe('a turn', () => {
     const unanswered = recordUnanswered(state, { userText: 'hello', messageIds: ['m1', 'm2'], reason: 'disabled' });
     expect(findOutcome(unanswered, 'm2')).toEqual({ status: 'not-answered', reason: 'disabled' });
     expect(unanswered.repliesOut).toBe(0);
+  });
+});
+
+describe('nextBatch', () => {
+  const from = (userId: string, messageId: string): InboundMessage => ({ ...message(messageId), userId });
+  const ids = (batch: InboundMessage[]) => batch.map((m) => m.messageId);
+
+  it("takes only the first person's run of messages, so two people never share a turn", () => {
+    const queue = [from('alice', 'a1'), from('alice', 'a2'), from('bob', 'b1'), from('alice', 'a3')];
+    expect(ids(nextBatch(queue, Infinity, true))).toEqual(['a1', 'a2']);
+    expect(ids(nextBatch(queue.slice(2), Infinity, true))).toEqual(['b1']);
+    expect(ids(nextBatch(queue.slice(3), Infinity, true))).toEqual(['a3']);
+  });
+
+  it('keeps the old merge of everyone for runs recorded before, and respects the maximum', () => {
+    const queue = [from('alice', 'a1'), from('bob', 'b1'), from('alice', 'a2')];
+    expect(ids(nextBatch(queue, Infinity, false))).toEqual(['a1', 'b1', 'a2']);
+    expect(ids(nextBatch(queue, 1, false))).toEqual(['a1']);
+    expect(ids(nextBatch([from('alice', 'a1'), from('alice', 'a2')], 1, true))).toEqual(['a1']);
+    expect(nextBatch([], Infinity, true)).toEqual([]);
   });
 });
