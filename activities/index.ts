@@ -1,6 +1,7 @@
 import { createBotSettingsActivities } from './bot-settings';
 import { createConversationRecordActivities } from './conversation-records';
 import type { ActivityDeps } from './deps';
+import { createMediaActivities } from './media';
 import { createModelActivities } from './model';
 import { createNotificationActivities } from './notifications';
 import { createSendReplyActivities } from './send-reply';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotificationActivities(deps),
     ...createTurnActivities(deps),
     ...createToolActivities(deps),
+    ...createMediaActivities(deps),
   };
 }
 

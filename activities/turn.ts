@@ -1,3 +1,4 @@
+import { mediaBytes } from '../src/db/queries/media';
 import { createHash } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
 import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
@@ -117,6 +118,8 @@ export function createTurnActivities(deps: ActivityDeps) {
         metrics.inboundLanguages.inc({ bot, language: understanding.language });
       },
       send,
+      seesImages: deps.model.seesImages,
+      mediaBytes: (ids) => mediaBytes(db, ids),
       // The web chat shows the reply as it is written; other channels get it whole.
       ...(key.platform === 'webchat' ? { draftSink: draftSinkFor(input) } : {}),
       classify: callFailureOf,

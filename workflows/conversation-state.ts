@@ -3,6 +3,8 @@
  * these to Temporal; unit tests reach them without a server. Nothing here may read the clock,
  * random numbers or I/O: the caller passes time in.
  */
+import type { MediaNote } from '../src/media/media-note';
+import { messageText } from '../src/media/turn-media';
 import type { HistoryEntry } from '../src/conversations/history-entry';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import type { TurnReport } from '../src/turn/turn-contract';
@@ -151,17 +153,15 @@ export function nextBatch(queue: readonly InboundMessage[], max: number, onePers
   return queue.slice(0, Math.min(max, run < 0 ? queue.length : run));
 }
 
-/** The user's side of one turn: several debounced messages read as one. */
-export function combineTurnText(messages: readonly InboundMessage[]): string {
+/**
+ * The user's side of one turn: several debounced messages read as one, each with what came with it
+ * as text (a transcript, a location) or as a short label (`[photo]`), as `messageText` reads it.
+ */
+export function combineTurnText(messages: readonly InboundMessage[], media: readonly MediaNote[] = []): string {
   return messages
-    .map((m) => m.text.trim() || describeAttachments(m))
+    .map((m) => messageText(m, media))
     .filter((text) => text.length > 0)
     .join('\n');
-}
-
-function describeAttachments(message: InboundMessage): string {
-  if (message.attachments.length === 0) return '';
-  return `[sent ${message.attachments.map((a) => a.kind).join(', ')}]`;
 }
 
 export function recordTurn(

@@ -47,6 +47,8 @@ import { createDeadlineWaiter } from './deadline-timer';
 import { setConversationHandlers } from './conversation-handlers';
 import { notifySubscribers } from './notify-subscribers';
 import { beginTurnSummary, turnSummary } from './activity-summaries';
+import { readTurnMedia } from './read-media';
+import { hasWords } from '../src/media/turn-media';
 import { ConversationStatusAttribute } from './search-attributes';
 import { asksForHuman } from './legacy/first-shape-rules';
 
@@ -58,6 +60,7 @@ const HANDOFF_BY_INTENT = 'handoff-by-intent';
 
 /** Runs recorded before a turn took one person's messages only merged everyone's queued messages; they replay that way. */
 const TURN_PER_PERSON = 'turn-per-person';
+const READ_MEDIA = 'read-media';
 
 /** The bot's settings as the conversation caches them; `version` tells the next turn whether they changed. */
 export interface CachedBot {
@@ -218,18 +221,23 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
       if (fresh.length === 0 || botDeleted) return;
 
       const { settings } = bot!;
-      const userText = combineTurnText(fresh);
       const decision = decideTurn({ status: state.status, enabled: settings.enabled });
       const route = { outboundKey: outboundKeyFor(fresh), replyContext: fresh.at(-1)?.replyContext, requestIds: requestIdsOf(fresh) };
       if (decision.answer === 'none') {
-        entity.update(recordUnanswered(entity.state, { userText, messageIds: ids, reason: decision.reason }));
+        entity.update(recordUnanswered(entity.state, { userText: combineTurnText(fresh), messageIds: ids, reason: decision.reason }));
         return;
       }
+      // Runs recorded before media were read answered a label (`[sent audio]`) and replay that way.
+      const notes = patched(READ_MEDIA)
+        ? await readTurnMedia({ key, conversationId, messages: fresh, transcriptionModel: settings.transcriptionModel, requestIds: route.requestIds })
+        : [];
+      const userText = combineTurnText(fresh, notes);
+      const media = notes.length > 0 ? { media: { notes, hasWords: hasWords(fresh, notes) } } : {};
       const decidedHere = !patched(HANDOFF_BY_INTENT) && asksForHuman(userText, settings.handoffPattern);
       if (decidedHere) await changeStatus('handoff', 'bot');
       const reply: TurnInput['reply'] = decidedHere
         ? { say: { text: noticeIn('handoffRequested', 'en'), kind: 'notice' } }
-        : { write: { messageIds: ids, userText, language: entity.state.language, history: entity.state.history, summary: entity.state.summary, bot: settings } };
+        : { write: { messageIds: ids, userText, language: entity.state.language, history: entity.state.history, summary: entity.state.summary, bot: settings, ...media } };
       const report = await answerWithTools(reply, route);
       // The person asked for a human: the team is told, and the bot stays quiet until released.
       // Before the reply is recorded, so a caller waiting on it finds the conversation handed over.

@@ -57,6 +57,9 @@ export const BOT_SETTING_FIELDS = {
     .refine((intents) => new Set(intents.map((intent) => intent.name)).size === intents.length, 'intent names must be unique'),
   /** Rounds of tool calls one turn may make; then the model answers without tools. 0: never offer tools. */
   maxToolSteps: z.number().int().min(0).max(10),
+  /** `null`: shown images when the model's name says it sees them. */
+  vision: z.boolean().nullable(),
+  transcriptionModel: z.string().trim().min(1).max(200),
   enabled: z.boolean(),
 };
 
@@ -74,6 +77,8 @@ export const BOT_SETTING_DEFAULTS = {
   fallbackReply: NOTICE_TEXTS.fallback.en,
   intents: [],
   maxToolSteps: 4,
+  vision: null,
+  transcriptionModel: 'whisper-1',
   enabled: true,
 } as const satisfies Omit<BotSettings, 'id' | 'name' | 'systemPrompt' | 'model'>;
 
@@ -94,6 +99,8 @@ export const BotSettingsSchema = z.strictObject({
   fallbackReply: BOT_SETTING_FIELDS.fallbackReply.default(BOT_SETTING_DEFAULTS.fallbackReply),
   intents: BOT_SETTING_FIELDS.intents.default([]),
   maxToolSteps: BOT_SETTING_FIELDS.maxToolSteps.default(BOT_SETTING_DEFAULTS.maxToolSteps),
+  vision: BOT_SETTING_FIELDS.vision.default(BOT_SETTING_DEFAULTS.vision),
+  transcriptionModel: BOT_SETTING_FIELDS.transcriptionModel.default(BOT_SETTING_DEFAULTS.transcriptionModel),
   enabled: BOT_SETTING_FIELDS.enabled.default(BOT_SETTING_DEFAULTS.enabled),
 });
 

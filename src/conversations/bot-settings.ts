@@ -24,5 +24,9 @@ export interface BotSettings {
   intents: Intent[];
   /** Rounds of tool calls one turn may make before the model must answer without tools. */
   maxToolSteps: number;
+  /** Whether the model is shown images; null: decided by the model's name (`src/model/model-capabilities.ts`). */
+  vision: boolean | null;
+  /** The model that turns voice messages and audio into text. */
+  transcriptionModel: string;
   enabled: boolean;
 }

@@ -1,11 +1,13 @@
 import type { Platform } from './platform';
 
 export interface Attachment {
-  kind: 'image' | 'audio' | 'video' | 'file' | 'sticker' | 'location' | 'other';
+  kind: 'image' | 'audio' | 'video' | 'file' | 'sticker' | 'location' | 'contact' | 'other';
   /** The platform's own handle for the media (file id, URL, media id). */
   ref: string;
   mimeType?: string;
   name?: string;
+  /** A location or a contact, read as text where it entered (`src/media/readable-attachments.ts`). */
+  text?: string;
 }
 
 /**

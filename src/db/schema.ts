@@ -20,6 +20,8 @@ export interface BotsTable {
   context_token_budget: Generated<number>;
   intents: ColumnType<Intent[], string | undefined, string>;
   max_tool_steps: Generated<number>;
+  vision: Generated<boolean | null>;
+  transcription_model: Generated<string>;
   moderation_policy: 'off' | 'flag' | 'block';
   enabled: Generated<boolean>;
   created_at: Timestamp;
@@ -161,6 +163,24 @@ export interface BotToolsTable {
   created_at: Timestamp;
 }
 
+/** One attachment of an inbound message, downloaded (`src/media/`). */
+export interface MediaTable {
+  id: Generated<string>;
+  bot_id: string;
+  platform: string;
+  platform_message_id: string;
+  attachment_index: number;
+  conversation_id: string;
+  kind: string;
+  mime_type: string;
+  name: string | null;
+  size_bytes: number;
+  bytes: Buffer;
+  transcript: string | null;
+  transcribed_by: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   bots: BotsTable;
   conversations: ConversationsTable;
@@ -172,4 +192,5 @@ export interface Database {
   notification_deliveries: NotificationDeliveriesTable;
   reply_drafts: ReplyDraftsTable;
   bot_tools: BotToolsTable;
+  media: MediaTable;
 }

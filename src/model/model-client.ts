@@ -16,6 +16,16 @@ export interface ReplyRequest {
   tools?: ToolSpec[];
   /** The turn's earlier rounds of tool calls and their results, after the person's message. */
   toolRounds?: ToolRound[];
+  /** Images that came with the person's message, shown to a model that sees. */
+  images?: Array<{ mimeType: string; data: Buffer }>;
+}
+
+export interface TranscriptionRequest {
+  model: string;
+  audio: Buffer;
+  mimeType: string;
+  /** The file's name; its extension tells the server the format. */
+  fileName: string;
 }
 
 export interface GeneratedReply {
@@ -55,4 +65,8 @@ export interface ModelClient {
   moderate(text: string): Promise<ModerationVerdict>;
   /** Sentiment, intent and language of a message (`understanding-prompt.ts`); null when there is no model to ask. */
   understand(request: UnderstandingRequest): Promise<GeneratedUnderstanding | null>;
+  /** What was said in a voice message or audio; null when there is no model to listen. */
+  transcribe(request: TranscriptionRequest): Promise<{ text: string; model: string } | null>;
+  /** False for the offline responder: it reads no images, whatever the bot's model could. */
+  readonly seesImages: boolean;
 }

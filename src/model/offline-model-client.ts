@@ -11,6 +11,11 @@ export const OFFLINE_LABEL = '[offline responder]';
 export function createOfflineModelClient(): ModelClient {
   return {
     description: 'built-in offline responder (set OPENAI_API_KEY for real replies)',
+    seesImages: false,
+    /** Nobody to listen: the person is told, in their language (`src/media/turn-media.ts`). */
+    async transcribe(): Promise<null> {
+      return null;
+    },
     async generateReply(request: ReplyRequest, onDelta?: (delta: string) => void): Promise<GeneratedReply> {
       const said = request.userText.length > 300 ? `${request.userText.slice(0, 300)}…` : request.userText;
       const turn = request.history.filter((entry) => entry.role === 'user').length + 1;

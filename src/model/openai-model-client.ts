@@ -1,8 +1,8 @@
-import OpenAI, { APIError } from 'openai';
+import OpenAI, { APIError, toFile } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import { TEAM_MESSAGE_PREFIX } from '../conversations/history-entry';
-import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, ModelClient, ModerationVerdict, ReplyRequest } from './model-client';
+import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, ModelClient, ModerationVerdict, ReplyRequest, TranscriptionRequest } from './model-client';
 import { type ToolCall, toolResultContent } from '../tools/tool-definition';
 import { SUMMARY_INSTRUCTIONS, type SummaryRequest, summaryMaterial } from './summary-prompt';
 import {
@@ -37,6 +37,13 @@ export function createOpenAIModelClient(options: OpenAIModelClientOptions): Mode
 
   return {
     description: `OpenAI-compatible model at ${options.baseUrl ?? 'https://api.openai.com/v1'}`,
+    seesImages: true,
+
+    async transcribe(request: TranscriptionRequest) {
+      const file = await toFile(request.audio, request.fileName, { type: request.mimeType });
+      const transcription = await callModel(() => openai.audio.transcriptions.create({ file, model: request.model }));
+      return { text: transcription.text.trim(), model: request.model };
+    },
 
     async summarise(request: SummaryRequest): Promise<GeneratedSummary> {
       const completion = await callModel(() =>
@@ -127,7 +134,7 @@ function toChatMessages(request: ReplyRequest): OpenAI.Chat.ChatCompletionMessag
         ? { role: 'assistant' as const, content: `${TEAM_MESSAGE_PREFIX} ${entry.text}` }
         : { role: entry.role, content: entry.text },
     ),
-    { role: 'user', content: request.userText },
+    { role: 'user', content: userContent(request) },
     ...(request.toolRounds ?? []).flatMap((round): OpenAI.Chat.ChatCompletionMessageParam[] => [
       {
         role: 'assistant',
@@ -136,6 +143,16 @@ function toChatMessages(request: ReplyRequest): OpenAI.Chat.ChatCompletionMessag
       },
       ...round.results.map((result) => ({ role: 'tool' as const, tool_call_id: result.callId, content: toolResultContent(result) })),
     ]),
+  ];
+}
+
+/** The person's message: its text, with its images as data URLs when there are any. */
+function userContent(request: ReplyRequest): OpenAI.Chat.ChatCompletionUserMessageParam['content'] {
+  const images = request.images ?? [];
+  if (images.length === 0) return request.userText;
+  return [
+    ...(request.userText ? [{ type: 'text' as const, text: request.userText }] : []),
+    ...images.map((image) => ({ type: 'image_url' as const, image_url: { url: `data:${image.mimeType};base64,${image.data.toString('base64')}` } })),
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { InboundMessage } from '../conversations/inbound-message';
+import type { Attachment, InboundMessage } from '../conversations/inbound-message';
+import type { DownloadedMedia } from '../media/download';
 import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
 
 import { MESSAGING_PLATFORMS, type MessagingPlatformName } from '../conversations/platform';
@@ -69,6 +70,11 @@ export interface MessagingPlatform<Credentials = any> {
     credentials: Credentials;
     receivedAt: string;
   }): WebhookOutcome;
+  /**
+   * Downloads an inbound attachment through the platform's authenticated file API, stopping past
+   * `maxBytes` (`MediaTooLarge`). Absent when the platform sends no files the bot can fetch.
+   */
+  fetchMedia?(args: { attachment: Attachment; credentials: Credentials; baseUrl: string; maxBytes: number }): Promise<DownloadedMedia>;
   /** Sends one part of a reply (already split to the platform's limit). */
   sendMessage(args: { reply: OutboundReply; credentials: Credentials; baseUrl: string }): Promise<DeliveryReceipt>;
 }

@@ -21,15 +21,22 @@ export function createMessagingAdapter(
   module: MessagingPlatform,
   deps: { channels: ChannelDirectory; baseUrl: string },
 ): PlatformAdapter {
+  async function credentialsOf(botId: string) {
+    const stored = await deps.channels.find(botId, module.platform);
+    const credentials = stored && module.credentialsSchema.safeParse(stored);
+    if (!credentials?.success) throw permanentFailure(`Bot ${botId} has no ${module.platform} channel configured`, 'ChannelNotConfigured');
+    return credentials.data;
+  }
+  const { fetchMedia } = module;
   return {
     platform: module.platform,
     async send(reply) {
-      const stored = await deps.channels.find(reply.key.botId, module.platform);
-      const credentials = stored && module.credentialsSchema.safeParse(stored);
-      if (!credentials?.success) {
-        throw permanentFailure(`Bot ${reply.key.botId} has no ${module.platform} channel configured`, 'ChannelNotConfigured');
-      }
-      return module.sendMessage({ reply, credentials: credentials.data, baseUrl: deps.baseUrl });
+      return module.sendMessage({ reply, credentials: await credentialsOf(reply.key.botId), baseUrl: deps.baseUrl });
     },
+    ...(fetchMedia && {
+      async fetchMedia({ botId, attachment, maxBytes }) {
+        return fetchMedia({ attachment, credentials: await credentialsOf(botId), baseUrl: deps.baseUrl, maxBytes });
+      },
+    }),
   };
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
+import { downloadBytes } from '../media/download';
+import { locationText } from '../media/readable-attachments';
 import { answerHubChallenge, GraphIdSchema, graphUrl, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
 import type { MessagingPlatform } from './messaging-platform';
 
@@ -72,6 +74,8 @@ export const messenger: MessagingPlatform<MessengerCredentials> = {
     if (messages.length === 0) return { kind: 'ignored', reason: 'no message for the bot (echoes, receipts, reactions, edits)' };
     return { kind: 'messages', messages };
   },
+  // Meta's attachment URLs are signed links to its CDN: they need no token, and expire.
+  fetchMedia: ({ attachment, maxBytes }) => downloadBytes({ url: attachment.ref, maxBytes, what: 'Messenger attachment download' }),
   async sendMessage({ reply, credentials, baseUrl }) {
     // The Send API takes the Page access token as the `access_token` parameter.
     const url = graphUrl(baseUrl, 'me/messages');
@@ -119,7 +123,8 @@ function toAttachments(attachments: ReadonlyArray<z.infer<typeof AttachmentSchem
       return [{ kind: 'sticker', ref: payload.url ?? String(payload.sticker_id ?? '') }];
     }
     if (attachment.type === 'location' && payload.coordinates) {
-      return [{ kind: 'location', ref: `${payload.coordinates.lat},${payload.coordinates.long}`, name: payload.title }];
+      const { lat, long } = payload.coordinates;
+      return [{ kind: 'location', ref: `${lat},${long}`, name: payload.title, text: locationText({ latitude: lat, longitude: long, name: payload.title }) }];
     }
     const kind = KIND_BY_TYPE[attachment.type] ?? 'other';
     return [{ kind, ref: payload.url ?? '', ...(payload.title ? { name: payload.title } : {}) }];

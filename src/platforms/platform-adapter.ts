@@ -1,5 +1,7 @@
 import type { ConversationKey } from '../conversations/conversation-key';
+import type { Attachment } from '../conversations/inbound-message';
 import type { Platform } from '../conversations/platform';
+import type { DownloadedMedia } from '../media/download';
 
 export interface OutboundReply {
   key: ConversationKey;
@@ -21,6 +23,8 @@ export interface DeliveryReceipt {
 export interface PlatformAdapter {
   readonly platform: Platform;
   send(reply: OutboundReply): Promise<DeliveryReceipt>;
+  /** Downloads what a person sent, with the bot's credentials; absent where nothing can be fetched. */
+  fetchMedia?(args: { botId: string; attachment: Attachment; maxBytes: number }): Promise<DownloadedMedia>;
 }
 
 export type PlatformAdapters = Partial<Record<Platform, PlatformAdapter>>;

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import { splitChatId, threadChatId } from '../conversations/shared-space';
+import { downloadBytes, type DownloadedMedia, fetchJson, MediaTooLarge } from '../media/download';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
@@ -67,6 +68,7 @@ export const slack: MessagingPlatform<SlackCredentials> = {
   },
   verifyRequest: (request, credentials, now) => verifySlackSignature(request, credentials.signingSecret, now),
   parseWebhook: ({ botId, body, receivedAt }) => parseSlackWebhook({ botId, body, receivedAt }),
+  fetchMedia: ({ attachment, credentials, baseUrl, maxBytes }) => fetchSlackFile({ baseUrl, botToken: credentials.botToken, fileId: attachment.ref, maxBytes }),
   sendMessage: ({ reply, credentials, baseUrl }) => sendSlackMessage({ reply, botToken: credentials.botToken, baseUrl }),
 };
 
@@ -224,4 +226,30 @@ function toAttachment(file: z.infer<typeof FileSchema>): Attachment {
 function describeType(body: unknown): string {
   const type = typeof body === 'object' && body !== null ? (body as { type?: unknown }).type : undefined;
   return typeof type === 'string' ? type.slice(0, 40) : 'unknown';
+}
+
+const FileInfoSchema = z.object({
+  ok: z.literal(true),
+  file: z.object({ url_private_download: z.string().url().optional(), url_private: z.string().url().optional(), mimetype: z.string().optional(), size: z.number().optional() }),
+});
+
+/**
+ * Downloads a shared file: `files.info` (scope `files:read`) names its private URL, which serves
+ * the bytes to the bot token.
+ */
+export async function fetchSlackFile(args: { baseUrl: string; botToken: string; fileId: string; maxBytes: number }): Promise<DownloadedMedia> {
+  const headers = { authorization: `Bearer ${args.botToken}` };
+  const url = `${args.baseUrl.replace(/\/+$/, '')}/api/files.info?file=${encodeURIComponent(args.fileId)}`;
+  const body = await fetchJson({ url, init: { headers }, what: 'Slack files.info' });
+  const info = FileInfoSchema.safeParse(body);
+  if (!info.success) {
+    const error = (body as { error?: unknown } | undefined)?.error;
+    throw slackErrorFailure(typeof error === 'string' ? error : 'files.info answered without a file', undefined);
+  }
+  const { file } = info.data;
+  if (file.size !== undefined && file.size > args.maxBytes) throw new MediaTooLarge(args.maxBytes);
+  const link = file.url_private_download ?? file.url_private;
+  if (!link) throw new Error('Slack files.info named no URL for the file');
+  const media = await downloadBytes({ url: link, headers, maxBytes: args.maxBytes, what: 'Slack file download' });
+  return { bytes: media.bytes, mimeType: file.mimetype ?? media.mimeType };
 }

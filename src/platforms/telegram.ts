@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiResponse, Message, Opts } from '@grammyjs/types';
+import type { ApiResponse, File, Message, Opts } from '@grammyjs/types';
 import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import { splitChatId, threadChatId } from '../conversations/shared-space';
+import { downloadBytes, type DownloadedMedia, MediaTooLarge } from '../media/download';
+import { contactText, locationText } from '../media/readable-attachments';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt } from './platform-adapter';
@@ -43,6 +45,8 @@ const UpdateSchema = z.object({
       animation: FileSchema.optional(),
       sticker: FileSchema.optional(),
       location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+      venue: z.object({ location: z.object({ latitude: z.number(), longitude: z.number() }), title: z.string(), address: z.string() }).optional(),
+      contact: z.object({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional() }).optional(),
     })
     .optional(),
 });
@@ -64,6 +68,7 @@ export const telegram: MessagingPlatform<TelegramCredentials> = {
   },
   verifyRequest: verifyTelegramSecret,
   parseWebhook: ({ botId, body, receivedAt }) => parseTelegramUpdate(botId, body, receivedAt),
+  fetchMedia: ({ attachment, credentials, baseUrl, maxBytes }) => fetchTelegramFile({ baseUrl, botToken: credentials.botToken, fileId: attachment.ref, maxBytes }),
   sendMessage: ({ reply, credentials, baseUrl }) =>
     sendTelegramMessage({ baseUrl, botToken: credentials.botToken, chatId: reply.key.chatId, text: reply.text, replyContext: reply.replyContext }),
 };
@@ -151,7 +156,13 @@ function attachmentsOf(message: TelegramMessage): Attachment[] {
   if (message.animation) attachments.push(file('video', message.animation));
   else if (message.document) attachments.push(file('file', message.document));
   if (message.sticker) attachments.push(file('sticker', message.sticker));
-  if (message.location) attachments.push({ kind: 'location', ref: `geo:${message.location.latitude},${message.location.longitude}` });
+  // A venue comes with its location too: one attachment, named.
+  const place = message.venue ? { ...message.venue.location, name: message.venue.title, address: message.venue.address } : message.location;
+  if (place) attachments.push({ kind: 'location', ref: `geo:${place.latitude},${place.longitude}`, text: locationText(place) });
+  if (message.contact) {
+    const { first_name: first, last_name: last, phone_number: phone } = message.contact;
+    attachments.push({ kind: 'contact', ref: phone, text: contactText({ name: [first, last].filter(Boolean).join(' '), phones: [phone] }) });
+  }
   return attachments;
 }
 
@@ -217,9 +228,9 @@ async function readAnswer(response: Response): Promise<ApiResponse<Message.TextM
   }
 }
 
-function failureFor(response: Response, description: string, retryAfterSeconds: number | undefined): Error {
+function failureFor(response: Response, description: string, retryAfterSeconds: number | undefined, method = 'sendMessage'): Error {
   const status = response.status;
-  const message = `Telegram sendMessage failed: ${status} ${description}`;
+  const message = `Telegram ${method} failed: ${status} ${description}`;
   if (status === 429) {
     const retryAfterMs = retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : parseRetryAfterMs(response.headers.get('retry-after'));
     return rateLimitedFailure(message, retryAfterMs, TelegramFailureType.rateLimited);
@@ -232,4 +243,31 @@ function failureFor(response: Response, description: string, retryAfterSeconds: 
   // Any other 400 (empty text, a thread that was deleted) fails the same way on every attempt.
   if (status === 400) return permanentFailure(message, TelegramFailureType.badRequest);
   return new Error(message);
+}
+
+/** The Bot API serves files of at most 20 MB to bots; getFile refuses bigger ones. */
+const BOT_API_FILE_LIMIT = 20 * 1024 * 1024;
+
+/**
+ * Downloads a file people sent: `getFile` names its path (and size), then
+ * `{base}/file/bot{token}/{file_path}` serves it. The link is valid for an hour, so each attempt
+ * asks again.
+ */
+export async function fetchTelegramFile(args: { baseUrl: string; botToken: string; fileId: string; maxBytes: number }): Promise<DownloadedMedia> {
+  const response = await fetch(`${args.baseUrl}/bot${args.botToken}/getFile`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ file_id: args.fileId }),
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  });
+  const answer = (await response.json().catch(() => undefined)) as ApiResponse<File> | undefined;
+  if (!answer?.ok) {
+    const description = answer?.description ?? `HTTP ${response.status}`;
+    if (/file is too big/i.test(description)) throw new MediaTooLarge(Math.min(args.maxBytes, BOT_API_FILE_LIMIT));
+    throw failureFor(response, description, answer?.parameters?.retry_after, 'getFile');
+  }
+  const { file_path: path, file_size: size } = answer.result;
+  if (size !== undefined && size > args.maxBytes) throw new MediaTooLarge(args.maxBytes);
+  if (!path) throw permanentFailure('Telegram getFile named no file_path', 'MediaUnavailable');
+  return downloadBytes({ url: `${args.baseUrl}/file/bot${args.botToken}/${path}`, maxBytes: args.maxBytes, what: 'Telegram file download' });
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import { answerHubChallenge, describeGraphError, GraphIdSchema, graphErrorType, graphUrl, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
 import type { MessagingPlatform, WebhookOutcome } from './messaging-platform';
+import { downloadBytes, type DownloadedMedia, fetchJson, MediaTooLarge } from '../media/download';
+import { contactText, locationText } from '../media/readable-attachments';
 
 export const WhatsAppCredentialsSchema = z.object({ accessToken: z.string().min(1), phoneNumberId: z.string().min(1), appSecret: z.string().min(1), verifyToken: z.string().min(1) });
 export type WhatsAppCredentials = z.infer<typeof WhatsAppCredentialsSchema>;
@@ -45,6 +47,15 @@ const MessageSchema = z.object({
     })
     .optional(),
   button: z.object({ text: z.string() }).optional(),
+  contacts: z
+    .array(
+      z.object({
+        name: z.object({ formatted_name: z.string().optional() }).optional(),
+        phones: z.array(z.object({ phone: z.string().optional() })).optional(),
+        emails: z.array(z.object({ email: z.string().optional() })).optional(),
+      }),
+    )
+    .optional(),
 });
 type WhatsAppMessage = z.infer<typeof MessageSchema>;
 
@@ -119,6 +130,8 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
     if (failures.length > 0) return { kind: 'delivery-failed', failures };
     return { kind: 'ignored', reason: 'no message for the bot (statuses, reactions, unsupported types)' };
   },
+  fetchMedia: ({ attachment, credentials, baseUrl, maxBytes }) =>
+    fetchGraphMedia({ baseUrl, accessToken: credentials.accessToken, mediaId: attachment.ref, maxBytes }),
   async sendMessage({ reply, credentials, baseUrl }) {
     const body = await postToGraph({
       platform: 'WhatsApp',
@@ -161,7 +174,18 @@ function readContent(message: WhatsAppMessage): { text: string; attachments: Att
       const place = message.location;
       if (!place) return undefined;
       const name = place.name ?? place.address;
-      return { text: '', attachments: [{ kind: 'location', ref: `${place.latitude},${place.longitude}`, ...(name && { name }) }] };
+      const attachment: Attachment = { kind: 'location', ref: `${place.latitude},${place.longitude}`, ...(name && { name }), text: locationText(place) };
+      return { text: '', attachments: [attachment] };
+    }
+    case 'contacts': {
+      const cards = message.contacts ?? [];
+      if (cards.length === 0) return undefined;
+      const attachments = cards.map((card): Attachment => {
+        const phones = (card.phones ?? []).flatMap((p) => (p.phone ? [p.phone] : []));
+        const emails = (card.emails ?? []).flatMap((e) => (e.email ? [e.email] : []));
+        return { kind: 'contact', ref: phones[0] ?? card.name?.formatted_name ?? 'contact', text: contactText({ name: card.name?.formatted_name, phones, emails }) };
+      });
+      return { text: '', attachments };
     }
     case 'interactive': {
       const title = message.interactive?.button_reply?.title ?? message.interactive?.list_reply?.title;
@@ -184,4 +208,21 @@ function toDeliveryFailure(status: z.infer<typeof StatusSchema>): DeliveryFailur
     type: type === 'WhatsAppRequestRejected' ? 'WhatsAppDeliveryFailed' : type,
     message: describeGraphError(graphError),
   };
+}
+
+const MediaUrlSchema = z.object({ url: z.string().url(), mime_type: z.string().optional(), file_size: z.coerce.number().optional() });
+
+/**
+ * Downloads a file people sent: `GET /{media-id}` names a short-lived URL, its type and size; the
+ * URL serves the bytes to the same access token.
+ */
+export async function fetchGraphMedia(args: { baseUrl: string; accessToken: string; mediaId: string; maxBytes: number }): Promise<DownloadedMedia> {
+  const headers = { authorization: `Bearer ${args.accessToken}` };
+  const answer = MediaUrlSchema.safeParse(
+    await fetchJson({ url: graphUrl(args.baseUrl, encodeURIComponent(args.mediaId)).toString(), init: { headers }, what: 'WhatsApp media lookup' }),
+  );
+  if (!answer.success) throw new Error('WhatsApp media lookup answered without a URL');
+  if (answer.data.file_size !== undefined && answer.data.file_size > args.maxBytes) throw new MediaTooLarge(args.maxBytes);
+  const media = await downloadBytes({ url: answer.data.url, headers, maxBytes: args.maxBytes, what: 'WhatsApp media download' });
+  return { bytes: media.bytes, mimeType: answer.data.mime_type ?? media.mimeType };
 }

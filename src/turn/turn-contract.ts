@@ -10,6 +10,7 @@ import type { ReplyKind } from '../conversations/reply-kind';
 import type { ModelUsage } from '../model/model-usage';
 import type { ToolCall, ToolRound, ToolSpec } from '../tools/tool-definition';
 import type { Sentiment, Understanding } from '../understanding/understanding';
+import type { MediaNote } from '../media/media-note';
 
 /** The bot's settings the pipeline reads: how to understand, write, moderate and fall back. */
 export type ReplySettings = Pick<
@@ -24,6 +25,7 @@ export type ReplySettings = Pick<
   | 'intents'
   | 'handoffPattern'
   | 'maxToolSteps'
+  | 'vision'
 > & { tools: ToolSpec[] };
 
 /** What the turn's earlier runs did before the model asked for tools: the next run goes on from there. */
@@ -48,6 +50,8 @@ export interface ReplyBrief {
   toolRounds?: ToolRound[];
   /** Set when the turn goes on after its tool calls: what was understood and spent before them. */
   carried?: CarriedWriting;
+  /** What came with the messages besides text (`readMedia`), and whether they say anything in words. */
+  media?: { notes: MediaNote[]; hasWords: boolean };
 }
 
 export interface TurnInput {
@@ -80,6 +84,8 @@ export type TurnStep =
       note?: string;
       degraded?: string;
     }
+  /** What the model is shown of the media, or the notice that tells the person it cannot read them. */
+  | { step: 'media'; images: number; unreadable: boolean; notice?: string }
   /** The intent's action answered, not the model. */
   | { step: 'act'; intent: string; action: 'handoff' | 'reply' }
   /** The model asked for tools: the workflow calls each as its own activity, then the turn goes on. */

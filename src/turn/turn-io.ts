@@ -42,6 +42,10 @@ export interface TurnIO {
   /** Stores what was understood on the turn's inbound rows (by platform message id). */
   saveUnderstanding(messageIds: string[], understanding: Understanding): Promise<void>;
   send(part: OutboundReply): Promise<DeliveryReceipt>;
+  /** False when no model can be shown images here (the offline responder). */
+  seesImages: boolean;
+  /** The stored bytes of the turn's images, by media id. */
+  mediaBytes(ids: string[]): Promise<Map<string, Buffer>>;
   /** Where the reply is shown while the model writes it; only where a channel can show it (the web chat). */
   draftSink?: DraftSink;
   classify(error: unknown): CallFailure;

@@ -18,6 +18,8 @@ import type { TurnIO } from './turn-io';
 import { createDraftStream } from './draft-stream';
 import { moderate, type Verdict } from './moderation';
 import { understand } from './understand';
+import { mediaNotice, unreadableNote, visibleImages } from '../media/turn-media';
+import { modelSeesImages } from '../model/model-capabilities';
 
 export interface Writing {
   /** Set once decided; the steps after leave a refusal, a fixed reply or a fallback as it is. */
@@ -38,9 +40,33 @@ export interface Writing {
   toolCalls?: ToolCall[];
   /** A sentence of the streamed reply that moderation flagged (under `block`): it decides the reply's verdict. */
   streamVerdict?: Verdict;
+  /** The images the model is shown, by media id. */
+  images?: Array<{ mediaId: string; mimeType: string }>;
+  /** What the model is told it cannot read of what came with the message. */
+  mediaNote?: string;
 }
 
 export type WriteStep = (brief: ReplyBrief, writing: Writing, io: TurnIO) => Promise<Writing>;
+
+/**
+ * What came with the message besides text. The model is shown the images when it can see them, and
+ * told what it cannot read; when nothing is left to answer (a voice message nobody could hear, a
+ * photo the model cannot see, a file that was refused), the person is told so in their language.
+ */
+export const lookAtMedia: WriteStep = async (brief, writing, io) => {
+  const media = brief.media;
+  if (writing.reply || !media || media.notes.length === 0) return writing;
+  const canSee = io.seesImages && modelSeesImages(brief.bot.model, brief.bot.vision);
+  const images = canSee ? visibleImages(media.notes) : [];
+  const mediaNote = unreadableNote(media.notes, canSee) ?? undefined;
+  if (!media.hasWords && images.length === 0) {
+    const notice = mediaNotice(media.notes, canSee);
+    const step: TurnStep = { step: 'media', images: 0, unreadable: true, notice };
+    return { ...writing, steps: [...writing.steps, step], reply: { text: noticeIn(notice, brief.language), kind: 'notice' } };
+  }
+  const step: TurnStep = { step: 'media', images: images.length, unreadable: mediaNote !== undefined };
+  return { ...writing, steps: [...writing.steps, step], ...(images.length > 0 && { images }), ...(mediaNote && { mediaNote }) };
+};
 
 /**
  * Moderation and understanding of what the person wrote, side by side: two calls at once, no
@@ -96,6 +122,12 @@ export const askModel: WriteStep = async (brief, writing, io) => {
   const offered = bot.tools.length > 0 && rounds.length < bot.maxToolSteps;
   // Where the channel can show it, the reply is shown as it is written, as far as moderation allows.
   const draft = io.draftSink && createDraftStream({ policy: bot.moderationPolicy, sink: io.draftSink, check: (text) => moderate(text, 'reply', brief, io) });
+  const shown = writing.images ?? [];
+  const bytes = await io.mediaBytes(shown.map((image) => image.mediaId));
+  const images = shown.flatMap(({ mediaId, mimeType }) => {
+    const data = bytes.get(mediaId);
+    return data ? [{ mimeType, data }] : [];
+  });
   let tries = 0;
   const result = await callWithRetries(io, MODEL_RETRIES, () => {
     if (tries++ > 0) draft?.restart();
@@ -110,6 +142,7 @@ export const askModel: WriteStep = async (brief, writing, io) => {
         userText: brief.userText,
         ...(offered ? { tools: bot.tools } : {}),
         ...(rounds.length > 0 ? { toolRounds: rounds } : {}),
+        ...(images.length > 0 ? { images } : {}),
       },
       draft && ((delta) => draft.push(delta)),
     );
@@ -139,7 +172,7 @@ export const moderateReply: WriteStep = async (brief, writing, io) => {
   return applyVerdict(writing.streamVerdict ?? (await moderate(writing.reply.text, 'reply', brief, io)), brief, writing);
 };
 
-export const WRITE_STEPS: readonly WriteStep[] = [readInbound, actOnIntent, fitMemory, askModel, moderateReply];
+export const WRITE_STEPS: readonly WriteStep[] = [lookAtMedia, readInbound, actOnIntent, fitMemory, askModel, moderateReply];
 
 /** After its tool calls, the turn goes on from what it carried: the model answers, and its reply is moderated. */
 export const AFTER_TOOLS_STEPS: readonly WriteStep[] = [askModel, moderateReply];
@@ -167,9 +200,10 @@ function usageOf(io: TurnIO, step: UsageStep, model: string, tokens: { prompt: n
   return [{ step, model, promptTokens: tokens.prompt, completionTokens: tokens.completion, costUsd: io.costOf(model, tokens) }];
 }
 
-/** The bot's instructions, told the person's language when it is known. */
+/** The bot's instructions, told the person's language when it is known, and what it cannot read of the message. */
 function systemPromptOf(brief: ReplyBrief, writing: Writing): string {
-  return `${brief.bot.systemPrompt}${languageInstruction(languageOf(brief, writing))}`;
+  const media = writing.mediaNote ? `\n\n${writing.mediaNote}` : '';
+  return `${brief.bot.systemPrompt}${languageInstruction(languageOf(brief, writing))}${media}`;
 }
 
 /** Records the verdict; under the `block` policy a flagged text is answered with the refusal. */

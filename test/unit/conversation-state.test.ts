@@ -62,9 +62,11 @@ describe('debounceRemainingMs', () => {
 });
 
 describe('turn helpers', () => {
-  it('reads a burst as one text, describing media that came without a caption', () => {
+  it('reads a burst as one text, with what came with each message as text or a label', () => {
     const photo = { ...message('p', ''), attachments: [{ kind: 'image' as const, ref: 'file-1' }] };
-    expect(combineTurnText([message('a', ' hi '), photo, message('b', 'there')])).toBe('hi\n[sent image]\nthere');
+    const voice = { ...message('v', ''), attachments: [{ kind: 'audio' as const, ref: 'file-2' }] };
+    expect(combineTurnText([message('a', ' hi '), photo, message('b', 'there')])).toBe('hi\n[photo]\nthere');
+    expect(combineTurnText([voice], [{ messageId: 'v', index: 0, kind: 'audio', transcript: 'are you open on sunday' }])).toBe('are you open on sunday');
   });
 
   it('keys a reply by the last message it answers', () => {

@@ -15,6 +15,7 @@ import * as memory from './2026-12-03T1200-memory';
 import * as understanding from './2026-12-03T1300-understanding';
 import * as modelUsage from './2026-12-03T1400-model-usage';
 import * as tools from './2026-12-03T1500-tools';
+import * as media from './2026-12-04T0100-media';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1300-understanding': understanding,
   '2026-12-03T1400-model-usage': modelUsage,
   '2026-12-03T1500-tools': tools,
+  '2026-12-04T0100-media': media,
 };

@@ -108,6 +108,8 @@ function toBotColumns(bot: BotSettings) {
     context_token_budget: bot.contextTokenBudget,
     intents: JSON.stringify(bot.intents),
     max_tool_steps: bot.maxToolSteps,
+    vision: bot.vision,
+    transcription_model: bot.transcriptionModel,
     enabled: bot.enabled,
   };
 }
@@ -128,6 +130,8 @@ function toPatchColumns(patch: BotPatch) {
     ...(patch.contextTokenBudget !== undefined && { context_token_budget: patch.contextTokenBudget }),
     ...(patch.intents !== undefined && { intents: JSON.stringify(patch.intents) }),
     ...(patch.maxToolSteps !== undefined && { max_tool_steps: patch.maxToolSteps }),
+    ...(patch.vision !== undefined && { vision: patch.vision }),
+    ...(patch.transcriptionModel !== undefined && { transcription_model: patch.transcriptionModel }),
     ...(patch.enabled !== undefined && { enabled: patch.enabled }),
   };
 }
@@ -150,6 +154,8 @@ function toBotSettings(row: Selectable<BotsTable>): BotSettings {
     contextTokenBudget: row.context_token_budget,
     intents: row.intents,
     maxToolSteps: row.max_tool_steps,
+    vision: row.vision,
+    transcriptionModel: row.transcription_model,
     enabled: row.enabled,
   };
 }

@@ -14,6 +14,7 @@ const bot = {
   intents: [],
   handoffPattern: null,
   maxToolSteps: 4,
+  vision: null,
   tools: [],
 };
 const turns = (n: number, words = 20): HistoryEntry[] =>

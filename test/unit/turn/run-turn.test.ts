@@ -4,7 +4,7 @@ import type { SummaryRequest } from '../../../src/model/summary-prompt';
 import type { OutboundReply } from '../../../src/platforms/platform-adapter';
 import { LONGEST_WAIT_IN_TURN_MS } from '../../../src/turn/deliver-reply';
 import { runTurn } from '../../../src/turn/run-turn';
-import type { ReplySettings, TurnInput } from '../../../src/turn/turn-contract';
+import type { ReplyBrief, ReplySettings, TurnInput } from '../../../src/turn/turn-contract';
 import type { CallFailure, StoredDraft, TurnIO } from '../../../src/turn/turn-io';
 import type { Understanding } from '../../../src/understanding/understanding';
 
@@ -37,6 +37,8 @@ function fakeIO(
   let humanTookOverAfterSends: number | undefined;
 
   const io: TurnIO = {
+    seesImages: true,
+    mediaBytes: async (ids) => new Map(ids.map((id) => [id, Buffer.from(`bytes of ${id}`)])),
     async generateReply(request) {
       calls.model++;
       calls.requests.push(request);
@@ -125,6 +127,7 @@ const BOT: ReplySettings = {
   intents: [],
   handoffPattern: null,
   maxToolSteps: 4,
+  vision: null,
   tools: [],
 };
 
@@ -421,5 +424,36 @@ describe('tools in the turn pipeline', () => {
     const brief = { messageIds: ['m1'], language: null, userText: 'weather?', history: [], summary: null, bot: { ...BOT, tools: [weather], maxToolSteps: 1 }, toolRounds: rounds, carried: { usage: [], flagged: [] } };
     await runTurn(turn({ reply: { write: brief } }), fake.io, false);
     expect(fake.calls.requests[0]!.tools).toBeUndefined();
+  });
+});
+
+describe('media in the turn pipeline', () => {
+  const withMedia = (userText: string, media: ReplyBrief['media'], bot: Partial<ReplySettings> = {}, language: string | null = null): TurnInput =>
+    turn({ reply: { write: { messageIds: ['m1'], language, userText, history: [], summary: null, bot: { ...BOT, ...bot }, media } } });
+
+  it('shows a model that sees the photo, as bytes with its type', async () => {
+    const fake = fakeIO();
+    const report = await runTurn(withMedia('[photo]', { notes: [{ messageId: 'm1', index: 0, kind: 'image', mediaId: 'img-1', mimeType: 'image/png' }], hasWords: false }, { model: 'gpt-4o-mini' }), fake.io, false);
+    expect(report.reply).toEqual({ text: 'a reply', kind: 'reply' });
+    expect(fake.calls.requests[0]!.images).toEqual([{ mimeType: 'image/png', data: Buffer.from('bytes of img-1') }]);
+    expect(report.steps[0]).toEqual({ step: 'media', images: 1, unreadable: false });
+  });
+
+  it("tells the person, in their language and without the model, that the bot cannot see a photo it cannot see", async () => {
+    const fake = fakeIO();
+    fake.io.seesImages = false;
+    const report = await runTurn(withMedia('[photo]', { notes: [{ messageId: 'm1', index: 0, kind: 'image', mediaId: 'img-1' }], hasWords: false }, { model: 'gpt-4o-mini' }, 'es'), fake.io, false);
+    expect(report.reply).toEqual({ text: 'Aquí no puedo ver imágenes. ¿Podrías contarme con palabras lo que muestra?', kind: 'notice' });
+    expect(fake.calls.model).toBe(0);
+  });
+
+  it('says why a refused file was not read, and tells the model what it cannot read when there are words too', async () => {
+    const refused = await runTurn(withMedia('[file: big.pdf]', { notes: [{ messageId: 'm1', index: 0, kind: 'file', problem: 'too-large' }], hasWords: false }), fakeIO().io, false);
+    expect(refused.reply.text).toBe('That file is too large for me to open. Could you send a smaller one, or tell me in words?');
+
+    const fake = fakeIO();
+    await runTurn(withMedia('what does this say?\n[voice message]', { notes: [{ messageId: 'm1', index: 0, kind: 'audio', mediaId: 'a-1' }], hasWords: true }), fake.io, false);
+    expect(fake.calls.requests[0]!.systemPrompt).toContain('a voice message nobody could transcribe');
+    expect(fake.calls.requests[0]!.images).toBeUndefined();
   });
 });
