@@ -292,7 +292,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
       const said = 'say' in reply ? reply.say : undefined;
       const recorded = await local.abandonTurn({ conversationId, botId: key.botId, platform: key.platform, outboundKey: route.outboundKey, author, said, failure });
       report = { outcome: 'failed', reply: recorded ?? { text: '', kind: 'reply' }, steps: [{ step: 'fail', ...failure }], usage: [], flagged: [], partsSent: 0, lastSentAt: input.lastSentAt, failure };
-      if (recorded && handsOver(input, recorded.kind)) report.handoff = true;
+      if (recorded && handsOver(input, recorded)) report.handoff = true;
     }
     entity.update({ ...entity.state, lastSentAt: report.lastSentAt });
     const policy = bot!.settings.moderationPolicy;

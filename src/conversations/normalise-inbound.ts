@@ -61,6 +61,7 @@ function normaliseAttachment(attachment: Attachment): Attachment {
     ref: normaliseText(attachment.ref, 2048),
     ...(attachment.mimeType === undefined ? {} : { mimeType: normaliseId(attachment.mimeType) }),
     ...(attachment.name === undefined ? {} : { name: normaliseId(attachment.name) }),
+    ...(attachment.text === undefined ? {} : { text: normaliseText(attachment.text, 2048) }),
   };
 }
 

@@ -18,7 +18,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     return {
       outcome: status === 'sent' ? 'sent' : 'failed',
       reply: { text, kind },
-      ...(handsOver(input, kind) ? { handoff: true } : {}),
+      ...(handsOver(input, { text, kind }) ? { handoff: true } : {}),
       steps: [{ step: 'resume', from: `the reply already recorded as ${status}` }],
       usage: [],
       flagged: [],
@@ -76,7 +76,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     flagged,
     partsSent: delivery.partsSent,
     ...(understanding ? { understanding } : {}),
-    ...(handsOver(input, draft.kind) ? { handoff: true } : {}),
+    ...(handsOver(input, draft) ? { handoff: true } : {}),
     ...(memory ? { memory } : {}),
     lastSentAt: delivery.lastSentAt,
     ...(delivery.failure ? { failure: delivery.failure } : {}),

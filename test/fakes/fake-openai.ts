@@ -7,6 +7,8 @@ import { seededRandom } from '../support/seeded-random';
  * Endpoints:
  *   POST /v1/chat/completions  -> ChatCompletion JSON (behaviour is scriptable)
  *   POST /v1/moderations       -> ModerationCreateResponse JSON
+ *   POST /v1/audio/transcriptions (multipart) -> { text }: the fake "hears" the words written in
+ *                                 the uploaded file's bytes (tests serve voice notes made of text)
  *   anything else              -> 404 with an OpenAI error body
  *
  * Only Node's built-in `http` module is used.
@@ -18,7 +20,7 @@ import type { AddressInfo } from 'net';
 
 export interface RecordedCall {
   /** `classify`: a chat completion asking for the turn's understanding (structured output); it has its own behaviour. */
-  endpoint: 'chat' | 'classify' | 'moderation';
+  endpoint: 'chat' | 'classify' | 'moderation' | 'transcription';
   /** Date.now() when the request arrived. */
   at: number;
   /** Parsed JSON body (null if the body was not valid JSON). */
@@ -59,6 +61,10 @@ export interface FakeOpenAI {
    * fields forced, or with a server error. Apart from `enqueue`, so scripts of replies keep their meaning.
    */
   setClassification(behaviour: { kind: 'keywords'; force?: Record<string, unknown> } | { kind: 'server-error' }): void;
+  /** Transcription calls, with the model, the file's name and its size in `body`. */
+  transcriptionCalls(): RecordedCall[];
+  /** How transcriptions are answered: the words in the file's bytes (default), or a server error. */
+  setTranscription(behaviour: 'hear-bytes' | 'server-error'): void;
   /** Words that make the moderation endpoint flag an input (case-insensitive substring). Default ['forbidden-topic']. */
   setFlaggedWords(words: string[]): void;
   /**
@@ -116,6 +122,7 @@ function errorBody(message: string, type: string, code: string | null): object {
 export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpenAI> {
   const calls: RecordedCall[] = [];
   let queue: FakeBehaviour[] = [];
+  let transcription: 'hear-bytes' | 'server-error' = 'hear-bytes';
   let defaultBehaviour: FakeBehaviour = { kind: 'reply' };
   let flaggedWords: string[] = [...DEFAULT_FLAGGED_WORDS];
   let classification: Parameters<FakeOpenAI['setClassification']>[0] = { kind: 'keywords' };
@@ -373,6 +380,30 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
     });
   }
 
+  /** Reads the multipart upload as the real endpoint does: a `file` and a `model`. */
+  async function handleTranscription(res: http.ServerResponse, call: RecordedCall, raw: Buffer, contentType: string): Promise<void> {
+    let form: FormData;
+    try {
+      form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(raw) }).formData();
+    } catch {
+      send(res, call, 400, errorBody('Could not parse multipart form', 'invalid_request_error', null));
+      return;
+    }
+    const file = form.get('file');
+    const model = form.get('model');
+    if (!(file instanceof Blob) || typeof model !== 'string') {
+      send(res, call, 400, errorBody("Missing required parameters: 'file' and 'model'.", 'invalid_request_error', null));
+      return;
+    }
+    const bytes = Buffer.from(await file.arrayBuffer());
+    call.body = { model, fileName: (file as File).name, size: bytes.length, type: file.type };
+    if (transcription === 'server-error') {
+      send(res, call, 500, errorBody('The server had an error while processing your request.', 'server_error', null));
+      return;
+    }
+    send(res, call, 200, { text: bytes.toString('utf8').replace(/[^\p{L}\p{N}\p{P}\p{Zs}]/gu, '').trim() });
+  }
+
   const server = http.createServer((req, res) => {
     const at = Date.now();
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
@@ -383,7 +414,9 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
           ? 'chat'
           : path === '/v1/moderations'
             ? 'moderation'
-            : undefined;
+            : path === '/v1/audio/transcriptions'
+              ? 'transcription'
+              : undefined;
 
     // Record at arrival so `calls` reflects arrival order even for concurrent requests.
     const call: RecordedCall | undefined = endpoint ? { endpoint, at, body: undefined, status: 0 } : undefined;
@@ -402,6 +435,10 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
           404,
           errorBody(`Unknown request URL: ${req.method} ${req.url}.`, 'invalid_request_error', 'unknown_url'),
         );
+        return;
+      }
+      if (endpoint === 'transcription') {
+        void handleTranscription(res, call, Buffer.concat(chunks), String(req.headers['content-type'] ?? ''));
         return;
       }
       let body: any;
@@ -433,6 +470,10 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
     // A call counts once its body is read: until then a classification call looks like any chat call.
     chatCalls: () => calls.filter((c) => c.endpoint === 'chat' && c.body !== undefined),
     classifyCalls: () => calls.filter((c) => c.endpoint === 'classify'),
+    transcriptionCalls: () => calls.filter((c) => c.endpoint === 'transcription'),
+    setTranscription: (behaviour) => {
+      transcription = behaviour;
+    },
     setClassification: (behaviour) => {
       classification = behaviour;
     },
@@ -454,6 +495,7 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
       queue = [];
       defaultBehaviour = { kind: 'reply' };
       classification = { kind: 'keywords' };
+      transcription = 'hear-bytes';
       failureRate = 0;
       random = seededRandom(DEFAULT_SEED);
     },

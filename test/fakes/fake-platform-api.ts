@@ -18,6 +18,8 @@ export interface RecordedRequest {
 export interface ScriptedAnswer {
   status: number;
   json?: unknown;
+  /** A file's bytes, answered as they are (the `content-type` header says what they are). */
+  bytes?: Buffer;
   headers?: Record<string, string>;
   delayMs?: number;
 }
@@ -39,6 +41,11 @@ export interface FakePlatformApi {
    * at random but repeatably (seeded). Scripted answers are never replaced. 0 turns it off.
    */
   setFailureRate(rate: number, answer: (request: RecordedRequest) => ScriptedAnswer, seed?: number): void;
+  /**
+   * Serves a file at `path` (GET), as a platform's file server does; `requiredHeaders` must match
+   * (an authorization header, say) or the answer is 401. Returns the file's absolute URL.
+   */
+  serveFile(path: string, file: { bytes: Buffer; contentType: string; requiredHeaders?: Record<string, string> }): string;
   reset(): void;
   close(): Promise<void>;
 }
@@ -48,6 +55,16 @@ export async function startFakePlatformApi(defaultHandler: (request: RecordedReq
   const script: ScriptedAnswer[] = [];
   let handler = defaultHandler;
   let failure: { rate: number; answer: (request: RecordedRequest) => ScriptedAnswer; random: () => number } | undefined;
+  const files = new Map<string, { bytes: Buffer; contentType: string; requiredHeaders?: Record<string, string> }>();
+
+  /** A served file, or undefined for every other request. */
+  function fileAnswer(request: RecordedRequest): ScriptedAnswer | undefined {
+    const file = request.method === 'GET' ? files.get(request.path) : undefined;
+    if (!file) return undefined;
+    const allowed = Object.entries(file.requiredHeaders ?? {}).every(([name, value]) => request.headers[name.toLowerCase()] === value);
+    if (!allowed) return { status: 401, json: { error: 'not authorized to read this file' } };
+    return { status: 200, bytes: file.bytes, headers: { 'content-type': file.contentType, 'content-length': String(file.bytes.length) } };
+  }
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -69,11 +86,12 @@ export async function startFakePlatformApi(defaultHandler: (request: RecordedReq
         at: Date.now(),
       };
       requests.push(recorded);
-      const answer = script.shift() ?? (failure && failure.random() < failure.rate ? failure.answer(recorded) : handler(recorded));
+      const answer =
+        script.shift() ?? (failure && failure.random() < failure.rate ? failure.answer(recorded) : (fileAnswer(recorded) ?? handler(recorded)));
       recorded.status = answer.status;
       setTimeout(() => {
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-        res.end(answer.json === undefined ? '' : JSON.stringify(answer.json));
+        res.end(answer.bytes ?? (answer.json === undefined ? '' : JSON.stringify(answer.json)));
       }, answer.delayMs ?? 0);
     });
   });
@@ -91,9 +109,14 @@ export async function startFakePlatformApi(defaultHandler: (request: RecordedReq
     setFailureRate: (rate, answer, seed = DEFAULT_SEED) => {
       failure = rate > 0 ? { rate: Math.min(1, rate), answer, random: seededRandom(seed) } : undefined;
     },
+    serveFile: (path, file) => {
+      files.set(path, file);
+      return `http://127.0.0.1:${address.port}${path}`;
+    },
     reset: () => {
       requests.splice(0);
       script.splice(0);
+      files.clear();
       handler = defaultHandler;
       failure = undefined;
     },

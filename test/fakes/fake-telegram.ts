@@ -20,6 +20,13 @@ export interface FakeTelegram extends FakePlatformApi {
    * `maxRetryAfterSeconds`, default 2), as the Bot API does under flood control. 0 turns it off.
    */
   setRateLimitRate(rate: number, options?: { maxRetryAfterSeconds?: number; seed?: number }): void;
+  /**
+   * A file people sent, for getFile and the file server (`/file/bot{token}/{file_path}`).
+   * `size` is what getFile reports (default: the bytes' length); over 20 MB it answers "file is too big".
+   */
+  addFile(fileId: string, file: { bytes: Buffer; size?: number }): void;
+  /** The getFile calls, in order. */
+  getFileCalls(): RecordedRequest[];
 }
 
 export interface FakeTelegramOptions {
@@ -51,6 +58,9 @@ function apiError(status: number, description: string, parameters?: Record<strin
 }
 
 const SEND_PATH = /^\/bot([^/]+)\/sendMessage$/i;
+const GET_FILE_PATH = /^\/bot([^/]+)\/getFile$/i;
+/** The Bot API serves files of at most 20 MB to bots. */
+const BOT_API_FILE_LIMIT = 20 * 1024 * 1024;
 
 /**
  * A stand-in for api.telegram.org: `POST /bot{token}/sendMessage` with a JSON body, checked the
@@ -59,7 +69,17 @@ const SEND_PATH = /^\/bot([^/]+)\/sendMessage$/i;
  */
 export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTelegramOptions): Promise<FakeTelegram> {
   let nextMessageId = 1;
+  const files = new Map<string, { path: string; size: number }>();
   const api = await startFakePlatformApi((request) => {
+    const fileMatch = GET_FILE_PATH.exec(request.path);
+    if (fileMatch) {
+      if (fileMatch[1] !== botToken) return telegramAnswers.unauthorized();
+      const fileId = String((request.body as { file_id?: unknown } | undefined)?.file_id ?? '');
+      const file = files.get(fileId);
+      if (!file) return apiError(400, 'Bad Request: invalid file_id');
+      if (file.size > BOT_API_FILE_LIMIT) return apiError(400, 'Bad Request: file is too big');
+      return { status: 200, json: { ok: true, result: { file_id: fileId, file_unique_id: `u${fileId}`, file_size: file.size, file_path: file.path } } };
+    }
     const match = SEND_PATH.exec(request.path);
     if (request.method !== 'POST' || !match) return apiError(404, 'Not Found');
     if (match[1] !== botToken) return telegramAnswers.unauthorized();
@@ -96,6 +116,13 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
   return {
     ...api,
     setRateLimitRate,
+    addFile: (fileId, { bytes, size }) => {
+      const path = `documents/file_${files.size + 1}`;
+      files.set(fileId, { path, size: size ?? bytes.length });
+      // Telegram's file server sends every file as a plain download.
+      api.serveFile(`/file/bot${botToken}/${path}`, { bytes, contentType: 'application/octet-stream' });
+    },
+    getFileCalls: () => api.requests.filter((r) => GET_FILE_PATH.test(r.path)),
     sendAttempts: attempts,
     sends: (chatId) =>
       attempts(chatId)
@@ -109,6 +136,7 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
         })),
     reset: () => {
       api.reset();
+      files.clear();
       nextMessageId = 1;
     },
   };

@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parseTelegramUpdate, telegram, TelegramCredentialsSchema, verifyTelegramSecret } from '../../src/platforms/telegram';
 import { type FakeTelegram, startFakeTelegram, telegramAnswers } from '../fakes/fake-telegram';
 import { telegramHeaders } from '../fakes/webhook-signers';
-import { modelInputs } from '../support/conversation-probes';
+import { modelImages, modelInputs } from '../support/conversation-probes';
 import { startTelegramTestStack } from '../support/telegram-test-stack';
 import type { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
@@ -160,13 +160,100 @@ describe('Telegram', () => {
         { file_id: 'AgACAgQAAxkBAAIBlarge', file_unique_id: 'AQADl', file_size: 95000, width: 1280, height: 960 },
       ];
       const update = { update_id: nextUpdateId++, message: { message_id: 1366, date: 1441645532, chat: privateChat(chatId), from: person(chatId), photo, caption: 'What is this?' } };
+      const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+      fake.addFile('AgACAgQAAxkBAAIBlarge', { bytes: png });
       expect((await post(update)).status).toBe(200);
 
       const [send] = await waitForSends(chatId, 1);
-      expect(send!.text).toBe('echo: What is this?');
-      expect(modelInputs(stack)).toEqual(['What is this?']);
+      expect(send!.text).toBe('echo: What is this?\n[photo]');
+      // The model (gpt-4o-mini sees images) is shown the largest size, fetched through getFile.
+      expect(modelInputs(stack)).toEqual(['What is this?\n[photo]']);
+      expect(modelImages(stack)).toEqual([[`data:image/jpeg;base64,${png.toString('base64')}`]]);
+      expect(fake.getFileCalls().map((r) => r.body)).toEqual([{ file_id: 'AgACAgQAAxkBAAIBlarge' }]);
       const [inbound] = await storedMessages(chatId);
       expect(inbound).toMatchObject({ text: 'What is this?', attachments: [{ kind: 'image', ref: 'AgACAgQAAxkBAAIBlarge' }] });
+      const kept = await stack.db.selectFrom('media').select(['kind', 'mime_type', 'size_bytes', 'bytes']).where('platform_message_id', '=', String(update.update_id)).execute();
+      expect(kept).toEqual([{ kind: 'image', mime_type: 'image/jpeg', size_bytes: png.length, bytes: png }]);
+    });
+
+    describe('media', () => {
+      const voice = (chatId: number, fileId: string) => ({
+        update_id: nextUpdateId++,
+        message: { message_id: 1400, date: 1441645532, chat: privateChat(chatId), from: person(chatId), voice: { file_id: fileId, file_unique_id: `u${fileId}`, duration: 2, mime_type: 'audio/ogg', file_size: 30 } },
+      });
+
+      it('hears a voice note: transcribed with the bot\'s model, answered as its words, the transcript kept as the text', async () => {
+        const chatId = newChat();
+        fake.addFile('AwACAgQAAxkBvoice1', { bytes: Buffer.from('What time do you open on Sunday?') });
+        const update = voice(chatId, 'AwACAgQAAxkBvoice1');
+        expect((await post(update)).status).toBe(200);
+
+        const [send] = await waitForSends(chatId, 1);
+        expect(send!.text).toBe('echo: What time do you open on Sunday?');
+        expect(modelInputs(stack)).toEqual(['What time do you open on Sunday?']);
+        expect(stack.fakeOpenAI.transcriptionCalls().map((c) => c.body)).toEqual([{ model: 'whisper-1', fileName: 'voice.ogg', size: 32, type: 'audio/ogg' }]);
+        const [inbound] = await storedMessages(chatId);
+        expect(inbound!.text).toBe('What time do you open on Sunday?');
+        const [kept] = await stack.db.selectFrom('media').select(['transcript', 'transcribed_by']).where('platform_message_id', '=', String(update.update_id)).execute();
+        expect(kept).toEqual({ transcript: 'What time do you open on Sunday?', transcribed_by: 'whisper-1' });
+      });
+
+      it('says honestly that it cannot listen when transcription keeps failing, and goes on with the next message', async () => {
+        const chatId = newChat();
+        stack.fakeOpenAI.setTranscription('server-error');
+        fake.addFile('AwACAgQAAxkBvoice2', { bytes: Buffer.from('inaudible') });
+        expect((await post(voice(chatId, 'AwACAgQAAxkBvoice2'))).status).toBe(200);
+        const [notice] = await waitForSends(chatId, 1);
+        expect(notice!.text).toBe("I can't listen to voice messages here. Could you type your message instead?");
+        expect(stack.fakeOpenAI.transcriptionCalls()).toHaveLength(3);
+        expect(stack.fakeOpenAI.chatCalls()).toEqual([]);
+
+        expect((await post(textUpdate(chatId, 'ok, typing it'))).status).toBe(200);
+        const replies = await waitForSends(chatId, 2);
+        expect(replies[1]!.text).toBe('echo: ok, typing it');
+      });
+
+      it('tells the person a file is too large, without downloading it', async () => {
+        const chatId = newChat();
+        fake.addFile('BQACAgQAAxkBbig', { bytes: Buffer.from('%PDF-1.7'), size: 64 * 1024 * 1024 });
+        const update = {
+          update_id: nextUpdateId++,
+          message: { message_id: 1401, date: 1441645532, chat: privateChat(chatId), from: person(chatId), document: { file_id: 'BQACAgQAAxkBbig', file_unique_id: 'ubig', file_name: 'scan.pdf', mime_type: 'application/pdf' } },
+        };
+        expect((await post(update)).status).toBe(200);
+        const [notice] = await waitForSends(chatId, 1);
+        expect(notice!.text).toBe('That file is too large for me to open. Could you send a smaller one, or tell me in words?');
+        expect(fake.requests.filter((r) => r.path.startsWith('/file/'))).toEqual([]);
+        expect(await stack.db.selectFrom('media').select('id').where('platform_message_id', '=', String(update.update_id)).execute()).toEqual([]);
+      });
+
+      it('refuses a file type it does not take, and reads a shared contact and a venue as text', async () => {
+        const chatId = newChat();
+        const exe = {
+          update_id: nextUpdateId++,
+          message: { message_id: 1402, date: 1441645532, chat: privateChat(chatId), from: person(chatId), document: { file_id: 'BQACAgQAAxkBexe', file_unique_id: 'uexe', file_name: 'setup.exe', mime_type: 'application/x-msdownload' } },
+        };
+        expect((await post(exe)).status).toBe(200);
+        const [notice] = await waitForSends(chatId, 1);
+        expect(notice!.text).toMatch(/^I can't accept that kind of file/);
+
+        const contact = { update_id: nextUpdateId++, message: { message_id: 1403, date: 1441645532, chat: privateChat(chatId), from: person(chatId), contact: { phone_number: '+4712345678', first_name: 'Ada', last_name: 'Lovelace' } } };
+        expect((await post(contact)).status).toBe(200);
+        const venue = {
+          update_id: nextUpdateId++,
+          message: {
+            message_id: 1404,
+            date: 1441645532,
+            chat: privateChat(chatId),
+            from: person(chatId),
+            location: { latitude: 59.911, longitude: 10.7502 },
+            venue: { location: { latitude: 59.911, longitude: 10.7502 }, title: 'Oslo S', address: 'Jernbanetorget 1' },
+          },
+        };
+        expect((await post(venue)).status).toBe(200);
+        await waitForSends(chatId, 3);
+        expect(modelInputs(stack)).toEqual(['Contact: Ada Lovelace, +4712345678', 'Location: Oslo S, Jernbanetorget 1 (59.91100, 10.75020)']);
+      });
     });
 
     it('has no handshake: a GET is not a webhook', async () => {
@@ -429,7 +516,7 @@ describe('Telegram webhook reading', () => {
     ['a video', { video: { file_id: 'BAADBAADvid', file_unique_id: 'u', width: 640, height: 360, duration: 3, mime_type: 'video/mp4' } }, [{ kind: 'video', ref: 'BAADBAADvid', mimeType: 'video/mp4' }]],
     ['a GIF (animation and document at once)', { animation: { file_id: 'CgADgif', file_unique_id: 'u', width: 1, height: 1, duration: 1, mime_type: 'video/mp4' }, document: { file_id: 'CgADgif', mime_type: 'video/mp4' } }, [{ kind: 'video', ref: 'CgADgif', mimeType: 'video/mp4' }]],
     ['a sticker', { sticker: { file_id: 'CAACAgsticker', file_unique_id: 'u', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }, [{ kind: 'sticker', ref: 'CAACAgsticker' }]],
-    ['a location', { location: { latitude: 52.52, longitude: 13.405 } }, [{ kind: 'location', ref: 'geo:52.52,13.405' }]],
+    ['a location', { location: { latitude: 52.52, longitude: 13.405 } }, [{ kind: 'location', ref: 'geo:52.52,13.405', text: 'Location: 52.52000, 13.40500' }]],
   ])('reads %s as attachment metadata', (_, message, attachments) => {
     expect(read(message)).toEqual({
       kind: 'messages',

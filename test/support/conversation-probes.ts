@@ -40,7 +40,23 @@ export function apiConversationHandle(stack: TestStack, chatId: string) {
 /** The user text of each chat-completion call, in order of arrival. */
 export function modelInputs(stack: TestStack): string[] {
   return stack.fakeOpenAI.chatCalls().map((call) => {
-    const users = (call.body.messages as Array<{ role: string; content: string }>).filter((m) => m.role === 'user');
-    return users[users.length - 1]?.content ?? '';
+    const content = lastUserContent(call.body);
+    if (typeof content === 'string') return content;
+    return content.flatMap((part) => (part.type === 'text' && part.text ? [part.text] : [])).join('\n');
   });
+}
+
+/** The images (data URLs) each model call was shown with the person's message. */
+export function modelImages(stack: TestStack): string[][] {
+  return stack.fakeOpenAI.chatCalls().map((call) => {
+    const content = lastUserContent(call.body);
+    return typeof content === 'string' ? [] : content.flatMap((part) => (part.type === 'image_url' && part.image_url ? [part.image_url.url] : []));
+  });
+}
+
+type UserContent = string | Array<{ type: string; text?: string; image_url?: { url: string } }>;
+
+function lastUserContent(body: { messages: Array<{ role: string; content: UserContent }> }): UserContent {
+  const users = body.messages.filter((m) => m.role === 'user');
+  return users[users.length - 1]?.content ?? '';
 }
