@@ -5,8 +5,8 @@ import type { Attachment, InboundMessage } from '../src/conversations/inbound-me
 import type { RequestTrace } from '../src/conversations/request-trace';
 import { type AttachmentKey, findMedia, storeMedia, storeTranscript } from '../src/db/queries/media';
 import { MediaTooLarge } from '../src/media/download';
-import { DEFAULT_MEDIA_MAX_BYTES, type DownloadableKind, isDownloadable, mediaLimitProblem, READ_MEDIA_ATTEMPTS } from '../src/media/media-limits';
-import type { MediaNote } from '../src/media/media-note';
+import { DEFAULT_MEDIA_MAX_BYTES, type DownloadableKind, isDownloadable, mediaLimitProblem, READ_MEDIA_ATTEMPTS } from '../src/conversations/media-limits';
+import type { MediaNote } from '../src/conversations/media-note';
 import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 

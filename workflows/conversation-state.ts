@@ -3,8 +3,8 @@
  * these to Temporal; unit tests reach them without a server. Nothing here may read the clock,
  * random numbers or I/O: the caller passes time in.
  */
-import type { MediaNote } from '../src/media/media-note';
-import { messageText } from '../src/media/turn-media';
+import type { MediaNote } from '../src/conversations/media-note';
+import { messageText } from '../src/conversations/turn-media';
 import type { HistoryEntry } from '../src/conversations/history-entry';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import type { TurnReport } from '../src/turn/turn-contract';

@@ -48,7 +48,7 @@ import { setConversationHandlers } from './conversation-handlers';
 import { notifySubscribers } from './notify-subscribers';
 import { beginTurnSummary, turnSummary } from './activity-summaries';
 import { readTurnMedia } from './read-media';
-import { hasWords } from '../src/media/turn-media';
+import { hasWords } from '../src/conversations/turn-media';
 import { ConversationStatusAttribute } from './search-attributes';
 import { asksForHuman } from './legacy/first-shape-rules';
 

@@ -2,8 +2,8 @@ import { type ActivityOptions, ActivityFailure, log, proxyActivities } from '@te
 import type { ConversationActivities } from '../activities';
 import type { ConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
-import { isDownloadable, READ_MEDIA_ATTEMPTS } from '../src/media/media-limits';
-import type { MediaNote } from '../src/media/media-note';
+import { isDownloadable, READ_MEDIA_ATTEMPTS } from '../src/conversations/media-limits';
+import type { MediaNote } from '../src/conversations/media-note';
 
 /**
  * Downloading a file and transcribing a voice message call out to the world for long, and must be

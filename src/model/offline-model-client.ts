@@ -12,7 +12,7 @@ export function createOfflineModelClient(): ModelClient {
   return {
     description: 'built-in offline responder (set OPENAI_API_KEY for real replies)',
     seesImages: false,
-    /** Nobody to listen: the person is told, in their language (`src/media/turn-media.ts`). */
+    /** Nobody to listen: the person is told, in their language (`src/conversations/turn-media.ts`). */
     async transcribe(): Promise<null> {
       return null;
     },

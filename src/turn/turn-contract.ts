@@ -10,7 +10,7 @@ import type { ReplyKind } from '../conversations/reply-kind';
 import type { ModelUsage } from '../model/model-usage';
 import type { ToolCall, ToolRound, ToolSpec } from '../tools/tool-definition';
 import type { Sentiment, Understanding } from '../understanding/understanding';
-import type { MediaNote } from '../media/media-note';
+import type { MediaNote } from '../conversations/media-note';
 
 /** The bot's settings the pipeline reads: how to understand, write, moderate and fall back. */
 export type ReplySettings = Pick<

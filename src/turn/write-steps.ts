@@ -18,7 +18,7 @@ import type { TurnIO } from './turn-io';
 import { createDraftStream } from './draft-stream';
 import { moderate, type Verdict } from './moderation';
 import { understand } from './understand';
-import { mediaNotice, unreadableNote, visibleImages } from '../media/turn-media';
+import { mediaNotice, unreadableNote, visibleImages } from '../conversations/turn-media';
 import { modelSeesImages } from '../model/model-capabilities';
 
 export interface Writing {

@@ -1,8 +1,8 @@
 import type { InboundMessage } from '../../src/conversations/inbound-message';
-import { mediaLimitProblem } from '../../src/media/media-limits';
-import type { MediaNote } from '../../src/media/media-note';
+import { mediaLimitProblem } from '../../src/conversations/media-limits';
+import type { MediaNote } from '../../src/conversations/media-note';
 import { contactText, locationText } from '../../src/media/readable-attachments';
-import { hasWords, mediaNotice, messageText, unreadableNote, visibleImages } from '../../src/media/turn-media';
+import { hasWords, mediaNotice, messageText, unreadableNote, visibleImages } from '../../src/conversations/turn-media';
 import { modelSeesImages } from '../../src/model/model-capabilities';
 
 const message = (fields: Partial<InboundMessage>): InboundMessage => ({

@@ -3,8 +3,8 @@
  * it, and the pipeline decides with it whether the model can answer or the person is told, in
  * their language, what the bot could not see, hear or open.
  */
-import type { Attachment, InboundMessage } from '../conversations/inbound-message';
-import type { NoticeName } from '../conversations/notices';
+import type { Attachment, InboundMessage } from './inbound-message';
+import type { NoticeName } from './notices';
 import type { MediaNote } from './media-note';
 
 /** What stands for an attachment in the turn's text (and the history), when it is not text itself. */

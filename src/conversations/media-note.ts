@@ -3,7 +3,7 @@
  * in it, or why it could not be kept. Plain data: the `readMedia` activity returns it, the
  * workflow carries it to the turn's pipeline, and the Web UI shows it.
  */
-import type { Attachment } from '../conversations/inbound-message';
+import type { Attachment } from './inbound-message';
 import type { MediaLimitProblem } from './media-limits';
 
 /** `unavailable`: the download failed for good (gone, forbidden, or every retry failed). */

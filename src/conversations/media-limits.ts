@@ -2,7 +2,7 @@
  * What the product downloads of what people send: the most bytes per kind, and the types it takes.
  * Pure data and checks: the download step and the tests read them, and docs/media.md lists them.
  */
-import type { Attachment } from '../conversations/inbound-message';
+import type { Attachment } from './inbound-message';
 
 /** The kinds of attachment whose bytes are fetched; locations and contacts are text already. */
 export type DownloadableKind = 'image' | 'audio' | 'video' | 'file';
