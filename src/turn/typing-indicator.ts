@@ -53,7 +53,13 @@ export function createTypingIndicator(options: TypingIndicatorOptions): TypingIn
     const sending = Promise.resolve().then(() => send(state, controller.signal));
     return Promise.race([sending, timedOut])
       .catch((error: unknown) => {
-        if (!failed) onFailure(error);
+        if (!failed) {
+          try {
+            onFailure(error);
+          } catch {
+            // Reporting is best effort too: nothing leaves the indicator.
+          }
+        }
         failed = true;
         stopped = true;
         clearTimeout(timer);
