@@ -16,6 +16,7 @@ import { runTurn } from '../src/turn/run-turn';
 import type { TurnInput, TurnReport } from '../src/turn/turn-contract';
 import type { DraftSink } from '../src/turn/draft-stream';
 import type { StoredDraft, TurnIO } from '../src/turn/turn-io';
+import type { TypingIndicator } from '../src/turn/typing-indicator';
 import { type ConversationBot, loadConversationBot } from './bot-settings';
 import { createConversationRecordActivities } from './conversation-records';
 import type { ActivityDeps } from './deps';
@@ -23,6 +24,7 @@ import { whileHeartbeating } from './heartbeat';
 import { createInboundStore } from './inbound-store';
 import { createModelCalls } from './model';
 import { createPlatformSend } from './send-reply';
+import { typingIndicatorFor } from './typing';
 
 export interface BegunTurn {
   conversationId: string;
@@ -71,10 +73,17 @@ export function createTurnActivities(deps: ActivityDeps) {
     async runTurn(input: TurnInput): Promise<TurnReport> {
       const context = Context.current();
       let progress = 'starting';
-      const io = turnIO(input, (step) => {
+      const typing = typingIndicatorFor(deps, input);
+      const io = turnIO(input, typing, (step) => {
         progress = step;
       });
-      const report = await whileHeartbeating(() => runTurn(input, io, context.info.attempt > 1), () => ({ step: progress }));
+      let report: TurnReport | undefined;
+      try {
+        report = await whileHeartbeating(() => runTurn(input, io, context.info.attempt > 1), () => ({ step: progress }));
+      } finally {
+        // A turn that ends without its reply takes "typing…" back; one that goes on after its tools keeps it.
+        await typing?.stop({ withdraw: report?.outcome !== 'sent' && report?.outcome !== 'tools' });
+      }
       // A step that could not do its best says so; the log line carries the turn's request ids.
       for (const step of report.steps) if ('degraded' in step && step.degraded) log.warn('A turn step fell back', { step: step.step, degraded: step.degraded });
       return report;
@@ -99,7 +108,7 @@ export function createTurnActivities(deps: ActivityDeps) {
     },
   };
 
-  function turnIO(input: TurnInput & RequestTrace, progress: (step: string) => void): TurnIO {
+  function turnIO(input: TurnInput & RequestTrace, typing: TypingIndicator | undefined, progress: (step: string) => void): TurnIO {
     const { conversationId, outboundKey, key } = input;
     const draftKey = { conversationId, outboundKey };
     return {
@@ -122,6 +131,7 @@ export function createTurnActivities(deps: ActivityDeps) {
       mediaBytes: (ids) => mediaBytes(db, ids),
       // The web chat shows the reply as it is written; other channels get it whole.
       ...(key.platform === 'webchat' ? { draftSink: draftSinkFor(input) } : {}),
+      ...(typing && { typing }),
       classify: callFailureOf,
       costOf: (modelName, tokens) => costOf(modelName, tokens, deps.modelPrices),
       async botMayReply() {

@@ -150,7 +150,7 @@ export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDep
     model: createModelClient(config.openai),
     modelPrices: config.openai.prices,
     adapters: {
-      webchat: createWebchatAdapter(),
+      webchat: createWebchatAdapter({ db }),
       api: createApiChannelAdapter(),
       ...Object.fromEntries(messaging.map((adapter) => [adapter.platform, adapter])),
     },

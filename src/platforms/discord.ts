@@ -16,7 +16,7 @@ import { z } from 'zod';
 import type { InboundMessage } from '../conversations/inbound-message';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
-import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
+import type { DeliveryReceipt, OutboundReply, TypingSignal } from './platform-adapter';
 
 export const DiscordCredentialsSchema = z.object({
   applicationId: z.string().min(1),
@@ -85,6 +85,7 @@ export const discord: MessagingPlatform<DiscordCredentials> = {
   verifyRequest: (request, credentials) => verifyDiscordSignature(request, credentials.publicKey),
   parseWebhook: ({ botId, body, credentials, receivedAt }) => parseDiscordInteraction({ botId, body, applicationId: credentials.applicationId, receivedAt }),
   sendMessage: (args) => sendDiscordMessage(args),
+  sendTyping: (args) => sendDiscordTyping(args),
 };
 
 /** Ed25519 DER prefix for a raw 32-byte public key (SubjectPublicKeyInfo, OID 1.3.101.112). */
@@ -183,6 +184,22 @@ export async function sendDiscordMessage(args: { reply: OutboundReply; credentia
   } satisfies RESTPostAPIChannelMessageJSONBody;
   const response = await callDiscord('POST', `${baseUrl}/channels/${encodeURIComponent(reply.key.chatId)}/messages`, body, `Bot ${credentials.botToken}`);
   return receiptOf(response);
+}
+
+/**
+ * Trigger-typing in the conversation's channel, for a message that came without an interaction.
+ * An interaction's deferred response already shows "thinking…" where its reply will appear, so a
+ * second indicator in the channel would only be noise. Typing fades after 10 s or with the reply.
+ */
+export async function sendDiscordTyping(args: { typing: TypingSignal; credentials: DiscordCredentials; baseUrl: string; abort: AbortSignal }): Promise<void> {
+  const { typing, credentials, baseUrl, abort } = args;
+  if (typing.state !== 'start' || typing.replyContext?.interactionToken) return;
+  const response = await fetch(`${baseUrl}/channels/${encodeURIComponent(typing.key.chatId)}/typing`, {
+    method: 'POST',
+    headers: { authorization: `Bot ${credentials.botToken}` },
+    signal: abort,
+  });
+  if (!response.ok) throw new Error(`Discord trigger-typing failed: ${response.status}`);
 }
 
 /** Discord nonces hold at most 25 characters: a hash of the outbound key, the same on every retry. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import type { DownloadedMedia } from '../media/download';
-import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
+import type { DeliveryReceipt, OutboundReply, TypingSignal } from './platform-adapter';
 
 import { MESSAGING_PLATFORMS, type MessagingPlatformName } from '../conversations/platform';
 
@@ -77,4 +77,9 @@ export interface MessagingPlatform<Credentials = any> {
   fetchMedia?(args: { attachment: Attachment; credentials: Credentials; baseUrl: string; maxBytes: number }): Promise<DownloadedMedia>;
   /** Sends one part of a reply (already split to the platform's limit). */
   sendMessage(args: { reply: OutboundReply; credentials: Credentials; baseUrl: string }): Promise<DeliveryReceipt>;
+  /**
+   * Shows that the bot is typing (see `TypingSignal`). Absent where the platform's API has no way
+   * for a bot (Slack). Throws on any failure: the caller logs it and the turn goes on.
+   */
+  sendTyping?(args: { typing: TypingSignal; credentials: Credentials; baseUrl: string; abort: AbortSignal }): Promise<void>;
 }

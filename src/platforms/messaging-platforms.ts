@@ -27,7 +27,7 @@ export function createMessagingAdapter(
     if (!credentials?.success) throw permanentFailure(`Bot ${botId} has no ${module.platform} channel configured`, 'ChannelNotConfigured');
     return credentials.data;
   }
-  const { fetchMedia } = module;
+  const { fetchMedia, sendTyping } = module;
   return {
     platform: module.platform,
     async send(reply) {
@@ -36,6 +36,11 @@ export function createMessagingAdapter(
     ...(fetchMedia && {
       async fetchMedia({ botId, attachment, maxBytes }) {
         return fetchMedia({ attachment, credentials: await credentialsOf(botId), baseUrl: deps.baseUrl, maxBytes });
+      },
+    }),
+    ...(sendTyping && {
+      async sendTyping(typing, abort) {
+        await sendTyping({ typing, credentials: await credentialsOf(typing.key.botId), baseUrl: deps.baseUrl, abort });
       },
     }),
   };

@@ -77,18 +77,31 @@ export const messenger: MessagingPlatform<MessengerCredentials> = {
   // Meta's attachment URLs are signed links to its CDN: they need no token, and expire.
   fetchMedia: ({ attachment, maxBytes }) => downloadBytes({ url: attachment.ref, maxBytes, what: 'Messenger attachment download' }),
   async sendMessage({ reply, credentials, baseUrl }) {
-    // The Send API takes the Page access token as the `access_token` parameter.
-    const url = graphUrl(baseUrl, 'me/messages');
-    url.searchParams.set('access_token', credentials.pageAccessToken);
     const body = await postToGraph({
       platform: 'Messenger',
-      url,
+      url: sendApiUrl(baseUrl, credentials),
       body: { recipient: { id: reply.key.chatId }, messaging_type: 'RESPONSE', message: { text: reply.text } },
     });
     const sent = SendResponseSchema.safeParse(body);
     return { platformMessageIds: sent.success ? [sent.data.message_id] : [] };
   },
+  // The reply itself turns typing off; typing_off is for a turn that ends without one.
+  async sendTyping({ typing, credentials, baseUrl, abort }) {
+    await postToGraph({
+      platform: 'Messenger',
+      url: sendApiUrl(baseUrl, credentials),
+      body: { recipient: { id: typing.key.chatId }, sender_action: typing.state === 'start' ? 'typing_on' : 'typing_off' },
+      abort,
+    });
+  },
 };
+
+/** The Send API takes the Page access token as the `access_token` parameter. */
+function sendApiUrl(baseUrl: string, credentials: MessengerCredentials): URL {
+  const url = graphUrl(baseUrl, 'me/messages');
+  url.searchParams.set('access_token', credentials.pageAccessToken);
+  return url;
+}
 
 function toInboundMessage(event: MessagingEvent, base: { botId: string; receivedAt: string }): InboundMessage | undefined {
   const psid = event.sender.id;

@@ -11,6 +11,20 @@ export interface OutboundReply {
   replyContext?: Record<string, string>;
 }
 
+/**
+ * That a reply is being written (`start`, sent again while it is), or that none is coming after
+ * all (`stop`, where the platform can take the indicator back).
+ */
+export interface TypingSignal {
+  key: ConversationKey;
+  state: 'start' | 'stop';
+  /** The reply it announces. */
+  outboundKey: string;
+  replyContext?: Record<string, string>;
+  /** The platform id of the message being answered: WhatsApp shows the indicator on it. */
+  answering?: string;
+}
+
 export interface DeliveryReceipt {
   /** The platform's ids of the parts it accepted, in order; empty for channels we deliver ourselves. */
   platformMessageIds: string[];
@@ -25,6 +39,11 @@ export interface PlatformAdapter {
   send(reply: OutboundReply): Promise<DeliveryReceipt>;
   /** Downloads what a person sent, with the bot's credentials; absent where nothing can be fetched. */
   fetchMedia?(args: { botId: string; attachment: Attachment; maxBytes: number }): Promise<DownloadedMedia>;
+  /**
+   * Shows that the bot is typing, for as long as `PLATFORM_RULES[platform].typingLastsMs`; absent
+   * where the platform has no such thing. Throws on failure; `abort` ends a slow attempt.
+   */
+  sendTyping?(typing: TypingSignal, abort: AbortSignal): Promise<void>;
 }
 
 export type PlatformAdapters = Partial<Record<Platform, PlatformAdapter>>;

@@ -71,6 +71,10 @@ export const telegram: MessagingPlatform<TelegramCredentials> = {
   fetchMedia: ({ attachment, credentials, baseUrl, maxBytes }) => fetchTelegramFile({ baseUrl, botToken: credentials.botToken, fileId: attachment.ref, maxBytes }),
   sendMessage: ({ reply, credentials, baseUrl }) =>
     sendTelegramMessage({ baseUrl, botToken: credentials.botToken, chatId: reply.key.chatId, text: reply.text, replyContext: reply.replyContext }),
+  // A chat action cannot be taken back: it fades after 5 s, or when the reply arrives.
+  sendTyping: async ({ typing, credentials, baseUrl, abort }) => {
+    if (typing.state === 'start') await sendTelegramTyping({ baseUrl, botToken: credentials.botToken, chatId: typing.key.chatId, replyContext: typing.replyContext, abort });
+  },
 };
 
 /** Telegram does not sign updates: the secret given to setWebhook comes back in a header. */
@@ -218,6 +222,27 @@ export async function sendTelegramMessage(args: {
     return sendTelegramMessage({ ...args, chatId: movedTo, migratedFrom: chatId });
   }
   throw failureFor(response, description, answer?.parameters?.retry_after);
+}
+
+/** `sendChatAction` with `typing`, in the conversation's forum topic when it is one. Throws on any refusal. */
+export async function sendTelegramTyping(args: {
+  baseUrl: string;
+  botToken: string;
+  chatId: string;
+  replyContext?: Record<string, string>;
+  abort: AbortSignal;
+}): Promise<void> {
+  const { chat: chatId, thread } = splitChatId(args.chatId);
+  const threadId = thread ?? args.replyContext?.messageThreadId;
+  const body: Opts<never>['sendChatAction'] = { chat_id: chatId, action: 'typing', ...(threadId && { message_thread_id: Number(threadId) }) };
+  const response = await fetch(`${args.baseUrl}/bot${args.botToken}/sendChatAction`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: args.abort,
+  });
+  const answer = await readAnswer(response);
+  if (!answer?.ok) throw new Error(`Telegram sendChatAction failed: ${response.status} ${answer?.description ?? ''}`.trim());
 }
 
 async function readAnswer(response: Response): Promise<ApiResponse<Message.TextMessage> | undefined> {

@@ -142,6 +142,20 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
     const sent = SendResponseSchema.safeParse(body);
     return { platformMessageIds: sent.success ? sent.data.messages.map((m) => m.id) : [] };
   },
+  /**
+   * The typing indicator is shown on the message being answered, which it also marks as read (blue
+   * ticks). It fades after 25 s or with the reply, and cannot be taken back.
+   */
+  async sendTyping({ typing, credentials, baseUrl, abort }) {
+    if (typing.state !== 'start' || !typing.answering) return;
+    await postToGraph({
+      platform: 'WhatsApp',
+      url: graphUrl(baseUrl, `${encodeURIComponent(credentials.phoneNumberId)}/messages`),
+      headers: { authorization: `Bearer ${credentials.accessToken}` },
+      body: { messaging_product: 'whatsapp', status: 'read', message_id: typing.answering, typing_indicator: { type: 'text' } },
+      abort,
+    });
+  },
 };
 
 function toInboundMessage(message: WhatsAppMessage, base: { botId: string; receivedAt: string }): InboundMessage | undefined {

@@ -48,6 +48,8 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     draft = await io.saveDraft({ text: reply!.text, kind: reply!.kind, usage, moderationFlags: flagged.length });
   }
 
+  // The reply itself ends "typing…" on the platform; no signal may land after it and show it again.
+  await io.typing?.stop();
   const delivery = await deliverReply(input, draft, io, steps);
   // A reply shown while it was written, and then not sent, is taken back.
   if (delivery.outcome !== 'sent' && 'write' in input.reply) await io.draftSink?.discard().catch(() => undefined);

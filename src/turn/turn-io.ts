@@ -6,6 +6,7 @@ import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, Moderati
 import type { SummaryRequest } from '../model/summary-prompt';
 import type { ModelUsage } from '../model/model-usage';
 import type { DraftSink } from './draft-stream';
+import type { TypingIndicator } from './typing-indicator';
 import type { UnderstandingRequest } from '../model/understanding-prompt';
 import type { Understanding } from '../understanding/understanding';
 import type { DeliveryReceipt, OutboundReply } from '../platforms/platform-adapter';
@@ -48,6 +49,8 @@ export interface TurnIO {
   mediaBytes(ids: string[]): Promise<Map<string, Buffer>>;
   /** Where the reply is shown while the model writes it; only where a channel can show it (the web chat). */
   draftSink?: DraftSink;
+  /** "Typing…" on the platform, from when the model is asked until the reply goes; where the platform can show it. */
+  typing?: TypingIndicator;
   classify(error: unknown): CallFailure;
   /** What the tokens cost in US dollars, by the configured price table; null for a model without a price. */
   costOf(model: string, tokens: { prompt: number; completion: number }): number | null;

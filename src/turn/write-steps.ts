@@ -116,6 +116,8 @@ export const fitMemory: WriteStep = async (brief, writing, io) => {
 export const askModel: WriteStep = async (brief, writing, io) => {
   if (writing.reply) return writing;
   io.progress('asking the model');
+  // Only now is a reply sure to come from the model: a notice, a handoff or a fixed reply shows no typing.
+  io.typing?.start();
   const { bot } = brief;
   // Tools are offered until the turn has used its rounds; then the model must answer with what it has.
   const rounds = brief.toolRounds ?? [];

@@ -181,4 +181,20 @@ describeIfChromium('web chat in a browser', () => {
     expect((await shownMessages()).filter(([role, text]) => role === 'bot' && text === reply)).toHaveLength(1);
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows "typing…" while the server says the model is writing, announced to screen readers, and hides it with the reply', async () => {
+    const typing = page.locator('#typing');
+    expect(await typing.isVisible()).toBe(false);
+    stack!.fakeOpenAI.enqueue({ kind: 'reply', text: 'echo: a slow one', delayMs: 2_500 });
+    await sendFromComposer('a slow one', 'enter');
+
+    await typing.waitFor({ state: 'visible', timeout: 20_000 });
+    const status = page.locator('#typing-status');
+    expect(await status.getAttribute('role')).toBe('status');
+    expect(await status.textContent()).toMatch(/ is typing…$/);
+    await waitForReplyTo('a slow one');
+    await waitFor('the typing indicator to hide', async () => !(await typing.isVisible()));
+    expect(await status.textContent()).toBe('');
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -57,6 +57,21 @@ describe('web chat', () => {
     expect(bobStream.drafts).toEqual([]);
   });
 
+  it('says the bot is typing, from the server, before the reply comes; only to that visitor', async () => {
+    const alice = await newVisitor();
+    const bob = await newVisitor();
+    const aliceStream = await listen(alice.token);
+    const bobStream = await listen(bob.token);
+    expect((await send(alice.token, 'anyone there?', 't-1')).status).toBe(202);
+    await waitFor('the reply', () => aliceStream.events.some((e) => e.role === 'bot'));
+
+    expect(aliceStream.typing.map((t) => t.data)).toEqual([{ outboundKey: expect.any(String), state: 'start', lastsMs: 10_000 }]);
+    const reply = aliceStream.events.findIndex((e) => e.role === 'bot');
+    expect(aliceStream.typing[0]!.messagesBefore).toBeLessThanOrEqual(reply);
+    expect(aliceStream.typing[0]!.at).toBeLessThanOrEqual(aliceStream.drafts[0]?.at ?? Infinity);
+    expect(bobStream.typing).toEqual([]);
+  });
+
   /** The draft as a visitor's page builds it: a new draft id starts over, a piece is appended at its offset. */
   function draftText(drafts: Array<{ data: { draftId?: string; offset?: number; delta?: string; discard?: boolean } }>): string {
     let id: string | undefined;

@@ -8,6 +8,8 @@ import { type FakePlatformApi, type RecordedRequest, type ScriptedAnswer, startF
 export interface FakeDiscord extends FakePlatformApi {
   /** The requests that carried message text (edits, follow-ups, channel posts), in arrival order. */
   messageRequests(): RecordedRequest[];
+  /** Trigger-typing calls (`POST /channels/{id}/typing`), in arrival order. */
+  typingRequests(): RecordedRequest[];
   /** From now on, this interaction's webhook answers as Discord does after 15 minutes. */
   expireInteraction(token: string): void;
   /** Answers for the next requests whose path matches, one each, before the default behaviour. */
@@ -24,6 +26,13 @@ export async function startFakeDiscord(options: { botToken: string }): Promise<F
     json: { id: String(nextId++), type: 0, channel_id: channelId, content, timestamp: new Date().toISOString() },
   });
 
+  const typingPath = /^(\/api\/v10)?\/channels\/[^/]+\/typing$/;
+  // Trigger-typing answers 204 with no body; apart from the script, which is meant for sends.
+  const answerTyping = (request: RecordedRequest): ScriptedAnswer | undefined => {
+    if (request.method !== 'POST' || !typingPath.test(request.path)) return undefined;
+    if (request.headers.authorization !== `Bot ${options.botToken}`) return discordError(401, 0, '401: Unauthorized');
+    return { status: 204 };
+  };
   const api = await startFakePlatformApi((request) => {
     const scripted = routeScripts.findIndex((s) => s.path.test(request.path));
     if (scripted >= 0) return routeScripts.splice(scripted, 1)[0]!.answer;
@@ -44,11 +53,12 @@ export async function startFakeDiscord(options: { botToken: string }): Promise<F
       return created;
     }
     return discordError(404, 0, '404: Not Found');
-  });
+  }, { aside: answerTyping });
 
   return {
     ...api,
     messageRequests: () => api.requests.filter((r) => typeof r.body?.content === 'string'),
+    typingRequests: () => api.requests.filter((r) => typingPath.test(r.path)),
     expireInteraction: (token) => void expired.add(token),
     enqueueFor: (path, ...answers) => void routeScripts.push(...answers.map((answer) => ({ path, answer }))),
     reset() {

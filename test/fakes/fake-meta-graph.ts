@@ -7,14 +7,39 @@ import { type FakePlatformApi, type RecordedRequest, type ScriptedAnswer, startF
  * with a Bearer token. Sends without a token get Graph's error 190, anything else a 404 error.
  */
 export interface FakeMetaGraph extends FakePlatformApi {
-  /** Requests to the Messenger Send API, in arrival order. */
+  /** Messages sent through the Messenger Send API, in arrival order. */
   messengerSends(): RecordedRequest[];
-  /** Requests to the WhatsApp Cloud API messages endpoint, in arrival order. */
+  /** Messenger sender actions (`typing_on`, `typing_off`), in arrival order. */
+  messengerSenderActions(): RecordedRequest[];
+  /** Messages sent through the WhatsApp Cloud API messages endpoint, in arrival order. */
   whatsappSends(): RecordedRequest[];
+  /** WhatsApp typing indicators (`status: "read"` with `typing_indicator`), in arrival order. */
+  whatsappTypingIndicators(): RecordedRequest[];
 }
 
 const MESSENGER_PATH = /^\/v\d+\.\d+\/me\/messages(\?|$)/;
 const WHATSAPP_PATH = /^\/v\d+\.\d+\/[^/?]+\/messages(\?|$)/;
+
+const isSenderAction = (r: RecordedRequest) => MESSENGER_PATH.test(r.path) && r.body?.sender_action !== undefined;
+const isWhatsAppStatus = (r: RecordedRequest) => WHATSAPP_PATH.test(r.path) && !MESSENGER_PATH.test(r.path) && r.body?.status !== undefined;
+
+/**
+ * Sender actions and WhatsApp's read receipt with its typing indicator, answered as Meta does;
+ * apart from the script, which is meant for sends.
+ */
+function answerTyping(request: RecordedRequest): ScriptedAnswer | undefined {
+  if (request.method !== 'POST') return undefined;
+  if (isSenderAction(request)) {
+    if (!['typing_on', 'typing_off', 'mark_seen'].includes(request.body.sender_action)) return graphError(100, { message: '(#100) Param sender_action must be one of {MARK_SEEN, TYPING_ON, TYPING_OFF}' });
+    return { status: 200, json: { recipient_id: request.body?.recipient?.id } };
+  }
+  if (isWhatsAppStatus(request)) {
+    if (request.body.status !== 'read' || typeof request.body.message_id !== 'string') return graphError(100, { message: '(#100) Invalid parameter' });
+    if (request.body.typing_indicator !== undefined && request.body.typing_indicator?.type !== 'text') return graphError(100, { message: '(#100) Invalid parameter' });
+    return { status: 200, json: { success: true } };
+  }
+  return undefined;
+}
 
 export async function startFakeMetaGraph(): Promise<FakeMetaGraph> {
   let sent = 0;
@@ -38,11 +63,13 @@ export async function startFakeMetaGraph(): Promise<FakeMetaGraph> {
       };
     }
     return graphError(803, { status: 404, message: 'Unknown path components' });
-  });
+  }, { aside: answerTyping });
   return {
     ...api,
-    messengerSends: () => api.requests.filter((r) => MESSENGER_PATH.test(r.path)),
-    whatsappSends: () => api.requests.filter((r) => WHATSAPP_PATH.test(r.path) && !MESSENGER_PATH.test(r.path)),
+    messengerSends: () => api.requests.filter((r) => MESSENGER_PATH.test(r.path) && !isSenderAction(r)),
+    messengerSenderActions: () => api.requests.filter(isSenderAction),
+    whatsappSends: () => api.requests.filter((r) => WHATSAPP_PATH.test(r.path) && !MESSENGER_PATH.test(r.path) && !isWhatsAppStatus(r)),
+    whatsappTypingIndicators: () => api.requests.filter((r) => isWhatsAppStatus(r) && r.body.typing_indicator !== undefined),
   };
 }
 

@@ -50,7 +50,18 @@ export interface FakePlatformApi {
   close(): Promise<void>;
 }
 
-export async function startFakePlatformApi(defaultHandler: (request: RecordedRequest) => ScriptedAnswer): Promise<FakePlatformApi> {
+export interface FakePlatformApiOptions {
+  /**
+   * Answers the requests that are not sends (typing indicators) ahead of the script and the failure
+   * rate, which are meant for sends; undefined for the rest. They are still recorded.
+   */
+  aside?: (request: RecordedRequest) => ScriptedAnswer | undefined;
+}
+
+export async function startFakePlatformApi(
+  defaultHandler: (request: RecordedRequest) => ScriptedAnswer,
+  options: FakePlatformApiOptions = {},
+): Promise<FakePlatformApi> {
   const requests: RecordedRequest[] = [];
   const script: ScriptedAnswer[] = [];
   let handler = defaultHandler;
@@ -87,7 +98,9 @@ export async function startFakePlatformApi(defaultHandler: (request: RecordedReq
       };
       requests.push(recorded);
       const answer =
-        script.shift() ?? (failure && failure.random() < failure.rate ? failure.answer(recorded) : (fileAnswer(recorded) ?? handler(recorded)));
+        options.aside?.(recorded) ??
+        script.shift() ??
+        (failure && failure.random() < failure.rate ? failure.answer(recorded) : (fileAnswer(recorded) ?? handler(recorded)));
       recorded.status = answer.status;
       setTimeout(() => {
         res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });

@@ -10,7 +10,20 @@ export interface TelegramSend {
   request: RecordedRequest;
 }
 
+/** One sendChatAction call, whatever it was answered. */
+export interface TelegramChatAction {
+  chatId: string;
+  action: string;
+  messageThreadId?: number;
+  at: number;
+  status?: number;
+}
+
 export interface FakeTelegram extends FakePlatformApi {
+  /** The sendChatAction calls, in order of arrival; for one chat when `chatId` is given. */
+  chatActions(chatId?: string): TelegramChatAction[];
+  /** Answers every sendChatAction with `answer` from now on (a 500, say); undefined answers them as the Bot API does. */
+  answerChatActions(answer: ScriptedAnswer | undefined): void;
   /** The sendMessage calls it accepted (200), in order of arrival; for one chat when `chatId` is given. */
   sends(chatId?: string): TelegramSend[];
   /** Every sendMessage call, whatever it was answered, for one chat when `chatId` is given. */
@@ -61,15 +74,29 @@ const SEND_PATH = /^\/bot([^/]+)\/sendMessage$/i;
 const GET_FILE_PATH = /^\/bot([^/]+)\/getFile$/i;
 /** The Bot API serves files of at most 20 MB to bots. */
 const BOT_API_FILE_LIMIT = 20 * 1024 * 1024;
+const CHAT_ACTION_PATH = /^\/bot([^/]+)\/sendChatAction$/i;
+/** The actions the Bot API accepts. */
+const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note']);
 
 /**
  * A stand-in for api.telegram.org: `POST /bot{token}/sendMessage` with a JSON body, checked the
  * way the Bot API checks it (the token, a chat id, 1-4096 characters of text), answered with the
- * sent Message. Scripted answers (`telegramAnswers`) play 429s, 5xx and permanent errors.
+ * sent Message. Scripted answers (`telegramAnswers`) play 429s, 5xx and permanent errors on
+ * sendMessage; `sendChatAction` (typing) is answered apart, by `answerChatActions` when set.
  */
 export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTelegramOptions): Promise<FakeTelegram> {
   let nextMessageId = 1;
   const files = new Map<string, { path: string; size: number }>();
+  let chatActionAnswer: ScriptedAnswer | undefined;
+  const answerChatAction = (request: RecordedRequest): ScriptedAnswer | undefined => {
+    const match = CHAT_ACTION_PATH.exec(request.path);
+    if (request.method !== 'POST' || !match) return undefined;
+    if (chatActionAnswer) return chatActionAnswer;
+    if (match[1] !== botToken) return telegramAnswers.unauthorized();
+    if (request.body?.chat_id === undefined || request.body.chat_id === '') return apiError(400, 'Bad Request: chat_id is empty');
+    if (!CHAT_ACTIONS.has(request.body?.action)) return apiError(400, 'Bad Request: wrong parameter action in request');
+    return { status: 200, json: { ok: true, result: true } };
+  };
   const api = await startFakePlatformApi((request) => {
     const fileMatch = GET_FILE_PATH.exec(request.path);
     if (fileMatch) {
@@ -101,7 +128,7 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
         },
       },
     };
-  });
+  }, { aside: answerChatAction });
 
   const attempts = (chatId?: string) =>
     api.requests.filter((r) => SEND_PATH.test(r.path) && (chatId === undefined || String(r.body?.chat_id) === chatId));
@@ -115,6 +142,19 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
 
   return {
     ...api,
+    chatActions: (chatId) =>
+      api.requests
+        .filter((r) => CHAT_ACTION_PATH.test(r.path) && (chatId === undefined || String(r.body?.chat_id) === chatId))
+        .map((r) => ({
+          chatId: String(r.body.chat_id),
+          action: r.body.action,
+          ...(r.body.message_thread_id !== undefined && { messageThreadId: r.body.message_thread_id }),
+          at: r.at,
+          status: r.status,
+        })),
+    answerChatActions: (answer) => {
+      chatActionAnswer = answer;
+    },
     setRateLimitRate,
     addFile: (fileId, { bytes, size }) => {
       const path = `documents/file_${files.size + 1}`;
@@ -138,6 +178,7 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
       api.reset();
       files.clear();
       nextMessageId = 1;
+      chatActionAnswer = undefined;
     },
   };
 }

@@ -1,3 +1,4 @@
+import { discord } from '../../src/platforms/discord';
 import { createDiscordKeys, discordHeaders } from '../fakes/webhook-signers';
 import { discordError, discordRateLimit, type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord';
 import { chatMessages, modelInputs } from '../support/conversation-probes';
@@ -283,5 +284,30 @@ describe('discord', () => {
     expect(first!.body).toEqual({ content: 'echo: late answer', allowed_mentions: { parse: [] }, nonce: expect.any(String), enforce_nonce: true });
     expect(first!.body.nonce.length).toBeLessThanOrEqual(25);
     expect(retry!.body.nonce).toBe(first!.body.nonce);
+  });
+
+  it('leaves an /ask to Discord\'s own "thinking…" rather than trigger-typing in the channel as well', async () => {
+    await post(askCommand('thinking?', { channelId: 'thinking' }));
+    await sent(1);
+    expect(fake.typingRequests()).toEqual([]);
+  });
+
+  it('triggers typing in the channel for a conversation without an interaction, with the bot token', async () => {
+    const credentials = { applicationId: APPLICATION_ID, publicKey: keys.publicKeyHex, botToken: BOT_TOKEN };
+    const typing = (replyContext?: Record<string, string>) => ({
+      key: { botId: stack.botId, platform: 'discord' as const, chatId: '645027906669510667' },
+      state: 'start' as const,
+      outboundKey: 'reply:typing',
+      ...(replyContext && { replyContext }),
+    });
+    const baseUrl = `${fake.baseUrl}/api/v10`;
+    await discord.sendTyping!({ typing: typing(), credentials, baseUrl, abort: AbortSignal.timeout(2_000) });
+    await discord.sendTyping!({ typing: typing({ applicationId: APPLICATION_ID, interactionToken: 'a-token' }), credentials, baseUrl, abort: AbortSignal.timeout(2_000) });
+    expect(fake.typingRequests().map((r) => [r.method, r.path, r.headers.authorization, r.status])).toEqual([
+      ['POST', '/api/v10/channels/645027906669510667/typing', `Bot ${BOT_TOKEN}`, 204],
+    ]);
+
+    const refused = discord.sendTyping!({ typing: typing(), credentials: { ...credentials, botToken: 'wrong' }, baseUrl, abort: AbortSignal.timeout(2_000) });
+    await expect(refused).rejects.toThrow('Discord trigger-typing failed: 401');
   });
 });

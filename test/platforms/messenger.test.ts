@@ -307,6 +307,27 @@ describe('Messenger', () => {
 
     await roundTrip('another chat still works');
   });
+
+  const senderActionsTo = (psid: string) => graph.messengerSenderActions().filter((r) => r.body?.recipient?.id === psid);
+
+  it('shows typing_on while the reply is written, and lets the reply itself end it', async () => {
+    const psid = uid('psid');
+    await postWebhook(pageWebhook([textMessage(psid, uid('mid'), 'typing?')]));
+    const [send] = await waitForDeliveries(psid, 1);
+    const actions = senderActionsTo(psid);
+    expect(actions.map((r) => [r.body, r.status])).toEqual([[{ recipient: { id: psid }, sender_action: 'typing_on' }, 200]]);
+    expect(new URL(actions[0]!.path, 'http://x').searchParams.get('access_token')).toBe(PAGE_TOKEN);
+    expect(actions[0]!.at).toBeLessThanOrEqual(send!.at);
+  });
+
+  it('takes typing back with typing_off when the turn ends without a reply', async () => {
+    graph.enqueue(graphError(551, { message: "This person isn't available right now.", subcode: 1545041 }));
+    const psid = uid('psid');
+    await postWebhook(pageWebhook([textMessage(psid, uid('mid'), 'hello?')]));
+    await waitFor('the failure recorded on the conversation', () => lastError(psid));
+    const actions = await waitFor('typing taken back', () => senderActionsTo(psid).length === 2 && senderActionsTo(psid));
+    expect(actions.map((r) => r.body.sender_action)).toEqual(['typing_on', 'typing_off']);
+  });
 });
 
 describe('Graph API error mapping', () => {

@@ -424,6 +424,50 @@ describe('Telegram', () => {
       expect(fake.sendAttempts(String(blockedChat))).toHaveLength(1);
     });
   });
+
+  describe('typing', () => {
+    it('shows "typing" with sendChatAction while the model writes, again every 4 s, and before the reply', async () => {
+      stack.fakeOpenAI.enqueue({ kind: 'reply', text: 'thought it over', delayMs: 4_500 });
+      const chatId = newChat();
+      expect((await post(textUpdate(chatId, 'a hard question'))).status).toBe(200);
+      const [send] = await waitForSends(chatId, 1);
+
+      const actions = fake.chatActions(String(chatId));
+      expect(actions.map(({ chatId, action, status }) => ({ chatId, action, status }))).toEqual([
+        { chatId: String(chatId), action: 'typing', status: 200 },
+        { chatId: String(chatId), action: 'typing', status: 200 },
+      ]);
+      // Telegram shows a chat action for 5 s: each is renewed before it fades, and none follows the reply.
+      expect(actions[1]!.at - actions[0]!.at).toBeGreaterThanOrEqual(3_900);
+      expect(actions[1]!.at - actions[0]!.at).toBeLessThan(5_000);
+      expect(actions.at(-1)!.at).toBeLessThanOrEqual(send!.at);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(fake.chatActions(String(chatId))).toHaveLength(2);
+    });
+
+    it('shows it inside the forum topic the question was asked in', async () => {
+      const forumId = -1004242424242;
+      const inTopic = {
+        update_id: nextUpdateId++,
+        message: { message_id: 90, message_thread_id: 12, is_topic_message: true, date: 1441645532, chat: { ...supergroup(forumId), is_forum: true }, from: person(4343), text: 'typing here?' },
+      };
+      expect((await post(inTopic)).status).toBe(200);
+      await waitForSends(forumId, 1);
+      expect(fake.chatActions(String(forumId))).toEqual([expect.objectContaining({ action: 'typing', messageThreadId: 12 })]);
+    });
+
+    it('still answers when sendChatAction fails: the indicator is given up, never the reply', async () => {
+      fake.answerChatActions(telegramAnswers.serverError());
+      stack.fakeOpenAI.enqueue({ kind: 'reply', text: 'here anyway', delayMs: 4_500 });
+      const chatId = newChat();
+      expect((await post(textUpdate(chatId, 'are you typing?'))).status).toBe(200);
+      const [send] = await waitForSends(chatId, 1);
+      expect(send!.text).toBe('here anyway');
+      // One failed try, not retried, and no more repeats for this turn.
+      expect(fake.chatActions(String(chatId)).map((a) => a.status)).toEqual([500]);
+      expect(fake.sendAttempts(String(chatId))).toHaveLength(1);
+    });
+  });
 });
 
 describe('Telegram send mapping', () => {

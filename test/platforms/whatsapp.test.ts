@@ -368,6 +368,20 @@ describe('WhatsApp', () => {
 
     await roundTrip('another user still gets answers');
   });
+
+  it('shows the typing indicator on the message it answers while the reply is written, before the reply', async () => {
+    const from = waId();
+    const id = wamid();
+    await postWebhook(accountWebhook([messagesChange([textMessage(from, id, 'typing?')])]));
+    const [send] = await waitForDeliveries(from, 1);
+
+    const indicators = graph.whatsappTypingIndicators().filter((r) => r.body.message_id === id);
+    expect(indicators).toHaveLength(1);
+    expect(indicators[0]!).toMatchObject({ method: 'POST', path: `/v21.0/${PHONE_NUMBER_ID}/messages`, status: 200 });
+    expect(indicators[0]!.headers.authorization).toBe(`Bearer ${ACCESS_TOKEN}`);
+    expect(indicators[0]!.body).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: id, typing_indicator: { type: 'text' } });
+    expect(indicators[0]!.at).toBeLessThanOrEqual(send!.at);
+  });
 });
 
 describe('WhatsApp webhook reading', () => {

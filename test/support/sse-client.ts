@@ -1,8 +1,10 @@
-/** A minimal server-sent events reader over fetch, for tests: collects `message` and `draft` events as parsed JSON. */
+/** A minimal server-sent events reader over fetch, for tests: collects `message`, `draft` and `typing` events as parsed JSON. */
 export interface SseConnection {
   events: any[];
   /** `draft` events: a reply while the model writes it, each with when it arrived. */
   drafts: Array<{ at: number; data: any }>;
+  /** `typing` events: the server saying the bot is typing, each with how many `message` events came before it. */
+  typing: Array<{ at: number; messagesBefore: number; data: any }>;
   status: number;
   close(): void;
 }
@@ -10,7 +12,7 @@ export interface SseConnection {
 export async function openEventStream(url: string, headers: Record<string, string> = {}): Promise<SseConnection> {
   const controller = new AbortController();
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
-  const connection: SseConnection = { events: [], drafts: [], status: response.status, close: () => controller.abort() };
+  const connection: SseConnection = { events: [], drafts: [], typing: [], status: response.status, close: () => controller.abort() };
   if (!response.ok || !response.body) return connection;
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   void (async () => {
@@ -32,6 +34,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
             .join('\n');
           if (!data) continue;
           if (event === 'draft') connection.drafts.push({ at: Date.now(), data: JSON.parse(data) });
+          else if (event === 'typing') connection.typing.push({ at: Date.now(), messagesBefore: connection.events.length, data: JSON.parse(data) });
           else if (event === 'message') connection.events.push(JSON.parse(data));
         }
       }

@@ -4,7 +4,8 @@ import type { Database } from '../schema';
 /**
  * The Postgres channel that carries a reply while the model writes it, from the worker that runs
  * the turn to whichever API process holds the visitor's event stream. Nothing is stored: a
- * notification is a piece of a draft, and the stored reply replaces the draft.
+ * notification is a piece of a draft, or that the reply is being written ("typing…"), and the
+ * stored reply replaces both.
  */
 export const DRAFT_CHANNEL = 'reply_drafts_streamed';
 
@@ -20,6 +21,8 @@ export type DraftNotice = {
       delta: string;
     }
   | { discard: true }
+  /** The reply is being written (sent again while it is, each lasting `lastsMs`), or none is coming. */
+  | { typing: { state: 'start' | 'stop'; lastsMs: number } }
 );
 
 export async function announceDraft(db: Kysely<Database>, notice: DraftNotice): Promise<void> {

@@ -110,7 +110,9 @@ const eventsRoute = createRoute({
     'History first, then live: each stored message of this visitor\'s conversation, the visitor\'s and the replies, as a `message` event ' +
     'whose data is a `VisitorEvent` and whose id is its `seq`. While the model writes a reply, `draft` events show it growing: ' +
     '`{outboundKey, draftId, offset, delta}` (append `delta` at `offset`; a new `draftId` starts the draft over) or `{outboundKey, discard: true}`; ' +
-    'the reply\'s `message` event replaces the draft. An idle stream sends a comment now and then. The token may come in ' +
+    'the reply\'s `message` event replaces the draft. Before that, while the model is asked, `typing` events say the bot is typing: ' +
+    '`{outboundKey, state: "start", lastsMs}` (sent again while it lasts; show it until `lastsMs` passes without another) or ' +
+    '`{outboundKey, state: "stop"}` when no reply is coming; the reply\'s `message` event ends it too. An idle stream sends a comment now and then. The token may come in ' +
     '`?token=`, since EventSource cannot set headers.',
   security: SECURITY.visitorTokenOrQuery,
   request: {
@@ -204,7 +206,8 @@ export function createWebchatRoutes(deps: WebchatRoutesDeps) {
         wake();
       });
       const unsubscribeDrafts = feed.subscribeDrafts(conversationKey, ({ conversationKey: _, ...draft }) => {
-        void send({ event: 'draft', data: JSON.stringify(draft) });
+        if ('typing' in draft) void send({ event: 'typing', data: JSON.stringify({ outboundKey: draft.outboundKey, ...draft.typing }) });
+        else void send({ event: 'draft', data: JSON.stringify(draft) });
       });
       const waitForNotice = () =>
         new Promise<void>((resolve) => {

@@ -30,7 +30,7 @@ function fakeIO(
 ) {
   let clock = 1_000_000;
   const replies = [...(options.replies ?? ['a reply'])];
-  const calls = { model: 0, requests: [] as ReplyRequest[], understand: 0, moderate: [] as Array<[string, string]>, sends: [] as OutboundReply[], sleeps: [] as number[], summaries: [] as SummaryRequest[] };
+  const calls = { timeline: [] as string[], model: 0, requests: [] as ReplyRequest[], understand: 0, moderate: [] as Array<[string, string]>, sends: [] as OutboundReply[], sleeps: [] as number[], summaries: [] as SummaryRequest[] };
   const db: {
     summary?: string; understood?: { messageIds: string[]; understanding: Understanding }; draft?: StoredDraft; recorded?: Parameters<TurnIO['recordReply']>[0]; failure?: unknown } = {};
   let sendFailures: CallFailure[] = [];
@@ -42,6 +42,7 @@ function fakeIO(
     async generateReply(request) {
       calls.model++;
       calls.requests.push(request);
+      calls.timeline.push('model');
       const next = replies.length > 1 ? replies.shift()! : replies[0]!;
       if (typeof next !== 'string') throw fail(next);
       return { text: next, model: 'fake-model', tokens: { prompt: 10, completion: 5 }, offline: false };
@@ -65,6 +66,7 @@ function fakeIO(
       const failure = sendFailures.shift();
       if (failure) throw fail(failure);
       calls.sends.push(part);
+      calls.timeline.push('send');
       return { platformMessageIds: [`pm-${calls.sends.length}`] };
     },
     async summarise(request) {
@@ -106,6 +108,10 @@ function fakeIO(
       clock += ms;
     },
     progress: () => {},
+    typing: {
+      start: () => void calls.timeline.push('typing starts'),
+      stop: async () => void calls.timeline.push('typing stops'),
+    },
   };
   return {
     io,
@@ -292,6 +298,27 @@ describe('the turn pipeline', () => {
     expect((remembered as { promptTokens: number }).promptTokens).toBeLessThanOrEqual(600);
   });
 
+  it('shows typing from when the model is asked until just before the reply goes out', async () => {
+    const fake = fakeIO({ replies: [longReply] });
+    await runTurn(turn({ key: telegram }), fake.io, false);
+    expect(fake.calls.timeline).toEqual(['typing starts', 'model', 'typing stops', 'send', 'send', 'send']);
+  });
+
+  it('shows no typing for a reply the model does not write: a notice, a refused message, a resumed turn', async () => {
+    const notice = fakeIO();
+    await runTurn(turn({ reply: { say: { text: 'An agent will be with you shortly.', kind: 'notice' } } }), notice.io, false);
+    expect(notice.calls.timeline.filter((event) => event === 'typing starts')).toEqual([]);
+
+    const refused = fakeIO({ flagged: ['forbidden'] });
+    await runTurn(turn({ reply: { write: { messageIds: ['m1'], language: null, userText: 'the forbidden topic', history: [], summary: null, bot: BOT } } }), refused.io, false);
+    expect(refused.calls.timeline.filter((event) => event === 'typing starts')).toEqual([]);
+
+    const resumed = fakeIO();
+    resumed.db.draft = { text: 'written before', kind: 'reply', usage: [], moderationFlags: 0, partsSent: 0, deliveryIds: [] };
+    await runTurn(turn(), resumed.io, true);
+    expect(resumed.calls.timeline.filter((event) => event === 'typing starts')).toEqual([]);
+  });
+
   it('says a fixed text as given, without the model or moderation', async () => {
     const fake = fakeIO();
     const report = await runTurn(turn({ author: 'agent', reply: { say: { text: 'Hi, I am Sam.', kind: 'reply' } } }), fake.io, false);
@@ -362,6 +389,8 @@ describe('understanding in the turn pipeline', () => {
     const fake = fakeIO();
     const report = await runTurn(turn({ reply: write('get me your manager', { handoffPattern: '\\bmanager\\b' }) }), fake.io, false);
     expect(report.handoff).toBe(true);
+    // The person is handed over: no "typing…" promises a reply that will not come.
+    expect(fake.calls.timeline.filter((event) => event === 'typing starts')).toEqual([]);
     expect(report.steps[0]).toMatchObject({ intent: 'human', confidence: 1, note: "the bot's handoff pattern matched" });
 
     const blocked = fakeIO({ flagged: ['prohibido'] });
