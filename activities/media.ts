@@ -11,7 +11,7 @@ import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
 /** The type a platform that names none serves each kind as, most often. */
-const DEFAULT_TYPES: Record<DownloadableKind, string> = { image: 'image/jpeg', audio: 'audio/ogg', video: 'video/mp4', file: 'application/octet-stream' };
+const DEFAULT_TYPES: Record<DownloadableKind, string> = { image: 'image/jpeg', sticker: 'image/webp', audio: 'audio/ogg', video: 'video/mp4', file: 'application/octet-stream' };
 
 /** Transcription servers tell the format by the file's extension. */
 const AUDIO_EXTENSIONS: Record<string, string> = {

@@ -5,13 +5,14 @@
 import type { Attachment } from './inbound-message';
 
 /** The kinds of attachment whose bytes are fetched; locations and contacts are text already. */
-export type DownloadableKind = 'image' | 'audio' | 'video' | 'file';
+export type DownloadableKind = 'image' | 'sticker' | 'audio' | 'video' | 'file';
 
 const MB = 1024 * 1024;
 
 /** The most bytes stored per kind. Audio stops at 25 MB, the transcription API's own limit. */
 export const DEFAULT_MEDIA_MAX_BYTES: Readonly<Record<DownloadableKind, number>> = {
   image: 10 * MB,
+  sticker: 1 * MB,
   audio: 25 * MB,
   video: 50 * MB,
   file: 20 * MB,
@@ -20,6 +21,8 @@ export const DEFAULT_MEDIA_MAX_BYTES: Readonly<Record<DownloadableKind, number>>
 /** Types taken per kind: a prefix ends with `/`. Anything else (executables, archives) is refused. */
 const ALLOWED_TYPES: Readonly<Record<DownloadableKind, readonly string[]>> = {
   image: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
+  // A still sticker is an image; an animated one (Telegram's .tgs, a video) is not shown.
+  sticker: ['image/webp', 'image/png', 'image/gif', 'image/jpeg'],
   audio: ['audio/'],
   video: ['video/'],
   file: [
@@ -40,7 +43,7 @@ const ALLOWED_TYPES: Readonly<Record<DownloadableKind, readonly string[]>> = {
 export type MediaLimitProblem = 'too-large' | 'type-not-allowed';
 
 export function isDownloadable(kind: Attachment['kind']): kind is DownloadableKind {
-  return kind === 'image' || kind === 'audio' || kind === 'video' || kind === 'file';
+  return kind === 'image' || kind === 'sticker' || kind === 'audio' || kind === 'video' || kind === 'file';
 }
 
 /** Why these bytes may not be kept, or null when they may. */

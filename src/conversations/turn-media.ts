@@ -44,29 +44,33 @@ export function hasWords(messages: readonly InboundMessage[], notes: readonly Me
   );
 }
 
-/** The images the model is shown: kept, and without a problem. */
+/** The images the model is shown (photos and still stickers): kept, and without a problem. */
 export function visibleImages(notes: readonly MediaNote[]): Array<{ mediaId: string; mimeType: string }> {
-  return notes.flatMap((note) => (note.kind === 'image' && note.mediaId && !note.problem ? [{ mediaId: note.mediaId, mimeType: note.mimeType ?? 'image/jpeg' }] : []));
+  return notes.flatMap((note) => (isPicture(note) && note.mediaId && !note.problem ? [{ mediaId: note.mediaId, mimeType: note.mimeType ?? 'image/jpeg' }] : []));
 }
+
+const isPicture = (note: MediaNote) => note.kind === 'image' || note.kind === 'sticker';
 
 /**
  * The notice a turn answers with when the model has nothing it can read: nothing in words, and no
  * image it can see. The most useful one first: a file that was refused says why.
  */
-export function mediaNotice(notes: readonly MediaNote[], canSee: boolean): NoticeName {
-  if (notes.some((n) => n.problem === 'too-large')) return 'mediaTooLarge';
-  if (notes.some((n) => n.problem === 'type-not-allowed')) return 'mediaTypeRefused';
-  if (notes.some((n) => n.problem === 'unavailable')) return 'mediaUnavailable';
-  if (notes.some((n) => n.kind === 'audio')) return 'cannotHear';
-  if (notes.some((n) => n.kind === 'image') && !canSee) return 'cannotSee';
+export function mediaNotice(notes: readonly MediaNote[]): NoticeName {
+  // A sticker that cannot be shown (an animated one, say) is simply not seen: nobody sent a "file".
+  const files = notes.filter((n) => n.kind !== 'sticker');
+  if (files.some((n) => n.problem === 'too-large')) return 'mediaTooLarge';
+  if (files.some((n) => n.problem === 'type-not-allowed')) return 'mediaTypeRefused';
+  if (files.some((n) => n.problem === 'unavailable')) return 'mediaUnavailable';
+  if (files.some((n) => n.kind === 'audio')) return 'cannotHear';
+  if (notes.some(isPicture)) return 'cannotSee';
   return 'cannotOpen';
 }
 
 /** What the model is told it cannot read, so that it says so rather than guess. Empty when it can read everything. */
 export function unreadableNote(notes: readonly MediaNote[], canSee: boolean): string | null {
   const missed = notes.flatMap((note) => {
-    if (note.problem) return [`a ${note.kind} that could not be downloaded (${note.problem})`];
-    if (note.kind === 'image' && !canSee) return ['an image you cannot see'];
+    if (note.problem) return [note.kind === 'sticker' ? 'a sticker you cannot see' : `a ${note.kind} that could not be downloaded (${note.problem})`];
+    if (isPicture(note) && !canSee) return [note.kind === 'sticker' ? 'a sticker you cannot see' : 'an image you cannot see'];
     if (note.kind === 'audio' && !note.transcript) return ['a voice message nobody could transcribe'];
     if (note.kind === 'video') return ['a video you cannot watch'];
     if (note.kind === 'file') return ['a file you cannot open'];

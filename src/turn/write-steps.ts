@@ -60,7 +60,7 @@ export const lookAtMedia: WriteStep = async (brief, writing, io) => {
   const images = canSee ? visibleImages(media.notes) : [];
   const mediaNote = unreadableNote(media.notes, canSee) ?? undefined;
   if (!media.hasWords && images.length === 0) {
-    const notice = mediaNotice(media.notes, canSee);
+    const notice = mediaNotice(media.notes);
     const step: TurnStep = { step: 'media', images: 0, unreadable: true, notice };
     return { ...writing, steps: [...writing.steps, step], reply: { text: noticeIn(notice, brief.language), kind: 'notice' } };
   }

@@ -15,6 +15,13 @@ export interface FakeMetaGraph extends FakePlatformApi {
   whatsappSends(): RecordedRequest[];
   /** WhatsApp typing indicators (`status: "read"` with `typing_indicator`), in arrival order. */
   whatsappTypingIndicators(): RecordedRequest[];
+  /**
+   * Media a person sent on WhatsApp: `GET /{version}/{mediaId}` (Bearer) names a URL, its type and
+   * size; the URL serves the bytes to the same token. `size` is what the lookup reports.
+   */
+  addWhatsAppMedia(mediaId: string, media: { bytes: Buffer; mimeType: string; accessToken: string; size?: number }): void;
+  /** An attachment on Meta's CDN, as Messenger links to it: a signed URL that needs no token. */
+  addCdnFile(name: string, file: { bytes: Buffer; contentType: string }): string;
 }
 
 const MESSENGER_PATH = /^\/v\d+\.\d+\/me\/messages(\?|$)/;
@@ -41,9 +48,19 @@ function answerTyping(request: RecordedRequest): ScriptedAnswer | undefined {
   return undefined;
 }
 
+const MEDIA_PATH = /^\/v\d+\.\d+\/([^/?]+)$/;
+
 export async function startFakeMetaGraph(): Promise<FakeMetaGraph> {
   let sent = 0;
+  const media = new Map<string, { url: string; mimeType: string; size: number; accessToken: string }>();
   const api = await startFakePlatformApi((request) => {
+    const mediaId = request.method === 'GET' ? MEDIA_PATH.exec(request.path)?.[1] : undefined;
+    if (mediaId) {
+      const found = media.get(decodeURIComponent(mediaId));
+      if (!found) return graphError(100, { status: 400, message: `(#100) Unsupported get request. Object with ID '${mediaId}' does not exist` });
+      if (request.headers.authorization !== `Bearer ${found.accessToken}`) return graphError(190, { status: 401, message: 'Invalid OAuth access token' });
+      return { status: 200, json: { messaging_product: 'whatsapp', url: found.url, mime_type: found.mimeType, sha256: 'fake', file_size: found.size, id: mediaId } };
+    }
     if (request.method !== 'POST') return graphError(100, { status: 400, message: 'Unsupported request' });
     if (MESSENGER_PATH.test(request.path)) {
       if (!new URL(request.path, 'http://x').searchParams.get('access_token')) return graphError(190, { status: 400, message: 'An active access token must be used' });
@@ -70,6 +87,15 @@ export async function startFakeMetaGraph(): Promise<FakeMetaGraph> {
     messengerSenderActions: () => api.requests.filter(isSenderAction),
     whatsappSends: () => api.requests.filter((r) => WHATSAPP_PATH.test(r.path) && !MESSENGER_PATH.test(r.path) && !isWhatsAppStatus(r)),
     whatsappTypingIndicators: () => api.requests.filter((r) => isWhatsAppStatus(r) && r.body.typing_indicator !== undefined),
+    addWhatsAppMedia: (mediaId, { bytes, mimeType, accessToken, size }) => {
+      const url = api.serveFile(`/whatsapp-media/${encodeURIComponent(mediaId)}`, { bytes, contentType: mimeType, requiredHeaders: { authorization: `Bearer ${accessToken}` } });
+      media.set(mediaId, { url, mimeType, size: size ?? bytes.length, accessToken });
+    },
+    addCdnFile: (name, file) => api.serveFile(`/cdn/${name}`, file),
+    reset: () => {
+      api.reset();
+      media.clear();
+    },
   };
 }
 

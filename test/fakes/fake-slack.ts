@@ -29,13 +29,27 @@ export interface FakeSlack extends FakePlatformApi {
   refuseNext(error: string): void;
   /** The next request gets an HTTP 5xx. */
   failNext(status?: number): void;
+  /** A shared file, for `files.info` and its `url_private_download` (which takes the bot token). */
+  addFile(fileId: string, file: { bytes: Buffer; mimetype: string; name: string }): void;
 }
 
 export async function startFakeSlack({ botToken }: { botToken: string }): Promise<FakeSlack> {
   let sent = 0;
-  const api = await startFakePlatformApi((request) => answerPostMessage(request, botToken, ++sent));
+  const files = new Map<string, { url: string; mimetype: string; name: string; size: number }>();
+  const api = await startFakePlatformApi((request) => {
+    if (request.method === 'GET' && request.path.startsWith('/api/files.info')) return answerFilesInfo(request, botToken, files);
+    return answerPostMessage(request, botToken, ++sent);
+  });
   return {
     ...api,
+    addFile(fileId, { bytes, mimetype, name }) {
+      const url = api.serveFile(`/files-pri/${SLACK_TEAM_ID}-${fileId}/download/${encodeURIComponent(name)}`, {
+        bytes,
+        contentType: mimetype,
+        requiredHeaders: { authorization: `Bearer ${botToken}` },
+      });
+      files.set(fileId, { url, mimetype, name, size: bytes.length });
+    },
     postedMessages: () => api.requests.filter((r) => r.path === '/api/chat.postMessage'),
     rateLimitNext(times, retryAfterSeconds) {
       const answer: ScriptedAnswer = { status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, json: { ok: false, error: 'ratelimited' } };
@@ -44,6 +58,15 @@ export async function startFakeSlack({ botToken }: { botToken: string }): Promis
     refuseNext: (error) => api.enqueue({ status: 200, json: { ok: false, error } }),
     failNext: (status = 503) => api.enqueue({ status, json: { ok: false, error: 'service_unavailable' } }),
   };
+}
+
+/** `files.info` (scope `files:read`): the file object, with its private download URL. */
+function answerFilesInfo(request: RecordedRequest, botToken: string, files: Map<string, { url: string; mimetype: string; name: string; size: number }>): ScriptedAnswer {
+  if (request.headers.authorization !== `Bearer ${botToken}`) return { status: 200, json: { ok: false, error: 'invalid_auth' } };
+  const fileId = new URL(request.path, 'http://fake').searchParams.get('file') ?? '';
+  const file = files.get(fileId);
+  if (!file) return { status: 200, json: { ok: false, error: 'file_not_found' } };
+  return { status: 200, json: { ok: true, file: { id: fileId, name: file.name, mimetype: file.mimetype, size: file.size, url_private: file.url, url_private_download: file.url } } };
 }
 
 function answerPostMessage(request: RecordedRequest, botToken: string, n: number): ScriptedAnswer {

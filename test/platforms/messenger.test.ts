@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { graphFailure } from '../../src/platforms/meta-graph';
 import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph, postMetaWebhook } from '../fakes/fake-meta-graph';
-import { chatMessages, modelInputs, waitForReplies } from '../support/conversation-probes';
+import { chatMessages, modelImages, modelInputs, waitForReplies } from '../support/conversation-probes';
 import type { TestStack } from '../support/test-stack';
 import { usePlatformTestStack } from '../support/platform-test-stack';
 import { waitFor } from '../support/wait-for';
@@ -119,11 +119,13 @@ describe('Messenger', () => {
     }
   });
 
-  it('turns attachments into metadata, with empty text, and answers them', async () => {
+  it('shows the model a photo and a sticker from Meta\'s CDN, and answers them', async () => {
     const photo = uid('psid');
     const sticker = uid('psid');
-    const url = 'https://scontent.xx.fbcdn.net/v/t1.15752-9/photo.jpg';
-    const stickerUrl = 'https://scontent.xx.fbcdn.net/v/t39.1997-6/sticker.png';
+    const jpeg = Buffer.from('ffd8ffe000104a464946', 'hex');
+    const png = Buffer.from('89504e470d0a1a0a', 'hex');
+    const url = graph.addCdnFile('t1.15752-9/photo.jpg', { bytes: jpeg, contentType: 'image/jpeg' });
+    const stickerUrl = graph.addCdnFile('t39.1997-6/sticker.png', { bytes: png, contentType: 'image/png' });
     const response = await postWebhook(
       pageWebhook(
         [{ sender: { id: photo }, recipient: { id: PAGE_ID }, timestamp: 1518479195308, message: { mid: uid('mid'), attachments: [{ type: 'image', payload: { url } }] } }],
@@ -151,7 +153,19 @@ describe('Messenger', () => {
     expect(photoIn).toMatchObject({ text: '', attachments: [{ kind: 'image', ref: url }] });
     const [stickerIn] = await storedRows(sticker);
     expect(stickerIn).toMatchObject({ text: '', attachments: [{ kind: 'sticker', ref: stickerUrl }] });
-    expect(modelInputs(stack).sort()).toEqual(['[sent image]', '[sent sticker]']);
+    expect(modelInputs(stack).sort()).toEqual(['[photo]', '[sticker]']);
+    expect(modelImages(stack).flat().sort()).toEqual([`data:image/jpeg;base64,${jpeg.toString('base64')}`, `data:image/png;base64,${png.toString('base64')}`].sort());
+  });
+
+  it('tells the person, in words, when an attachment cannot be fetched', async () => {
+    const psid = uid('psid');
+    const gone = `${graph.baseUrl}/cdn/expired.jpg`;
+    await postWebhook(pageWebhook([{ sender: { id: psid }, recipient: { id: PAGE_ID }, timestamp: 1518479195310, message: { mid: uid('mid'), attachments: [{ type: 'image', payload: { url: gone } }] } }]));
+    await waitForDeliveries(psid, 1);
+    expect(graph.messengerSends().filter((r) => r.body?.recipient?.id === psid).map((r) => r.body.message.text)).toEqual([
+      "I couldn't open what you sent. Could you try sending it again, or tell me in words?",
+    ]);
+    expect(stack.fakeOpenAI.chatCalls()).toEqual([]);
   });
 
   it('reads a postback (a tapped button) as the text of its title', async () => {

@@ -16,7 +16,7 @@ import {
   slackUserMessage,
   startFakeSlack,
 } from '../fakes/fake-slack';
-import { chatMessages, modelInputs } from '../support/conversation-probes';
+import { chatMessages, modelImages, modelInputs } from '../support/conversation-probes';
 import type { TestStack } from '../support/test-stack';
 import { usePlatformTestStack } from '../support/platform-test-stack';
 import { waitFor } from '../support/wait-for';
@@ -156,10 +156,15 @@ describe('Slack', () => {
     expect(post!.body.text).toBe('echo: is 1 &lt; 2 &amp;&amp; 3 &gt; 2?');
   });
 
-  it('turns shared files into attachment metadata, with the message as the caption', async () => {
+  it('downloads a shared image with the bot token and shows it to the model, the message as its caption', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d', 'hex');
+    fake.addFile('F04EEHX1EES', { bytes: png, mimetype: 'image/png', name: 'diagram.png' });
     await deliver(slackEventCallback(slackFileShare({ channel: 'D0FILES001', text: 'what is in this diagram?' })));
 
     await waitForPosts('D0FILES001', 1);
+    expect(modelInputs(stack)).toEqual(['what is in this diagram?\n[photo]']);
+    expect(modelImages(stack)).toEqual([[`data:image/png;base64,${png.toString('base64')}`]]);
+    expect(fake.requests.find((r) => r.path.startsWith('/api/files.info'))!.path).toBe('/api/files.info?file=F04EEHX1EES');
     const inbound = await stack.db
       .selectFrom('messages')
       .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')

@@ -1,6 +1,6 @@
 import { whatsapp } from '../../src/platforms/whatsapp';
 import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph, postMetaWebhook } from '../fakes/fake-meta-graph';
-import { chatMessages, modelInputs, waitForReplies } from '../support/conversation-probes';
+import { chatMessages, modelImages, modelInputs, waitForReplies } from '../support/conversation-probes';
 import type { TestStack } from '../support/test-stack';
 import { usePlatformTestStack } from '../support/platform-test-stack';
 import { waitFor } from '../support/wait-for';
@@ -154,8 +154,11 @@ describe('WhatsApp', () => {
     expect(await wrong.text()).not.toContain('1158201444');
   });
 
-  it('turns media into attachment metadata, the caption into the text, and answers them', async () => {
-    const [photo, file, place] = [waId(), waId(), waId()];
+  it('fetches media through the Graph API: shows the model the photo, says honestly it cannot open the PDF, and reads a location and a contact card', async () => {
+    const [photo, file, place, card] = [waId(), waId(), waId(), waId()];
+    const jpeg = Buffer.from('ffd8ffe000104a464946', 'hex');
+    graph.addWhatsAppMedia('1003383421387256', { bytes: jpeg, mimeType: 'image/jpeg', accessToken: ACCESS_TOKEN });
+    graph.addWhatsAppMedia('1003383421387257', { bytes: Buffer.from('%PDF-1.7'), mimeType: 'application/pdf', accessToken: ACCESS_TOKEN });
     const response = await postWebhook(
       accountWebhook([
         messagesChange([
@@ -174,11 +177,18 @@ describe('WhatsApp', () => {
             document: { filename: 'invoice.pdf', mime_type: 'application/pdf', sha256: 'Qh9dZ2s=', id: '1003383421387257' },
           },
           { from: place, id: wamid(), timestamp: '1749416383', type: 'location', location: { latitude: 37.4848, longitude: -122.1484, name: 'Philz Coffee' } },
+          {
+            from: card,
+            id: wamid(),
+            timestamp: '1749416383',
+            type: 'contacts',
+            contacts: [{ name: { formatted_name: 'Ada Lovelace', first_name: 'Ada' }, phones: [{ phone: '+44 20 7946 0958', wa_id: '442079460958', type: 'CELL' }] }],
+          },
         ]),
       ]),
     );
     expect(response.status).toBe(200);
-    await Promise.all([photo, file, place].map((to) => waitForDeliveries(to, 1)));
+    await Promise.all([photo, file, place, card].map((to) => waitForDeliveries(to, 1)));
 
     expect((await storedRows(photo))[0]).toMatchObject({
       text: 'What do you think of this?',
@@ -189,7 +199,12 @@ describe('WhatsApp', () => {
       attachments: [{ kind: 'file', ref: '1003383421387257', mimeType: 'application/pdf', name: 'invoice.pdf' }],
     });
     expect((await storedRows(place))[0]).toMatchObject({ text: '', attachments: [{ kind: 'location', ref: '37.4848,-122.1484', name: 'Philz Coffee' }] });
-    expect(modelInputs(stack).sort()).toEqual(['What do you think of this?', '[sent file]', '[sent location]']);
+    expect(modelInputs(stack).sort()).toEqual(['Contact: Ada Lovelace, +44 20 7946 0958', 'Location: Philz Coffee (37.48480, -122.14840)', 'What do you think of this?\n[photo]']);
+    expect(modelImages(stack).flat()).toEqual([`data:image/jpeg;base64,${jpeg.toString('base64')}`]);
+    const toFile = graph.whatsappSends().find((r) => r.body?.to === file);
+    expect(toFile!.body.text.body).toBe("I can't open videos or files here. Could you tell me in words what you need?");
+    const [kept] = await stack.db.selectFrom('media').innerJoin('conversations', 'conversations.id', 'media.conversation_id').select(['kind', 'mime_type', 'name']).where('conversations.chat_id', '=', file).execute();
+    expect(kept).toEqual({ kind: 'file', mime_type: 'application/pdf', name: 'invoice.pdf' });
   });
 
   it('walks every entry of a batched webhook: all messages accepted in order, each answered', async () => {

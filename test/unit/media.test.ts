@@ -68,12 +68,13 @@ describe('a turn with media', () => {
   });
 
   it('tells the person the most useful thing when nothing can be read', () => {
-    expect(mediaNotice([note({ problem: 'too-large' }), note({ kind: 'audio' })], true)).toBe('mediaTooLarge');
-    expect(mediaNotice([note({ kind: 'file', problem: 'type-not-allowed' })], true)).toBe('mediaTypeRefused');
-    expect(mediaNotice([note({ problem: 'unavailable' })], true)).toBe('mediaUnavailable');
-    expect(mediaNotice([note({ kind: 'audio', mediaId: 'a' })], true)).toBe('cannotHear');
-    expect(mediaNotice([note({ mediaId: 'a' })], false)).toBe('cannotSee');
-    expect(mediaNotice([note({ kind: 'video', mediaId: 'a' })], true)).toBe('cannotOpen');
+    expect(mediaNotice([note({ problem: 'too-large' }), note({ kind: 'audio' })])).toBe('mediaTooLarge');
+    expect(mediaNotice([note({ kind: 'file', problem: 'type-not-allowed' })])).toBe('mediaTypeRefused');
+    expect(mediaNotice([note({ problem: 'unavailable' })])).toBe('mediaUnavailable');
+    expect(mediaNotice([note({ kind: 'audio', mediaId: 'a' })])).toBe('cannotHear');
+    expect(mediaNotice([note({ mediaId: 'a' })])).toBe('cannotSee');
+    expect(mediaNotice([note({ kind: 'video', mediaId: 'a' })])).toBe('cannotOpen');
+    expect(mediaNotice([note({ kind: 'sticker', problem: 'type-not-allowed' })])).toBe('cannotSee');
   });
 
   it('tells the model what it cannot read, and nothing when it can read everything', () => {
