@@ -33,6 +33,7 @@ import { createChannelRoutes } from './routes/channels';
 import { createChatPageRoutes } from './routes/chat-page';
 import { createCodecRoutes } from './routes/codec';
 import { AesGcmPayloadCodec } from '../temporal/payload-codec';
+import { createMediaRoutes } from './routes/media';
 import { createConversationRoutes } from './routes/conversations';
 import { createHealthRoutes } from './routes/health';
 import { createMetricsRoutes } from './routes/metrics';
@@ -114,6 +115,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   v1.route('/bots', createBotToolRoutes({ db, bots, encryptionKey: config.channelEncryptionKey, allowHttp: config.toolsAllowHttp }));
   v1.route('/bots', createBotRoutes({ db, bots, temporal }));
   v1.route('/conversations', createConversationRoutes({ db, temporal }));
+  v1.route('/media', createMediaRoutes({ db }));
   app.route('/v1', v1);
 
   // Public, outside `/v1`'s API keys. Generated once, from every route above and these two.

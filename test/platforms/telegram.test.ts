@@ -3,6 +3,8 @@ import { parseTelegramUpdate, telegram, TelegramCredentialsSchema, verifyTelegra
 import { type FakeTelegram, startFakeTelegram, telegramAnswers } from '../fakes/fake-telegram';
 import { telegramHeaders } from '../fakes/webhook-signers';
 import { modelImages, modelInputs } from '../support/conversation-probes';
+import { requestJson } from '../support/http';
+import { TEST_ADMIN_KEY } from '../support/test-stack';
 import { startTelegramTestStack } from '../support/telegram-test-stack';
 import type { TestStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
@@ -196,6 +198,17 @@ describe('Telegram', () => {
         expect(inbound!.text).toBe('What time do you open on Sunday?');
         const [kept] = await stack.db.selectFrom('media').select(['transcript', 'transcribed_by']).where('platform_message_id', '=', String(update.update_id)).execute();
         expect(kept).toEqual({ transcript: 'What time do you open on Sunday?', transcribed_by: 'whisper-1' });
+
+        // Operators read the attachment in the messages API, and download it with their key.
+        const conversation = await stack.db.selectFrom('conversations').select('id').where('chat_id', '=', String(chatId)).executeTakeFirstOrThrow();
+        const messages = await requestJson(stack.baseUrl, `/v1/conversations/${conversation.id}/messages`);
+        const [attachment] = messages.body.data[0].attachments;
+        expect(attachment).toEqual({ kind: 'audio', ref: 'AwACAgQAAxkBvoice1', mimeType: 'audio/ogg', url: expect.stringMatching(/^\/v1\/media\/[0-9a-f-]{36}$/), sizeBytes: 32, transcript: 'What time do you open on Sunday?' });
+        const file = await fetch(`${stack.baseUrl}${attachment.url}`, { headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+        expect([file.status, file.headers.get('content-type'), file.headers.get('x-content-type-options')]).toEqual([200, 'audio/ogg', 'nosniff']);
+        expect(Buffer.from(await file.arrayBuffer()).toString()).toBe('What time do you open on Sunday?');
+        expect((await fetch(`${stack.baseUrl}${attachment.url}`)).status).toBe(401);
+        expect((await requestJson(stack.baseUrl, '/v1/media/00000000-0000-4000-8000-000000000000')).status).toBe(404);
       });
 
       it('says honestly that it cannot listen when transcription keeps failing, and goes on with the next message', async () => {

@@ -104,6 +104,26 @@ const UnderstandingSchema = z
     example: { sentiment: 'negative', sentimentScore: -0.6, intent: 'human', intentConfidence: 0.93, language: 'es', decidedBy: 'model' },
   });
 
+const AttachmentSchema = z
+  .object({
+    kind: z.enum(['image', 'audio', 'video', 'file', 'sticker', 'location', 'contact', 'other']),
+    ref: z.string().openapi({ description: "The platform's own handle (a file id, a media id, a URL)." }),
+    mimeType: z.string().optional(),
+    name: z.string().optional(),
+    text: z.string().optional().openapi({ description: 'A location or a contact, as text.' }),
+    url: z.string().optional().openapi({ description: 'Where the downloaded file is served, to the same API key (`GET /v1/media/{id}`). Absent when it was not kept (too large, refused, unavailable).' }),
+    sizeBytes: z.number().int().optional(),
+    transcript: z.string().optional().openapi({ description: 'What was said in a voice message or audio.' }),
+  })
+  .openapi('Attachment');
+
+/** What was kept of one attachment, for its view. */
+export interface KeptMedia {
+  id: string;
+  sizeBytes: number;
+  transcript: string | null;
+}
+
 export const MessageSchema = z
   .object({
     id: z.string().openapi({ format: 'uuid' }),
@@ -111,7 +131,7 @@ export const MessageSchema = z
     direction: z.enum(['inbound', 'outbound']),
     author: z.enum(['user', 'bot', 'agent']),
     text: z.string(),
-    attachments: z.array(z.unknown()),
+    attachments: z.array(AttachmentSchema),
     kind: z.enum(['message', 'reply', 'fallback', 'refusal', 'notice']),
     status: z.enum(['received', 'sent', 'failed']),
     platformMessageId: z.string().nullable().openapi({ description: 'The platform\'s id of an inbound message.' }),
@@ -145,14 +165,20 @@ export function toConversationView(row: ConversationRow): Conversation {
   };
 }
 
-export function toMessageView(row: MessageRow): Message {
+/** A message as the API shows it; `media` holds what was downloaded of inbound attachments, keyed `{platform message id}#{index}`. */
+export function toMessageView(row: MessageRow, media: ReadonlyMap<string, KeptMedia> = new Map()): Message {
+  const attachments = (row.attachments as Array<z.infer<typeof AttachmentSchema>>).map((attachment, index) => {
+    const kept = media.get(`${row.platform_message_id}#${index}`);
+    if (!kept) return attachment;
+    return { ...attachment, url: `/v1/media/${kept.id}`, sizeBytes: kept.sizeBytes, ...(kept.transcript !== null && { transcript: kept.transcript }) };
+  });
   return {
     id: row.id,
     seq: row.seq,
     direction: row.direction,
     author: row.author,
     text: row.text,
-    attachments: row.attachments,
+    attachments,
     kind: row.kind,
     status: row.status,
     platformMessageId: row.platform_message_id,

@@ -8,6 +8,7 @@ import { PLATFORMS } from '../../conversations/platform';
 import { MAX_INBOUND_TEXT_LENGTH, normaliseText } from '../../conversations/normalise-inbound';
 import { type ConversationRow, findConversation, listConversations } from '../../db/queries/conversations';
 import { listMessages, sumConversationUsage } from '../../db/queries/messages';
+import { mediaOfMessages } from '../../db/queries/media';
 import type { Database } from '../../db/schema';
 import {
   agentMessageUpdate,
@@ -207,7 +208,9 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
     const rows = await listMessages(db, { conversationIds: [row.id], afterSeq: query.cursor, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
     const nextCursor = rows.length > query.limit ? (page[page.length - 1]?.seq ?? null) : null;
-    return c.json({ data: page.map(toMessageView), nextCursor });
+    const withMedia = page.filter((m) => m.direction === 'inbound' && m.platform_message_id !== null && m.attachments.length > 0);
+    const media = await mediaOfMessages(db, { botId: row.bot_id, platform: row.platform, platformMessageIds: withMedia.map((m) => m.platform_message_id!) });
+    return c.json({ data: page.map((m) => toMessageView(m, media)), nextCursor });
   });
 
   serveRoute(app, handoffRoute, async (c) => {
