@@ -1,3 +1,4 @@
+import { findLastInboundAt } from '../src/db/queries/messages';
 import { mediaBytes } from '../src/db/queries/media';
 import { createHash } from 'node:crypto';
 import { Context, log } from '@temporalio/activity';
@@ -127,6 +128,9 @@ export function createTurnActivities(deps: ActivityDeps) {
         metrics.inboundLanguages.inc({ bot, language: understanding.language });
       },
       send,
+      async lastInboundAt() {
+        return (await findLastInboundAt(db, key))?.getTime() ?? null;
+      },
       seesImages: deps.model.seesImages,
       mediaBytes: (ids) => mediaBytes(db, ids),
       // The web chat shows the reply as it is written; other channels get it whole.

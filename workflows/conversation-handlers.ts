@@ -6,6 +6,7 @@ import {
   endHandoff,
   findOutcome,
   nextBatch,
+  queueProactiveMessage,
   queueAgentMessage,
   recordOutcome,
   type ReplyOutcome,
@@ -19,6 +20,7 @@ import {
   handoffUpdate,
   inboundMessageSignal,
   inboundMessageUpdate,
+  proactiveMessageUpdate,
   type OperatorAction,
   releaseUpdate,
 } from './definitions';
@@ -109,6 +111,24 @@ export function setConversationHandlers(
       validator: (action) => {
         forThisConversation(action);
         if (state.status !== 'handoff') throw new Error('Take the conversation over first: POST /v1/conversations/:id/handoff.');
+      },
+    },
+  );
+
+  setHandler(
+    proactiveMessageUpdate,
+    async (message) => {
+      const queued = queueProactiveMessage(state, message);
+      state = queued.state;
+      if (queued.queued) wakeups++;
+      // A new conversation has its id once its first local activity has opened it.
+      await condition(() => state.conversationId !== null);
+      return { conversationId: state.conversationId!, queued: queued.queued };
+    },
+    {
+      validator: (_message) => {
+        if (state.status === 'handoff') throw new Error('A human has this conversation: send as an operator, POST /v1/conversations/:id/messages.');
+        if (state.status === 'ended') throw new Error('This conversation has ended.');
       },
     },
   );

@@ -15,14 +15,23 @@ export type ConversationStatus = 'active' | 'handoff' | 'ended';
 export type { HistoryEntry } from '../src/conversations/history-entry';
 
 import type { ReplyKind } from '../src/conversations/reply-kind';
+import type { TemplateMessage } from '../src/conversations/whatsapp-templates';
+import { proactiveMessageId } from '../src/conversations/outbound-parts';
 
 export type { ReplyKind } from '../src/conversations/reply-kind';
 
-/** A message an operator sends as the agent, through the same durable send path as the bot's. */
+/**
+ * A message the team sends through the same durable send path as the bot's replies: an operator's
+ * (as the agent), or one the bot starts the conversation with (`from: 'bot'`, over `/v1`).
+ */
 export interface AgentMessage {
   messageId: string;
   text: string;
   by: string;
+  /** Set for a proactive message: the bot says it, and it is the bot's in the history. */
+  from?: 'bot';
+  /** WhatsApp: the approved template sent instead, should the person's 24-hour window be closed. */
+  template?: TemplateMessage;
 }
 
 export interface Handoff {
@@ -187,6 +196,28 @@ export function applyMemory(state: ConversationState, memory: { summary: string 
 /** An operator's message, once sent: the bot reads it in its history after the handoff ends. */
 export function recordTeamMessage(state: ConversationState, text: string): ConversationState {
   return { ...state, history: keepLast([...state.history, { role: 'team', text }], LIMITS.historyEntries) };
+}
+
+/** A message the bot started the conversation with: the model reads it as its own. */
+export function recordBotMessage(state: ConversationState, text: string): ConversationState {
+  return { ...state, history: keepLast([...state.history, { role: 'assistant', text }], LIMITS.historyEntries) };
+}
+
+/**
+ * Queues a proactive message once per client key: a retried request finds the key among the ids
+ * the conversation has seen and queues nothing.
+ */
+export function queueProactiveMessage(state: ConversationState, message: Omit<AgentMessage, 'from'>): { state: ConversationState; queued: boolean } {
+  const id = proactiveMessageId(message.messageId);
+  if (state.seenMessageIds.includes(id)) return { state, queued: false };
+  return {
+    queued: true,
+    state: {
+      ...state,
+      seenMessageIds: keepLast([...state.seenMessageIds, id], LIMITS.seenMessageIds),
+      agentOutbox: [...state.agentOutbox, { ...message, from: 'bot' }],
+    },
+  };
 }
 
 export function recordOutcome(

@@ -20,7 +20,7 @@ import type { ConversationBot } from '../activities/bot-settings';
 import { type ConversationKey, formatConversationKey } from '../src/conversations/conversation-key';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import { noticeIn } from '../src/conversations/notices';
-import { outboundKeyFor } from '../src/conversations/outbound-parts';
+import { outboundKeyFor, proactiveMessageId } from '../src/conversations/outbound-parts';
 import { requestIdsOf } from '../src/conversations/request-trace';
 import type { NotificationEventType } from '../src/notifications/notification-event';
 import { PLATFORM_RULES } from '../src/platforms/platform-rules';
@@ -37,6 +37,7 @@ import {
   handoffRemainingMs,
   recordOutcome,
   recordReport,
+  recordBotMessage,
   recordTeamMessage,
   recordUnanswered,
   restoreState,
@@ -49,6 +50,7 @@ import { notifySubscribers } from './notify-subscribers';
 import { beginTurnSummary, turnSummary } from './activity-summaries';
 import { readTurnMedia } from './read-media';
 import { hasWords } from '../src/conversations/turn-media';
+import { reengagementTemplate } from '../src/conversations/whatsapp-templates';
 import { ConversationStatusAttribute } from './search-attributes';
 import { asksForHuman } from './legacy/first-shape-rules';
 
@@ -280,7 +282,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
   }
 
   /** Runs the turn's pipeline; a delivery that failed for its whole schedule is recorded as failed. */
-  async function deliver(reply: TurnInput['reply'], route: Pick<TurnInput, 'outboundKey' | 'replyContext' | 'requestIds'>, author: TurnInput['author']): Promise<TurnReport> {
+  async function deliver(reply: TurnInput['reply'], route: Pick<TurnInput, 'outboundKey' | 'replyContext' | 'requestIds' | 'whatsappTemplate'>, author: TurnInput['author']): Promise<TurnReport> {
     const input: TurnInput = { key, conversationId, ...route, author, reply, lastSentAt: entity.state.lastSentAt };
     let report: TurnReport;
     try {
@@ -302,10 +304,15 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
     return report;
   }
 
+  /** The team's messages, in order: operators' (as the agent), and the bot's own proactive ones. */
   async function sendAgentMessages(): Promise<void> {
     for (let next = entity.state.agentOutbox[0]; next; next = entity.state.agentOutbox[0]) {
-      const report = await deliver({ say: { text: next.text, kind: 'reply' } }, { outboundKey: `agent:${next.messageId}` }, 'agent');
-      const sent = report.outcome === 'sent' ? recordTeamMessage(entity.state, next.text) : entity.state;
+      const fromBot = next.from === 'bot';
+      // Outside WhatsApp's 24-hour window the message goes as a template: the one asked for, or the bot's re-engagement template.
+      const template = key.platform === 'whatsapp' ? (next.template ?? reengagementTemplate(bot!.settings.whatsappTemplates, next.text)) : undefined;
+      const route = { outboundKey: fromBot ? proactiveMessageId(next.messageId) : `agent:${next.messageId}`, ...(template && { whatsappTemplate: template }) };
+      const report = await deliver({ say: { text: next.text, kind: 'reply' } }, route, fromBot ? 'bot' : 'agent');
+      const sent = report.outcome !== 'sent' ? entity.state : fromBot ? recordBotMessage(entity.state, next.text) : recordTeamMessage(entity.state, next.text);
       entity.update({ ...sent, agentOutbox: sent.agentOutbox.slice(1) });
     }
   }

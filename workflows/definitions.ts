@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { InboundMessage } from '../src/conversations/inbound-message';
 import type { AgentMessage, ConversationSnapshot, ReplyOutcome } from './conversation-state';
+import type { TemplateMessage } from '../src/conversations/whatsapp-templates';
 
 export const inboundMessageSignal = defineSignal<[InboundMessage]>('inboundMessage');
 
@@ -30,6 +31,21 @@ export const releaseUpdate = defineUpdate<ConversationSnapshot, [OperatorAction]
 
 /** An operator's message, sent through the same paced, retried, split send path as the bot's. */
 export const agentMessageUpdate = defineUpdate<{ queued: boolean }, [OperatorAction & Omit<AgentMessage, 'by'>]>('agentMessage');
+
+/**
+ * The bot opens (or continues) a conversation with a message of its own: `POST
+ * /v1/bots/:botId/conversations`. Idempotent by the client's key; answers once the conversation exists.
+ */
+export const proactiveMessageUpdate = defineUpdate<{ conversationId: string; queued: boolean }, [ProactiveMessage]>('proactiveMessage');
+
+export interface ProactiveMessage {
+  /** The client's idempotency key. */
+  messageId: string;
+  text: string;
+  /** Who asked (the API key's name), for the logs and the audit trail. */
+  by: string;
+  template?: TemplateMessage;
+}
 
 export const conversationStateQuery = defineQuery<ConversationSnapshot>('conversationState');
 

@@ -26,6 +26,16 @@ const IntentSchema = z.strictObject({
     .default({ type: 'none' }),
 });
 
+/** A WhatsApp template as approved in WhatsApp Manager: its name, language and body parameters. */
+const TemplateSpecSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9_]{1,512}$/, 'must be the template\'s name in WhatsApp Manager: lower case letters, digits and underscores'),
+    language: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'must be a WhatsApp language code, like en_US or es'),
+    parameters: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be lower case letters, digits and underscores')).max(10).default([]),
+    reengagement: z.boolean().optional(),
+  })
+  .refine((t) => !t.reengagement || t.parameters.length === 1, 'a re-engagement template has exactly one parameter: the message');
+
 /**
  * The one home of what a bot setting may be and what it is by default. The bots API validates
  * with it, the default bot from configuration is built with it, and the configuration's
@@ -60,6 +70,11 @@ export const BOT_SETTING_FIELDS = {
   /** `null`: shown images when the model's name says it sees them. */
   vision: z.boolean().nullable(),
   transcriptionModel: z.string().trim().min(1).max(200),
+  whatsappTemplates: z
+    .array(TemplateSpecSchema)
+    .max(50)
+    .refine((templates) => new Set(templates.map((t) => t.name)).size === templates.length, 'template names must be unique')
+    .refine((templates) => templates.filter((t) => t.reengagement).length <= 1, 'at most one template is the re-engagement template'),
   enabled: z.boolean(),
 };
 
@@ -79,6 +94,7 @@ export const BOT_SETTING_DEFAULTS = {
   maxToolSteps: 4,
   vision: null,
   transcriptionModel: 'whisper-1',
+  whatsappTemplates: [],
   enabled: true,
 } as const satisfies Omit<BotSettings, 'id' | 'name' | 'systemPrompt' | 'model'>;
 
@@ -101,6 +117,7 @@ export const BotSettingsSchema = z.strictObject({
   maxToolSteps: BOT_SETTING_FIELDS.maxToolSteps.default(BOT_SETTING_DEFAULTS.maxToolSteps),
   vision: BOT_SETTING_FIELDS.vision.default(BOT_SETTING_DEFAULTS.vision),
   transcriptionModel: BOT_SETTING_FIELDS.transcriptionModel.default(BOT_SETTING_DEFAULTS.transcriptionModel),
+  whatsappTemplates: BOT_SETTING_FIELDS.whatsappTemplates.default([]),
   enabled: BOT_SETTING_FIELDS.enabled.default(BOT_SETTING_DEFAULTS.enabled),
 });
 

@@ -1,4 +1,5 @@
 import type { Intent } from '../understanding/intents';
+import type { TemplateSpec } from './whatsapp-templates';
 
 /** What a conversation needs to know about its bot. Read at the start of every turn, so edits apply at once. */
 export interface BotSettings {
@@ -28,5 +29,7 @@ export interface BotSettings {
   vision: boolean | null;
   /** The model that turns voice messages and audio into text. */
   transcriptionModel: string;
+  /** Approved WhatsApp templates: what may be sent outside the 24-hour window. */
+  whatsappTemplates: TemplateSpec[];
   enabled: boolean;
 }

@@ -12,6 +12,14 @@ export function outboundKeyFor(messages: readonly InboundMessage[]): string {
   return `reply:${last.messageId}`;
 }
 
+/**
+ * A proactive message's key: its outbound key, and the id the conversation has seen it by. Its
+ * client's idempotency key, apart from any platform's message ids.
+ */
+export function proactiveMessageId(clientKey: string): string {
+  return `proactive:${clientKey}`;
+}
+
 /** The key of one part of a reply: the reply's own key when it goes out whole. */
 export function outboundPartKey(outboundKey: string, index: number, total: number): string {
   return total === 1 ? outboundKey : `${outboundKey}#${index + 1}/${total}`;

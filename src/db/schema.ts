@@ -1,3 +1,4 @@
+import type { TemplateSpec } from '../conversations/whatsapp-templates';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { ModelUsage } from '../model/model-usage';
 import type { Intent } from '../understanding/intents';
@@ -22,6 +23,7 @@ export interface BotsTable {
   max_tool_steps: Generated<number>;
   vision: Generated<boolean | null>;
   transcription_model: Generated<string>;
+  whatsapp_templates: ColumnType<TemplateSpec[], string | undefined, string>;
   moderation_policy: 'off' | 'flag' | 'block';
   enabled: Generated<boolean>;
   created_at: Timestamp;

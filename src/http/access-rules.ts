@@ -16,6 +16,7 @@ export const ACCESS_RULES: readonly AccessRule[] = [
   { method: '*', path: /^\/api-keys(\/|$)/, role: 'admin' },
   { method: '*', path: /^\/webhook-subscriptions(\/|$)/, role: 'admin' },
   { method: 'POST', path: /^\/bots\/[^/]+\/messages$/, role: 'operator' },
+  { method: 'POST', path: /^\/bots\/[^/]+\/conversations$/, role: 'operator' },
   { method: 'GET', path: /^\/bots\/[^/]+\/channels(\/|$)/, role: 'admin' },
   // A tool's URL is the team's own endpoint: admins only.
   { method: 'GET', path: /^\/bots\/[^/]+\/tools(\/|$)/, role: 'admin' },

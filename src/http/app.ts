@@ -33,6 +33,7 @@ import { createChannelRoutes } from './routes/channels';
 import { createChatPageRoutes } from './routes/chat-page';
 import { createCodecRoutes } from './routes/codec';
 import { AesGcmPayloadCodec } from '../temporal/payload-codec';
+import { createProactiveConversationRoutes } from './routes/proactive-conversations';
 import { createMediaRoutes } from './routes/media';
 import { createConversationRoutes } from './routes/conversations';
 import { createHealthRoutes } from './routes/health';
@@ -113,6 +114,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   v1.route('/bots', createApiChannelRoutes({ bots, intake, replyWaitTimeoutMs: config.replyWaitTimeoutMs }));
   v1.route('/bots', createChannelRoutes({ bots, channels, platforms }));
   v1.route('/bots', createBotToolRoutes({ db, bots, encryptionKey: config.channelEncryptionKey, allowHttp: config.toolsAllowHttp }));
+  v1.route('/bots', createProactiveConversationRoutes({ db, bots, channels, intake }));
   v1.route('/bots', createBotRoutes({ db, bots, temporal }));
   v1.route('/conversations', createConversationRoutes({ db, temporal }));
   v1.route('/media', createMediaRoutes({ db }));

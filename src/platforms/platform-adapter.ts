@@ -1,6 +1,7 @@
 import type { ConversationKey } from '../conversations/conversation-key';
 import type { Attachment } from '../conversations/inbound-message';
 import type { Platform } from '../conversations/platform';
+import type { TemplateMessage } from '../conversations/whatsapp-templates';
 import type { DownloadedMedia } from '../media/download';
 
 export interface OutboundReply {
@@ -9,6 +10,8 @@ export interface OutboundReply {
   /** Deterministic per reply: platforms that accept an idempotency key get this one. */
   outboundKey: string;
   replyContext?: Record<string, string>;
+  /** WhatsApp, outside the 24-hour window: this approved template goes instead of the text. */
+  template?: TemplateMessage;
 }
 
 /**

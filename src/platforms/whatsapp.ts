@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import { answerHubChallenge, describeGraphError, GraphIdSchema, graphErrorType, graphUrl, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
 import type { MessagingPlatform, WebhookOutcome } from './messaging-platform';
+import type { OutboundReply } from './platform-adapter';
 import { downloadBytes, type DownloadedMedia, fetchJson, MediaTooLarge } from '../media/download';
 import { contactText, locationText } from '../media/readable-attachments';
 
@@ -137,7 +138,7 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
       platform: 'WhatsApp',
       url: graphUrl(baseUrl, `${encodeURIComponent(credentials.phoneNumberId)}/messages`),
       headers: { authorization: `Bearer ${credentials.accessToken}` },
-      body: { messaging_product: 'whatsapp', recipient_type: 'individual', to: reply.key.chatId, type: 'text', text: { body: reply.text } },
+      body: { messaging_product: 'whatsapp', recipient_type: 'individual', to: reply.key.chatId, ...messageContent(reply) },
     });
     const sent = SendResponseSchema.safeParse(body);
     return { platformMessageIds: sent.success ? sent.data.messages.map((m) => m.id) : [] };
@@ -239,4 +240,15 @@ export async function fetchGraphMedia(args: { baseUrl: string; accessToken: stri
   if (answer.data.file_size !== undefined && answer.data.file_size > args.maxBytes) throw new MediaTooLarge(args.maxBytes);
   const media = await downloadBytes({ url: answer.data.url, headers, maxBytes: args.maxBytes, what: 'WhatsApp media download' });
   return { bytes: media.bytes, mimeType: answer.data.mime_type ?? media.mimeType };
+}
+
+/** The text, or, outside the 24-hour window, the approved template with its body parameters. */
+function messageContent(reply: OutboundReply) {
+  const { template } = reply;
+  if (!template) return { type: 'text', text: { body: reply.text } };
+  const parameters = template.parameters.map((text) => ({ type: 'text', text }));
+  return {
+    type: 'template',
+    template: { name: template.name, language: { code: template.language }, ...(parameters.length > 0 && { components: [{ type: 'body', parameters }] }) },
+  };
 }

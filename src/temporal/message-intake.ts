@@ -11,6 +11,8 @@ import {
   CONVERSATION_WORKFLOW_TYPE,
   inboundMessageSignal,
   inboundMessageUpdate,
+  type ProactiveMessage,
+  proactiveMessageUpdate,
 } from '../../workflows/definitions';
 import {
   BotIdAttribute,
@@ -37,7 +39,13 @@ export interface MessageIntake {
   accept(message: InboundMessage): Promise<void>;
   /** Accepts the message, then waits up to `timeoutMs` for its reply. */
   acceptAndWait(message: InboundMessage, timeoutMs: number): Promise<WaitedReply>;
+  /**
+   * Has the bot open (or continue) the conversation at `key` with a message of its own, starting
+   * the workflow when needed. Resolves once the message is queued, with the conversation's id.
+   */
+  sendProactive(key: ConversationKey, message: ProactiveMessage): Promise<{ conversationId: string; queued: boolean }>;
 }
+
 
 export interface MessageIntakeOptions {
   client: Client;
@@ -109,6 +117,21 @@ export function createMessageIntake({ client, taskQueue, acceptTimeoutMs = 10_00
         // workflow still answers the message.
         return { accepted: true, outcome: 'timeout' };
       }
+    },
+
+    async sendProactive(key, message) {
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof conversationV2>(CONVERSATION_WORKFLOW_TYPE, {
+        workflowId: conversationWorkflowId(key),
+        taskQueue,
+        args: [{ key }],
+        typedSearchAttributes: searchAttributesFor(key),
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      const result = await client.withDeadline(Date.now() + acceptTimeoutMs, () =>
+        client.workflow.executeUpdateWithStart(proactiveMessageUpdate, { args: [message], startWorkflowOperation }),
+      );
+      logger?.info({ workflowId: conversationWorkflowId(key), platform: key.platform, queued: result.queued }, 'Proactive message accepted');
+      return result;
     },
   };
 }

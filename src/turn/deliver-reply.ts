@@ -8,6 +8,7 @@ import { splitText } from '../conversations/split-text';
 import { PLATFORM_RULES } from '../platforms/platform-rules';
 import type { DeliveryReceipt } from '../platforms/platform-adapter';
 import type { TurnInput, TurnStep } from './turn-contract';
+import { type TemplateMessage, windowClosed } from '../conversations/whatsapp-templates';
 import type { StoredDraft, TurnIO } from './turn-io';
 
 /**
@@ -43,6 +44,21 @@ export async function deliverReply(input: TurnInput, draft: StoredDraft, io: Tur
     ...(failure ? { failure } : {}),
   });
 
+  // Outside WhatsApp's 24-hour window only an approved template reaches the person: it goes whole, instead of the text.
+  const { whatsappTemplate: template } = input;
+  if (template && draft.partsSent === 0 && windowClosed(await io.lastInboundAt(), io.now())) {
+    io.progress('sending the template');
+    const sent = await sendPart(input, draft.text, input.outboundKey, io, steps, template);
+    if ('failure' in sent) {
+      steps.push({ step: 'fail', ...sent.failure });
+      return result('failed', 0, sent.failure);
+    }
+    deliveryIds.push(...sent.platformMessageIds);
+    lastSentAt = io.now();
+    steps.push({ step: 'send', part: `template ${template.name}`, platformMessageIds: sent.platformMessageIds });
+    return { ...result('sent', parts.length) };
+  }
+
   for (let index = draft.partsSent; index < parts.length; index++) {
     const wait = paceDelayMs({ lastSentAt, now: io.now(), minIntervalMs: rules.minSendIntervalMs });
     if (wait > 0) {
@@ -75,10 +91,11 @@ async function sendPart(
   outboundKey: string,
   io: TurnIO,
   steps: TurnStep[],
+  template?: TemplateMessage,
 ): Promise<DeliveryReceipt | { failure: { type: string; message: string } }> {
   for (;;) {
     try {
-      return await io.send({ key: input.key, text, outboundKey, ...(input.replyContext ? { replyContext: input.replyContext } : {}) });
+      return await io.send({ key: input.key, text, outboundKey, ...(input.replyContext ? { replyContext: input.replyContext } : {}), ...(template && { template }) });
     } catch (error) {
       const failure = io.classify(error);
       if (failure.retry === 'never') return { failure: { type: failure.type, message: failure.message } };

@@ -11,6 +11,7 @@ import type { ModelUsage } from '../model/model-usage';
 import type { ToolCall, ToolRound, ToolSpec } from '../tools/tool-definition';
 import type { Sentiment, Understanding } from '../understanding/understanding';
 import type { MediaNote } from '../conversations/media-note';
+import type { TemplateMessage } from '../conversations/whatsapp-templates';
 
 /** The bot's settings the pipeline reads: how to understand, write, moderate and fall back. */
 export type ReplySettings = Pick<
@@ -64,6 +65,8 @@ export interface TurnInput {
   author: 'bot' | 'agent';
   /** Either the model writes the reply, or it is said as given (a notice, an operator's message). */
   reply: { write: ReplyBrief } | { say: { text: string; kind: ReplyKind } };
+  /** WhatsApp: sent instead of the text when the person's 24-hour window has closed (a proactive or an operator's message). */
+  whatsappTemplate?: TemplateMessage;
   /** When the last message went to this chat (ms since the epoch), for pacing. */
   lastSentAt: number | null;
   requestIds?: string[];

@@ -43,6 +43,8 @@ export interface TurnIO {
   /** Stores what was understood on the turn's inbound rows (by platform message id). */
   saveUnderstanding(messageIds: string[], understanding: Understanding): Promise<void>;
   send(part: OutboundReply): Promise<DeliveryReceipt>;
+  /** When the person last wrote in this chat (ms since the epoch), in any of its conversations; null if never. */
+  lastInboundAt(): Promise<number | null>;
   /** False when no model can be shown images here (the offline responder). */
   seesImages: boolean;
   /** The stored bytes of the turn's images, by media id. */

@@ -16,6 +16,7 @@ import * as understanding from './2026-12-03T1300-understanding';
 import * as modelUsage from './2026-12-03T1400-model-usage';
 import * as tools from './2026-12-03T1500-tools';
 import * as media from './2026-12-04T0100-media';
+import * as whatsappTemplates from './2026-12-04T0105-whatsapp-templates';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1400-model-usage': modelUsage,
   '2026-12-03T1500-tools': tools,
   '2026-12-04T0100-media': media,
+  '2026-12-04T0105-whatsapp-templates': whatsappTemplates,
 };

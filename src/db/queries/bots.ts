@@ -110,6 +110,7 @@ function toBotColumns(bot: BotSettings) {
     max_tool_steps: bot.maxToolSteps,
     vision: bot.vision,
     transcription_model: bot.transcriptionModel,
+    whatsapp_templates: JSON.stringify(bot.whatsappTemplates),
     enabled: bot.enabled,
   };
 }
@@ -132,6 +133,7 @@ function toPatchColumns(patch: BotPatch) {
     ...(patch.maxToolSteps !== undefined && { max_tool_steps: patch.maxToolSteps }),
     ...(patch.vision !== undefined && { vision: patch.vision }),
     ...(patch.transcriptionModel !== undefined && { transcription_model: patch.transcriptionModel }),
+    ...(patch.whatsappTemplates !== undefined && { whatsapp_templates: JSON.stringify(patch.whatsappTemplates) }),
     ...(patch.enabled !== undefined && { enabled: patch.enabled }),
   };
 }
@@ -156,6 +158,7 @@ function toBotSettings(row: Selectable<BotsTable>): BotSettings {
     maxToolSteps: row.max_tool_steps,
     vision: row.vision,
     transcriptionModel: row.transcription_model,
+    whatsappTemplates: row.whatsapp_templates,
     enabled: row.enabled,
   };
 }

@@ -259,3 +259,28 @@ export async function sumConversationUsage(db: Kysely<Database>, conversationId:
     .executeTakeFirstOrThrow();
   return { promptTokens: Number(row.prompt), completionTokens: Number(row.completion), costUsd: row.cost === null ? null : Number(row.cost) };
 }
+
+/** When the person last wrote in this chat, in any conversation it had; null when they never did. */
+export async function findLastInboundAt(db: Kysely<Database>, key: { botId: string; platform: string; chatId: string }): Promise<Date | null> {
+  const row = await db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select((eb) => eb.fn.max('messages.created_at').as('at'))
+    .where('conversations.bot_id', '=', key.botId)
+    .where('conversations.platform', '=', key.platform)
+    .where('conversations.chat_id', '=', key.chatId)
+    .where('messages.direction', '=', 'inbound')
+    .executeTakeFirst();
+  return row?.at ? new Date(row.at) : null;
+}
+
+/** A proactive message already stored under this outbound key, whatever became of it. */
+export async function findProactiveMessage(db: Kysely<Database>, args: { botId: string; outboundKey: string }): Promise<{ conversationId: string } | undefined> {
+  const row = await db
+    .selectFrom('messages')
+    .select('conversation_id')
+    .where('bot_id', '=', args.botId)
+    .where('outbound_key', '=', args.outboundKey)
+    .executeTakeFirst();
+  return row && { conversationId: row.conversation_id };
+}

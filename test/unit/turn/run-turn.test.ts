@@ -26,6 +26,8 @@ function fakeIO(
     moderationDown?: boolean;
     /** The model's classification; by default there is no model to classify (offline). */
     understanding?: GeneratedUnderstanding | CallFailure;
+    /** When the person last wrote in the chat (ms); null: never. */
+    lastInboundAt?: number | null;
   } = {},
 ) {
   let clock = 1_000_000;
@@ -38,6 +40,7 @@ function fakeIO(
 
   const io: TurnIO = {
     seesImages: true,
+    lastInboundAt: async () => options.lastInboundAt ?? null,
     mediaBytes: async (ids) => new Map(ids.map((id) => [id, Buffer.from(`bytes of ${id}`)])),
     async generateReply(request) {
       calls.model++;
@@ -484,5 +487,25 @@ describe('media in the turn pipeline', () => {
     await runTurn(withMedia('what does this say?\n[voice message]', { notes: [{ messageId: 'm1', index: 0, kind: 'audio', mediaId: 'a-1' }], hasWords: true }), fake.io, false);
     expect(fake.calls.requests[0]!.systemPrompt).toContain('a voice message nobody could transcribe');
     expect(fake.calls.requests[0]!.images).toBeUndefined();
+  });
+});
+
+describe("WhatsApp's 24-hour window", () => {
+  const whatsapp = { botId: 'bot-1', platform: 'whatsapp' as const, chatId: '15551234567' };
+  const template = { name: 'order_update', language: 'en_US', parameters: ['Ada', '#1042'] };
+  const proactive = turn({ key: whatsapp, author: 'bot', outboundKey: 'proactive:k1', reply: { say: { text: 'Your order #1042 has shipped.', kind: 'reply' } }, whatsappTemplate: template });
+
+  it('sends the approved template instead of the text once the window has closed', async () => {
+    const fake = fakeIO({ lastInboundAt: null });
+    const report = await runTurn(proactive, fake.io, false);
+    expect(report.outcome).toBe('sent');
+    expect(fake.calls.sends.map((s) => [s.template, s.text])).toEqual([[template, 'Your order #1042 has shipped.']]);
+    expect(report.steps.map((s) => s.step === 'send' && s.part)).toContain('template order_update');
+  });
+
+  it('sends the text while the person wrote within 24 hours', async () => {
+    const fake = fakeIO({ lastInboundAt: 1_000_000 - 60_000 });
+    await runTurn(proactive, fake.io, false);
+    expect(fake.calls.sends.map((s) => [s.template, s.text])).toEqual([[undefined, 'Your order #1042 has shipped.']]);
   });
 });
