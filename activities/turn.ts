@@ -207,6 +207,7 @@ function storedDraft(row: ReplyDraftRow): StoredDraft {
     kind: row.kind,
     usage: row.usage,
     moderationFlags: row.moderation_flags,
+    attachments: row.attachments,
     partsSent: row.parts_sent,
     deliveryIds: row.delivery_ids,
   };

@@ -102,8 +102,8 @@ export function setConversationHandlers(
   }
   setHandler(
     agentMessageUpdate,
-    ({ messageId, text, by }) => {
-      state = queueAgentMessage(state, { messageId, text, by }, Date.now());
+    ({ messageId, text, by, attachments }) => {
+      state = queueAgentMessage(state, { messageId, text, by, ...(attachments && { attachments }) }, Date.now());
       wakeups++;
       return { queued: true };
     },

@@ -16,6 +16,7 @@ export type { HistoryEntry } from '../src/conversations/history-entry';
 
 import type { ReplyKind } from '../src/conversations/reply-kind';
 import type { TemplateMessage } from '../src/conversations/whatsapp-templates';
+import type { OutboundAttachment } from '../src/conversations/outbound-attachment';
 import { proactiveMessageId } from '../src/conversations/outbound-parts';
 
 export type { ReplyKind } from '../src/conversations/reply-kind';
@@ -32,6 +33,8 @@ export interface AgentMessage {
   from?: 'bot';
   /** WhatsApp: the approved template sent instead, should the person's 24-hour window be closed. */
   template?: TemplateMessage;
+  /** Files sent after the text. */
+  attachments?: OutboundAttachment[];
 }
 
 export interface Handoff {

@@ -282,7 +282,7 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
   }
 
   /** Runs the turn's pipeline; a delivery that failed for its whole schedule is recorded as failed. */
-  async function deliver(reply: TurnInput['reply'], route: Pick<TurnInput, 'outboundKey' | 'replyContext' | 'requestIds' | 'whatsappTemplate'>, author: TurnInput['author']): Promise<TurnReport> {
+  async function deliver(reply: TurnInput['reply'], route: Pick<TurnInput, 'outboundKey' | 'replyContext' | 'requestIds' | 'whatsappTemplate' | 'attachments'>, author: TurnInput['author']): Promise<TurnReport> {
     const input: TurnInput = { key, conversationId, ...route, author, reply, lastSentAt: entity.state.lastSentAt };
     let report: TurnReport;
     try {
@@ -310,7 +310,11 @@ export async function conversationV2(input: ConversationInput): Promise<Conversa
       const fromBot = next.from === 'bot';
       // Outside WhatsApp's 24-hour window the message goes as a template: the one asked for, or the bot's re-engagement template.
       const template = key.platform === 'whatsapp' ? (next.template ?? reengagementTemplate(bot!.settings.whatsappTemplates, next.text)) : undefined;
-      const route = { outboundKey: fromBot ? proactiveMessageId(next.messageId) : `agent:${next.messageId}`, ...(template && { whatsappTemplate: template }) };
+      const route = {
+        outboundKey: fromBot ? proactiveMessageId(next.messageId) : `agent:${next.messageId}`,
+        ...(template && { whatsappTemplate: template }),
+        ...(next.attachments && { attachments: next.attachments }),
+      };
       const report = await deliver({ say: { text: next.text, kind: 'reply' } }, route, fromBot ? 'bot' : 'agent');
       const sent = report.outcome !== 'sent' ? entity.state : fromBot ? recordBotMessage(entity.state, next.text) : recordTeamMessage(entity.state, next.text);
       entity.update({ ...sent, agentOutbox: sent.agentOutbox.slice(1) });

@@ -1,3 +1,4 @@
+import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import type { TemplateSpec } from '../conversations/whatsapp-templates';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { ModelUsage } from '../model/model-usage';
@@ -151,6 +152,7 @@ export interface ReplyDraftsTable {
   delivery_ids: ColumnType<string[], string | undefined, string>;
   moderation_flags: Generated<number>;
   usage: ColumnType<ModelUsage[], string | undefined, string>;
+  attachments: ColumnType<OutboundAttachment[], string | undefined, string>;
   created_at: Timestamp;
 }
 

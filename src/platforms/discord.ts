@@ -14,6 +14,7 @@ import type {
 } from 'discord-api-types/v10';
 import { z } from 'zod';
 import type { InboundMessage } from '../conversations/inbound-message';
+import { attachmentLinkText } from '../conversations/outbound-attachment';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt, OutboundReply, TypingSignal } from './platform-adapter';
@@ -172,12 +173,12 @@ export async function sendDiscordMessage(args: { reply: OutboundReply; credentia
   if (applicationId && interactionToken) {
     const webhook = `${baseUrl}/webhooks/${encodeURIComponent(applicationId)}/${encodeURIComponent(interactionToken)}`;
     const response = isFirstPart(reply.outboundKey)
-      ? await callDiscord('PATCH', `${webhook}/messages/@original`, { content: reply.text, allowed_mentions: NO_MENTIONS } satisfies RESTPatchAPIInteractionOriginalResponseJSONBody)
-      : await callDiscord('POST', webhook, { content: reply.text, allowed_mentions: NO_MENTIONS } satisfies RESTPostAPIInteractionFollowupJSONBody);
+      ? await callDiscord('PATCH', `${webhook}/messages/@original`, { ...discordContent(reply), allowed_mentions: NO_MENTIONS } satisfies RESTPatchAPIInteractionOriginalResponseJSONBody)
+      : await callDiscord('POST', webhook, { ...discordContent(reply), allowed_mentions: NO_MENTIONS } satisfies RESTPostAPIInteractionFollowupJSONBody);
     if (!isExpiredInteraction(response)) return receiptOf(response);
   }
   const body = {
-    content: reply.text,
+    ...discordContent(reply),
     allowed_mentions: NO_MENTIONS,
     nonce: discordNonce(reply.outboundKey),
     enforce_nonce: true,
@@ -289,4 +290,12 @@ function retryAfterMs(response: DiscordResponse): number | undefined {
     parseRetryAfterMs(response.headers.get('x-ratelimit-reset-after')),
   ].filter((ms): ms is number => ms !== undefined);
   return waits.length > 0 ? Math.max(...waits) : undefined;
+}
+
+/** The text, or a file: an image as an embed Discord fetches, a document as its link. */
+function discordContent(reply: OutboundReply): { content: string; embeds?: Array<{ image: { url: string } }> } {
+  const file = reply.attachment;
+  if (!file) return { content: reply.text };
+  if (file.kind === 'image') return { content: '', embeds: [{ image: { url: file.url } }] };
+  return { content: attachmentLinkText(file) };
 }

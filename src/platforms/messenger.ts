@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import { downloadBytes } from '../media/download';
+import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import { locationText } from '../media/readable-attachments';
 import { answerHubChallenge, GraphIdSchema, graphUrl, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
 import type { MessagingPlatform } from './messaging-platform';
@@ -80,7 +81,7 @@ export const messenger: MessagingPlatform<MessengerCredentials> = {
     const body = await postToGraph({
       platform: 'Messenger',
       url: sendApiUrl(baseUrl, credentials),
-      body: { recipient: { id: reply.key.chatId }, messaging_type: 'RESPONSE', message: { text: reply.text } },
+      body: { recipient: { id: reply.key.chatId }, messaging_type: 'RESPONSE', message: reply.attachment ? messengerAttachment(reply.attachment) : { text: reply.text } },
     });
     const sent = SendResponseSchema.safeParse(body);
     return { platformMessageIds: sent.success ? [sent.data.message_id] : [] };
@@ -145,3 +146,8 @@ function toAttachments(attachments: ReadonlyArray<z.infer<typeof AttachmentSchem
 }
 
 const KIND_BY_TYPE: Readonly<Record<string, Attachment['kind']>> = { image: 'image', audio: 'audio', video: 'video', file: 'file' };
+
+/** A file by URL: Meta fetches it (up to 25 MB) and shows an image inline, a document as a file. */
+function messengerAttachment(file: OutboundAttachment) {
+  return { attachment: { type: file.kind === 'image' ? 'image' : 'file', payload: { url: file.url, is_reusable: false } } };
+}

@@ -1,6 +1,7 @@
 import type { ConversationKey } from '../conversations/conversation-key';
 import type { Attachment } from '../conversations/inbound-message';
 import type { Platform } from '../conversations/platform';
+import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import type { TemplateMessage } from '../conversations/whatsapp-templates';
 import type { DownloadedMedia } from '../media/download';
 
@@ -12,6 +13,8 @@ export interface OutboundReply {
   replyContext?: Record<string, string>;
   /** WhatsApp, outside the 24-hour window: this approved template goes instead of the text. */
   template?: TemplateMessage;
+  /** A file, sent with the platform's media API instead of text. */
+  attachment?: OutboundAttachment;
 }
 
 /**

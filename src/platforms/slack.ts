@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import { splitChatId, threadChatId } from '../conversations/shared-space';
 import { downloadBytes, type DownloadedMedia, fetchJson, MediaTooLarge } from '../media/download';
+import { attachmentLinkText } from '../conversations/outbound-attachment';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
@@ -167,7 +168,7 @@ export async function sendSlackMessage({ reply, botToken, baseUrl }: { reply: Ou
   const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/api/chat.postMessage`, {
     method: 'POST',
     headers: { authorization: `Bearer ${botToken}`, 'content-type': 'application/json; charset=utf-8' },
-    body: JSON.stringify({ channel, text: escapeSlackText(reply.text), ...(threadTs && { thread_ts: threadTs }) }),
+    body: JSON.stringify({ channel, ...slackContent(reply), ...(threadTs && { thread_ts: threadTs }) }),
     signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
   });
   const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
@@ -252,4 +253,16 @@ export async function fetchSlackFile(args: { baseUrl: string; botToken: string; 
   if (!link) throw new Error('Slack files.info named no URL for the file');
   const media = await downloadBytes({ url: link, headers, maxBytes: args.maxBytes, what: 'Slack file download' });
   return { bytes: media.bytes, mimeType: file.mimetype ?? media.mimeType };
+}
+
+/**
+ * The text, or a file: an image as an image block (Slack fetches the public URL), a document as its
+ * link, since Slack takes files only by upload.
+ */
+function slackContent(reply: OutboundReply): { text: string; blocks?: unknown[] } {
+  const file = reply.attachment;
+  if (!file) return { text: escapeSlackText(reply.text) };
+  const caption = escapeSlackText(attachmentLinkText(file));
+  if (file.kind !== 'image') return { text: caption };
+  return { text: caption, blocks: [{ type: 'image', image_url: file.url, alt_text: file.name ?? 'image' }] };
 }

@@ -5,6 +5,7 @@ import type { Attachment, InboundMessage } from '../conversations/inbound-messag
 import { splitChatId, threadChatId } from '../conversations/shared-space';
 import { downloadBytes, type DownloadedMedia, MediaTooLarge } from '../media/download';
 import { contactText, locationText } from '../media/readable-attachments';
+import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt } from './platform-adapter';
@@ -70,7 +71,9 @@ export const telegram: MessagingPlatform<TelegramCredentials> = {
   parseWebhook: ({ botId, body, receivedAt }) => parseTelegramUpdate(botId, body, receivedAt),
   fetchMedia: ({ attachment, credentials, baseUrl, maxBytes }) => fetchTelegramFile({ baseUrl, botToken: credentials.botToken, fileId: attachment.ref, maxBytes }),
   sendMessage: ({ reply, credentials, baseUrl }) =>
-    sendTelegramMessage({ baseUrl, botToken: credentials.botToken, chatId: reply.key.chatId, text: reply.text, replyContext: reply.replyContext }),
+    reply.attachment
+      ? sendTelegramFile({ baseUrl, botToken: credentials.botToken, chatId: reply.key.chatId, file: reply.attachment, replyContext: reply.replyContext })
+      : sendTelegramMessage({ baseUrl, botToken: credentials.botToken, chatId: reply.key.chatId, text: reply.text, replyContext: reply.replyContext }),
   // A chat action cannot be taken back: it fades after 5 s, or when the reply arrives.
   sendTyping: async ({ typing, credentials, baseUrl, abort }) => {
     if (typing.state === 'start') await sendTelegramTyping({ baseUrl, botToken: credentials.botToken, chatId: typing.key.chatId, replyContext: typing.replyContext, abort });
@@ -295,4 +298,29 @@ export async function fetchTelegramFile(args: { baseUrl: string; botToken: strin
   if (size !== undefined && size > args.maxBytes) throw new MediaTooLarge(args.maxBytes);
   if (!path) throw permanentFailure('Telegram getFile named no file_path', 'MediaUnavailable');
   return downloadBytes({ url: `${args.baseUrl}/file/bot${args.botToken}/${path}`, maxBytes: args.maxBytes, what: 'Telegram file download' });
+}
+
+/**
+ * Sends a file by URL: `sendPhoto` for an image (Telegram fetches up to 5 MB), `sendDocument` for
+ * anything else (up to 20 MB). A URL Telegram cannot fetch is a permanent 400: the send path then
+ * sends the link as text.
+ */
+export async function sendTelegramFile(args: { baseUrl: string; botToken: string; chatId: string; file: OutboundAttachment; replyContext?: Record<string, string> }): Promise<DeliveryReceipt> {
+  const { chat: chatId, thread } = splitChatId(args.chatId);
+  const threadId = thread ?? args.replyContext?.messageThreadId;
+  const method = args.file.kind === 'image' ? 'sendPhoto' : 'sendDocument';
+  const body = {
+    chat_id: chatId,
+    ...(args.file.kind === 'image' ? { photo: args.file.url } : { document: args.file.url }),
+    ...(threadId && { message_thread_id: Number(threadId) }),
+  };
+  const response = await fetch(`${args.baseUrl}/bot${args.botToken}/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  });
+  const answer = await readAnswer(response);
+  if (answer?.ok) return { platformMessageIds: [String(answer.result.message_id)] };
+  throw failureFor(response, answer?.description ?? `HTTP ${response.status}`, answer?.parameters?.retry_after, method);
 }

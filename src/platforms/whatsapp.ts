@@ -244,7 +244,10 @@ export async function fetchGraphMedia(args: { baseUrl: string; accessToken: stri
 
 /** The text, or, outside the 24-hour window, the approved template with its body parameters. */
 function messageContent(reply: OutboundReply) {
-  const { template } = reply;
+  const { template, attachment } = reply;
+  // A file by link: WhatsApp fetches it (images up to 5 MB, documents up to 100 MB).
+  if (attachment?.kind === 'image') return { type: 'image', image: { link: attachment.url } };
+  if (attachment) return { type: 'document', document: { link: attachment.url, ...(attachment.name && { filename: attachment.name }) } };
   if (!template) return { type: 'text', text: { body: reply.text } };
   const parameters = template.parameters.map((text) => ({ type: 'text', text }));
   return {

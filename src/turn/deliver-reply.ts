@@ -9,6 +9,7 @@ import { PLATFORM_RULES } from '../platforms/platform-rules';
 import type { DeliveryReceipt } from '../platforms/platform-adapter';
 import type { TurnInput, TurnStep } from './turn-contract';
 import { type TemplateMessage, windowClosed } from '../conversations/whatsapp-templates';
+import { attachmentLinkText, type OutboundAttachment } from '../conversations/outbound-attachment';
 import type { StoredDraft, TurnIO } from './turn-io';
 
 /**
@@ -30,7 +31,8 @@ export interface Delivery {
 
 export async function deliverReply(input: TurnInput, draft: StoredDraft, io: TurnIO, steps: TurnStep[]): Promise<Delivery> {
   const rules = PLATFORM_RULES[input.key.platform];
-  const parts = splitText(draft.text, rules.textLimit);
+  // A message of files alone has no text part.
+  const parts = draft.text.trim() === '' && draft.attachments.length > 0 ? [] : splitText(draft.text, rules.textLimit);
   // Notices and an operator's messages always go; only the bot's own reply yields to a human.
   const mayStop = input.author === 'bot' && draft.kind !== 'notice';
   const deliveryIds = [...draft.deliveryIds];
@@ -59,7 +61,9 @@ export async function deliverReply(input: TurnInput, draft: StoredDraft, io: Tur
     return { ...result('sent', parts.length) };
   }
 
-  for (let index = draft.partsSent; index < parts.length; index++) {
+  // The text's parts, then each file the reply carries: one send each, counted alike.
+  const total = parts.length + draft.attachments.length;
+  for (let index = draft.partsSent; index < total; index++) {
     const wait = paceDelayMs({ lastSentAt, now: io.now(), minIntervalMs: rules.minSendIntervalMs });
     if (wait > 0) {
       steps.push({ step: 'wait', ms: wait, why: 'pacing: the platform allows one message per chat this often' });
@@ -69,19 +73,36 @@ export async function deliverReply(input: TurnInput, draft: StoredDraft, io: Tur
       steps.push({ step: 'suppress', why: 'a human took the conversation over', partsSent: index });
       return result('suppressed', index);
     }
-    const label = parts.length === 1 ? 'whole' : `${index + 1}/${parts.length}`;
+    const partKey = outboundPartKey(input.outboundKey, index, total);
+    const file = draft.attachments[index - parts.length];
+    const label = file ? `file ${index - parts.length + 1}/${draft.attachments.length}` : total === 1 ? 'whole' : `${index + 1}/${total}`;
     io.progress(`sending part ${label}`);
-    const sent = await sendPart(input, parts[index]!, outboundPartKey(input.outboundKey, index, parts.length), io, steps);
+    const sent = file ? await sendFile(input, file, partKey, io, steps) : await sendPart(input, parts[index]!, partKey, io, steps);
     if ('failure' in sent) {
       steps.push({ step: 'fail', ...sent.failure });
       return result('failed', index, sent.failure);
     }
     deliveryIds.push(...sent.platformMessageIds);
     lastSentAt = io.now();
-    steps.push({ step: 'send', part: label, platformMessageIds: sent.platformMessageIds });
-    if (index + 1 < parts.length) await io.markPartsSent(index + 1, deliveryIds);
+    steps.push({ step: 'send', part: 'asLink' in sent ? `${label} as a link` : label, platformMessageIds: sent.platformMessageIds });
+    if (index + 1 < total) await io.markPartsSent(index + 1, deliveryIds);
   }
-  return result('sent', parts.length);
+  return result('sent', total);
+}
+
+/** A file with the platform's media API; when the platform refuses it for good, its link as text instead. */
+async function sendFile(
+  input: TurnInput,
+  file: OutboundAttachment,
+  outboundKey: string,
+  io: TurnIO,
+  steps: TurnStep[],
+): Promise<(DeliveryReceipt & { asLink?: true }) | { failure: { type: string; message: string } }> {
+  const sent = await sendPart(input, '', outboundKey, io, steps, undefined, file);
+  if (!('failure' in sent)) return sent;
+  steps.push({ step: 'fail', ...sent.failure });
+  const link = await sendPart(input, attachmentLinkText(file), `${outboundKey}:link`, io, steps);
+  return 'failure' in link ? link : { ...link, asLink: true };
 }
 
 /** One part, waiting in the turn when the platform asks briefly; a permanent refusal is returned, not thrown. */
@@ -92,10 +113,18 @@ async function sendPart(
   io: TurnIO,
   steps: TurnStep[],
   template?: TemplateMessage,
+  attachment?: OutboundAttachment,
 ): Promise<DeliveryReceipt | { failure: { type: string; message: string } }> {
   for (;;) {
     try {
-      return await io.send({ key: input.key, text, outboundKey, ...(input.replyContext ? { replyContext: input.replyContext } : {}), ...(template && { template }) });
+      return await io.send({
+        key: input.key,
+        text,
+        outboundKey,
+        ...(input.replyContext ? { replyContext: input.replyContext } : {}),
+        ...(template && { template }),
+        ...(attachment && { attachment }),
+      });
     } catch (error) {
       const failure = io.classify(error);
       if (failure.retry === 'never') return { failure: { type: failure.type, message: failure.message } };

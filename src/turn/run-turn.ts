@@ -6,7 +6,8 @@
  */
 import { deliverReply } from './deliver-reply';
 import { handsOver } from '../conversations/turn-handoff';
-import type { TurnInput, TurnReport, TurnStep } from './turn-contract';
+import type { ReplyBrief, TurnInput, TurnReport, TurnStep } from './turn-contract';
+import { attachmentsInToolAnswer, MAX_OUTBOUND_ATTACHMENTS, type OutboundAttachment } from '../conversations/outbound-attachment';
 import type { StoredDraft, TurnIO } from './turn-io';
 import { type Writing, writeReply } from './write-steps';
 
@@ -38,14 +39,17 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
     steps.push({ step: 'resume', from: draft.partsSent === 0 ? 'the written reply, before its first part' : `part ${draft.partsSent + 1}` });
   } else {
     let reply = 'say' in input.reply ? input.reply.say : undefined;
+    let attachments = input.attachments ?? [];
     if ('write' in input.reply) {
       const writing = await writeReply(input.reply.write, io);
       steps.push(...writing.steps);
       if (writing.toolCalls) return askedForTools(input, writing);
       ({ usage, flagged, memory, understanding } = writing);
       reply = writing.reply;
+      // Files a tool offered go with the model's own answer, never with a refusal or a fallback.
+      attachments = reply?.kind === 'reply' && writing.modelWrote ? filesFromTools(input.reply.write) : [];
     }
-    draft = await io.saveDraft({ text: reply!.text, kind: reply!.kind, usage, moderationFlags: flagged.length });
+    draft = await io.saveDraft({ text: reply!.text, kind: reply!.kind, usage, moderationFlags: flagged.length, attachments });
   }
 
   // The reply itself ends "typing…" on the platform; no signal may land after it and show it again.
@@ -54,7 +58,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
   // A reply shown while it was written, and then not sent, is taken back.
   if (delivery.outcome !== 'sent' && 'write' in input.reply) await io.draftSink?.discard().catch(() => undefined);
   const reply = { text: draft.text, kind: draft.kind };
-  const record = { kind: draft.kind, deliveryIds: delivery.deliveryIds, usage: draft.usage, moderationFlags: draft.moderationFlags };
+  const record = { kind: draft.kind, deliveryIds: delivery.deliveryIds, usage: draft.usage, moderationFlags: draft.moderationFlags, attachments: draft.attachments };
   switch (delivery.outcome) {
     case 'sent':
       await io.recordReply({ ...record, text: draft.text, status: 'sent' });
@@ -100,4 +104,10 @@ function askedForTools(input: TurnInput, writing: Writing): TurnReport {
     toolCalls: writing.toolCalls,
     carried: { usage, flagged, ...(understanding ? { understanding } : {}), ...(memory ? { memory } : {}) },
   };
+}
+
+/** The files the turn's tools offered to send (`{"attachments": [...]}` in their answers). */
+function filesFromTools(brief: ReplyBrief): OutboundAttachment[] {
+  const offered = (brief.toolRounds ?? []).flatMap((round) => round.results.flatMap((result) => (result.ok ? attachmentsInToolAnswer(result.content) : [])));
+  return offered.slice(0, MAX_OUTBOUND_ATTACHMENTS);
 }

@@ -11,6 +11,7 @@ import type { ModelUsage } from '../model/model-usage';
 import type { ToolCall, ToolRound, ToolSpec } from '../tools/tool-definition';
 import type { Sentiment, Understanding } from '../understanding/understanding';
 import type { MediaNote } from '../conversations/media-note';
+import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import type { TemplateMessage } from '../conversations/whatsapp-templates';
 
 /** The bot's settings the pipeline reads: how to understand, write, moderate and fall back. */
@@ -65,6 +66,8 @@ export interface TurnInput {
   author: 'bot' | 'agent';
   /** Either the model writes the reply, or it is said as given (a notice, an operator's message). */
   reply: { write: ReplyBrief } | { say: { text: string; kind: ReplyKind } };
+  /** Files an operator's message carries, sent after its text. */
+  attachments?: OutboundAttachment[];
   /** WhatsApp: sent instead of the text when the person's 24-hour window has closed (a proactive or an operator's message). */
   whatsappTemplate?: TemplateMessage;
   /** When the last message went to this chat (ms since the epoch), for pacing. */

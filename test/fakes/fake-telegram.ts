@@ -40,6 +40,8 @@ export interface FakeTelegram extends FakePlatformApi {
   addFile(fileId: string, file: { bytes: Buffer; size?: number }): void;
   /** The getFile calls, in order. */
   getFileCalls(): RecordedRequest[];
+  /** The sendPhoto and sendDocument calls, whatever they were answered. */
+  fileSends(): RecordedRequest[];
 }
 
 export interface FakeTelegramOptions {
@@ -72,6 +74,7 @@ function apiError(status: number, description: string, parameters?: Record<strin
 
 const SEND_PATH = /^\/bot([^/]+)\/sendMessage$/i;
 const GET_FILE_PATH = /^\/bot([^/]+)\/getFile$/i;
+const SEND_FILE_PATH = /^\/bot([^/]+)\/(sendPhoto|sendDocument)$/i;
 /** The Bot API serves files of at most 20 MB to bots. */
 const BOT_API_FILE_LIMIT = 20 * 1024 * 1024;
 const CHAT_ACTION_PATH = /^\/bot([^/]+)\/sendChatAction$/i;
@@ -106,6 +109,14 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
       if (!file) return apiError(400, 'Bad Request: invalid file_id');
       if (file.size > BOT_API_FILE_LIMIT) return apiError(400, 'Bad Request: file is too big');
       return { status: 200, json: { ok: true, result: { file_id: fileId, file_unique_id: `u${fileId}`, file_size: file.size, file_path: file.path } } };
+    }
+    const fileSend = SEND_FILE_PATH.exec(request.path);
+    if (fileSend && request.method === 'POST') {
+      if (fileSend[1] !== botToken) return telegramAnswers.unauthorized();
+      const url = String(request.body?.photo ?? request.body?.document ?? '');
+      // Telegram fetches the URL itself; one it cannot fetch is refused this way.
+      if (!/^https:\/\//.test(url) || url.includes('unreachable')) return apiError(400, 'Bad Request: wrong file identifier/HTTP URL specified');
+      return { status: 200, json: { ok: true, result: { message_id: nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(request.body.chat_id), type: 'private' } } } };
     }
     const match = SEND_PATH.exec(request.path);
     if (request.method !== 'POST' || !match) return apiError(404, 'Not Found');
@@ -163,6 +174,7 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
       api.serveFile(`/file/bot${botToken}/${path}`, { bytes, contentType: 'application/octet-stream' });
     },
     getFileCalls: () => api.requests.filter((r) => GET_FILE_PATH.test(r.path)),
+    fileSends: () => api.requests.filter((r) => SEND_FILE_PATH.test(r.path)),
     sendAttempts: attempts,
     sends: (chatId) =>
       attempts(chatId)

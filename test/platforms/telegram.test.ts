@@ -178,6 +178,41 @@ describe('Telegram', () => {
       expect(kept).toEqual([{ kind: 'image', mime_type: 'image/jpeg', size_bytes: png.length, bytes: png }]);
     });
 
+    describe('media out', () => {
+      it("sends an operator's image with sendPhoto and a document Telegram cannot fetch as its link, after the text, each once", async () => {
+        const chatId = newChat();
+        expect((await post(textUpdate(chatId, 'can you send the manual?'))).status).toBe(200);
+        await waitForSends(chatId, 1);
+        const conversation = await stack.db.selectFrom('conversations').select('id').where('chat_id', '=', String(chatId)).executeTakeFirstOrThrow();
+        expect((await requestJson(stack.baseUrl, `/v1/conversations/${conversation.id}/handoff`, { body: {} })).status).toBe(200);
+
+        const body = {
+          text: 'Here is the diagram and the manual.',
+          attachments: [
+            { kind: 'image', url: 'https://cdn.example.com/diagram.png', name: 'diagram.png' },
+            { kind: 'file', url: 'https://unreachable.example.com/manual.pdf', name: 'manual.pdf' },
+          ],
+          messageId: 'op-files-1',
+        };
+        expect((await requestJson(stack.baseUrl, `/v1/conversations/${conversation.id}/messages`, { body })).status).toBe(202);
+        const sends = await waitForSends(chatId, 3);
+        expect(sends.slice(1).map((s) => s.text)).toEqual(['Here is the diagram and the manual.', 'manual.pdf: https://unreachable.example.com/manual.pdf']);
+        expect(fake.fileSends().map((r) => [r.path.split('/').at(-1), r.body.photo ?? r.body.document, r.status])).toEqual([
+          ['sendPhoto', 'https://cdn.example.com/diagram.png', 200],
+          ['sendDocument', 'https://unreachable.example.com/manual.pdf', 400],
+        ]);
+        // A retry of the same message sends nothing again.
+        expect((await requestJson(stack.baseUrl, `/v1/conversations/${conversation.id}/messages`, { body })).status).toBe(202);
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        expect(fake.sends(String(chatId))).toHaveLength(3);
+        expect(fake.fileSends()).toHaveLength(2);
+
+        const bad = await requestJson(stack.baseUrl, `/v1/conversations/${conversation.id}/messages`, { body: { attachments: [{ kind: 'image', url: 'http://plain.example.com/x.png' }] } });
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.message).toMatch(/https/);
+      });
+    });
+
     describe('media', () => {
       const voice = (chatId: number, fileId: string) => ({
         update_id: nextUpdateId++,

@@ -71,6 +71,18 @@ describe('tools as durable activities', () => {
     expect(messages.at(-1).usage.steps.map((s: { step: string }) => s.step)).toEqual(['understand', 'tool', 'tool', 'reply']);
   });
 
+  it('sends the files a tool offers with the model\'s answer, and stores them on the reply', async () => {
+    tool.enqueue({ status: 200, body: { forecast: 'sunny', attachments: [{ kind: 'image', url: 'https://maps.example.com/lisbon.png', name: 'Lisbon map' }, { kind: 'image', url: 'http://insecure.example.com/x.png' }] } });
+    stack.fakeOpenAI.enqueue({ kind: 'tool-calls', calls: [{ name: 'weather', arguments: { city: 'Lisbon' } }] }, { kind: 'reply', text: 'Sunny. Here is the map.' });
+    const res = await postApiMessage(stack, 'weather-map', 'm1', 'Weather and a map of Lisbon?', true);
+    expect(res.body.reply).toEqual({ status: 'replied', text: 'Sunny. Here is the map.', kind: 'reply' });
+
+    const conversation = await waitFor('the conversation', () => stack.db.selectFrom('conversations').selectAll().where('chat_id', '=', 'weather-map').executeTakeFirst());
+    const messages = (await requestJson(stack.baseUrl, `/v1/conversations/${conversation.id}/messages`)).body.data;
+    // Only the HTTPS file is kept: a platform could not be asked to fetch the other.
+    expect(messages.at(-1)).toMatchObject({ text: 'Sunny. Here is the map.', attachments: [{ kind: 'image', url: 'https://maps.example.com/lisbon.png', name: 'Lisbon map' }] });
+  });
+
   it("gives the model a tool's refusal, a failure after three tries, and arguments that do not fit as errors, and the turn is answered", async () => {
     tool.enqueue({ status: 404, body: { error: 'no such city' } }, { status: 500, body: {} }, { status: 500, body: {} }, { status: 500, body: {} });
     stack.fakeOpenAI.enqueue(

@@ -17,6 +17,7 @@ import * as modelUsage from './2026-12-03T1400-model-usage';
 import * as tools from './2026-12-03T1500-tools';
 import * as media from './2026-12-04T0100-media';
 import * as whatsappTemplates from './2026-12-04T0105-whatsapp-templates';
+import * as outboundAttachments from './2026-12-04T0110-outbound-attachments';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-03T1500-tools': tools,
   '2026-12-04T0100-media': media,
   '2026-12-04T0105-whatsapp-templates': whatsappTemplates,
+  '2026-12-04T0110-outbound-attachments': outboundAttachments,
 };

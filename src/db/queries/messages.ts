@@ -1,3 +1,4 @@
+import type { OutboundAttachment } from '../../conversations/outbound-attachment';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { type ModelUsage, type UsageTotals, usageTotals } from '../../model/model-usage';
 import type { Understanding } from '../../understanding/understanding';
@@ -83,6 +84,8 @@ export interface OutboundMessageInput {
   modelTokens?: number | null;
   /** Moderation verdicts that flagged something in its turn. */
   moderationFlags?: number;
+  /** The files it carried (`outbound-attachment.ts`). */
+  attachments?: OutboundAttachment[];
 }
 
 /**
@@ -104,6 +107,7 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
       status: input.status,
       error: input.error ? JSON.stringify(input.error) : null,
       delivery_ids: JSON.stringify(input.deliveryIds ?? []),
+      attachments: JSON.stringify(input.attachments ?? []),
       ...usageColumns(input.usage ?? []),
       ...(input.usage === undefined && input.modelTokens != null ? { model_tokens: input.modelTokens } : {}),
       moderation_flags: input.moderationFlags ?? 0,

@@ -1,3 +1,4 @@
+import type { OutboundAttachment } from '../../conversations/outbound-attachment';
 import type { Kysely, Selectable } from 'kysely';
 import type { ModelUsage } from '../../model/model-usage';
 import type { Database, ReplyDraftsTable } from '../schema';
@@ -16,7 +17,7 @@ interface DraftKey {
  */
 export async function saveReplyDraft(
   db: Kysely<Database>,
-  draft: DraftKey & { text: string; kind: ReplyDraftRow['kind']; usage: ModelUsage[]; moderationFlags: number },
+  draft: DraftKey & { text: string; kind: ReplyDraftRow['kind']; usage: ModelUsage[]; moderationFlags: number; attachments: OutboundAttachment[] },
 ): Promise<ReplyDraftRow> {
   const inserted = await db
     .insertInto('reply_drafts')
@@ -27,6 +28,7 @@ export async function saveReplyDraft(
       kind: draft.kind,
       usage: JSON.stringify(draft.usage),
       moderation_flags: draft.moderationFlags,
+      attachments: JSON.stringify(draft.attachments),
     })
     .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
     .returningAll()

@@ -107,11 +107,13 @@ const UnderstandingSchema = z
 const AttachmentSchema = z
   .object({
     kind: z.enum(['image', 'audio', 'video', 'file', 'sticker', 'location', 'contact', 'other']),
-    ref: z.string().openapi({ description: "The platform's own handle (a file id, a media id, a URL)." }),
+    ref: z.string().optional().openapi({ description: "A person's file: the platform's own handle (a file id, a media id, a URL)." }),
     mimeType: z.string().optional(),
     name: z.string().optional(),
     text: z.string().optional().openapi({ description: 'A location or a contact, as text.' }),
-    url: z.string().optional().openapi({ description: 'Where the downloaded file is served, to the same API key (`GET /v1/media/{id}`). Absent when it was not kept (too large, refused, unavailable).' }),
+    url: z.string().optional().openapi({
+      description: "A person's file: where the downloaded copy is served, to the same API key (`GET /v1/media/{id}`), absent when none was kept (too large, refused, unavailable). A file a reply carried: its own HTTPS URL.",
+    }),
     sizeBytes: z.number().int().optional(),
     transcript: z.string().optional().openapi({ description: 'What was said in a voice message or audio.' }),
   })

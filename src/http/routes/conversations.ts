@@ -1,3 +1,4 @@
+import { isFetchableUrl, MAX_OUTBOUND_ATTACHMENTS } from '../../conversations/outbound-attachment';
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { type Client, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -7,7 +8,7 @@ import { BotIdSchema } from '../../bots/bot-id';
 import { PLATFORMS } from '../../conversations/platform';
 import { MAX_INBOUND_TEXT_LENGTH, normaliseText } from '../../conversations/normalise-inbound';
 import { type ConversationRow, findConversation, listConversations } from '../../db/queries/conversations';
-import { listMessages, sumConversationUsage } from '../../db/queries/messages';
+import { findOutboundMessage, listMessages, sumConversationUsage } from '../../db/queries/messages';
 import { mediaOfMessages } from '../../db/queries/media';
 import type { Database } from '../../db/schema';
 import {
@@ -43,11 +44,21 @@ const MessagesQuerySchema = z.object({
 
 const CursorSchema = z.object({ startedAt: z.string(), id: z.uuid() });
 
-const AgentMessageSchema = z.object({
-  text: inboundTextField(MAX_INBOUND_TEXT_LENGTH),
-  /** Send the same id again to retry without sending twice. */
-  messageId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).optional(),
+const OutboundAttachmentSchema = z.object({
+  kind: z.enum(['image', 'file']),
+  url: z.string().refine(isFetchableUrl, 'must be an https:// URL the platform can fetch'),
+  name: z.string().trim().min(1).max(200).optional(),
 });
+
+const AgentMessageSchema = z
+  .object({
+    text: z.string().max(MAX_INBOUND_TEXT_LENGTH).default(''),
+    /** Images or documents by HTTPS URL, sent after the text with the platform's media API (a link where it refuses). */
+    attachments: z.array(OutboundAttachmentSchema).max(MAX_OUTBOUND_ATTACHMENTS).default([]),
+    /** Send the same id again to retry without sending twice. */
+    messageId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/).optional(),
+  })
+  .refine((body) => normaliseText(body.text).trim().length > 0 || body.attachments.length > 0, { message: 'send text, attachments, or both', path: ['text'] });
 
 const StatusChangeSchema = z.object({ data: z.object({ id: z.string(), status: z.enum(['active', 'handoff', 'ended']) }) });
 
@@ -229,8 +240,14 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
     const row = await requireConversation(db, c.req.param('id'));
     const body = await readJsonBody(c, AgentMessageSchema);
     const messageId = body.messageId ?? randomUUID();
+    // Sent before: the conversation forgets a message once it is out, the record does not.
+    if (body.messageId && (await findOutboundMessage(db, { conversationId: row.id, outboundKey: `agent:${messageId}` }))) {
+      return c.json({ data: { id: row.id, messageId, status: 'queued' as const } }, 202);
+    }
     await runOperatorAction(temporal, row, operatorName(c), (handle, action) =>
-      handle.executeUpdate(agentMessageUpdate, { args: [{ ...action, messageId, text: normaliseText(body.text) }] }),
+      handle.executeUpdate(agentMessageUpdate, {
+        args: [{ ...action, messageId, text: normaliseText(body.text).trim(), ...(body.attachments.length > 0 && { attachments: body.attachments }) }],
+      }),
     );
     return c.json({ data: { id: row.id, messageId, status: 'queued' } }, 202);
   });

@@ -1,3 +1,4 @@
+import type { OutboundAttachment } from '../../conversations/outbound-attachment';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { type SSEMessage, streamSSE } from 'hono/streaming';
@@ -42,6 +43,10 @@ const VisitorEventSchema = z
     seq: z.string().openapi({ description: 'Also the event id: send it back as `Last-Event-ID` to resume.' }),
     role: z.enum(['visitor', 'user', 'bot', 'agent']),
     text: z.string(),
+    attachments: z
+      .array(z.object({ kind: z.enum(['image', 'file']), url: z.string(), name: z.string().optional() }))
+      .optional()
+      .openapi({ description: "Files a reply carries (a tool's, an operator's): show an image, link a document." }),
     kind: z.enum(['message', 'reply', 'fallback', 'refusal', 'notice']),
     status: z.enum(['received', 'sent', 'failed']),
     clientMessageId: z.string().optional().openapi({ description: 'On the visitor\'s own messages: the id they were sent with.' }),
@@ -256,6 +261,7 @@ function toVisitorEvent(row: MessageRow, visitorId: string): VisitorEvent {
     seq: row.seq,
     role: row.direction === 'inbound' ? 'visitor' : row.author,
     text: row.text,
+    ...(row.direction === 'outbound' && row.attachments.length > 0 && { attachments: row.attachments as OutboundAttachment[] }),
     kind: row.kind,
     status: row.status,
     clientMessageId: row.platform_message_id?.startsWith(prefix) ? row.platform_message_id.slice(prefix.length) : undefined,
