@@ -21,7 +21,6 @@ import {
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { inboundTextField } from '../inbound-fields';
 import { readJsonBody, readQuery } from '../json-body';
 import { errorResponses } from '../openapi/error-responses';
 import { dataOf, pageOf } from '../openapi/page';
