@@ -17,6 +17,7 @@ import type { InboundMessage } from '../conversations/inbound-message';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
+import { consoleSetup } from './webhook-setup';
 
 export const DiscordCredentialsSchema = z.object({
   applicationId: z.string().min(1),
@@ -82,6 +83,16 @@ export const discord: MessagingPlatform<DiscordCredentials> = {
     signatureHeaders: ['X-Signature-Ed25519', 'X-Signature-Timestamp'],
     credentialsExample: { applicationId: '1234567890', publicKey: 'e2c5…(64 hex characters)', botToken: 'MTIz…' },
   },
+  // The endpoint URL is set in the Developer Portal, which checks it with a signed PING on saving.
+  setUpWebhook: ({ webhookUrl, credentials }) =>
+    consoleSetup(
+      `https://discord.com/developers/applications/${credentials.applicationId}/information`,
+      {
+        'Interactions Endpoint URL': webhookUrl,
+        'Public Key (must match the stored one)': credentials.publicKey,
+      },
+      'Save: Discord sends a signed PING and a badly signed request, and keeps the URL only if the server answers PONG and 401, so store the credentials first. Then register the bot\'s slash commands (PUT /applications/{application id}/commands).',
+    ),
   verifyRequest: (request, credentials) => verifyDiscordSignature(request, credentials.publicKey),
   parseWebhook: ({ botId, body, credentials, receivedAt }) => parseDiscordInteraction({ botId, body, applicationId: credentials.applicationId, receivedAt }),
   sendMessage: (args) => sendDiscordMessage(args),

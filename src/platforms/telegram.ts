@@ -6,6 +6,7 @@ import { splitChatId, threadChatId } from '../conversations/shared-space';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt } from './platform-adapter';
+import { registerTelegramWebhook } from './telegram-webhook';
 
 export const TelegramCredentialsSchema = z.object({
   /** The token @BotFather gave the bot, `123456789:AA…`. */
@@ -62,6 +63,7 @@ export const telegram: MessagingPlatform<TelegramCredentials> = {
     signatureHeaders: ['X-Telegram-Bot-Api-Secret-Token'],
     credentialsExample: { botToken: '123456789:AAF…', secretToken: 'a-long-random-secret' },
   },
+  setUpWebhook: registerTelegramWebhook,
   verifyRequest: verifyTelegramSecret,
   parseWebhook: ({ botId, body, receivedAt }) => parseTelegramUpdate(botId, body, receivedAt),
   sendMessage: ({ reply, credentials, baseUrl }) =>

@@ -10,7 +10,21 @@ export interface TelegramSend {
   request: RecordedRequest;
 }
 
+/** The webhook the fake Bot API holds, as setWebhook left it. */
+export interface TelegramWebhook {
+  url: string;
+  secretToken?: string;
+  allowedUpdates?: string[];
+}
+
 export interface FakeTelegram extends FakePlatformApi {
+  /** The webhook as setWebhook last set it; the url is '' when none is set. */
+  webhook(): TelegramWebhook;
+  /**
+   * Plays a failed delivery to the webhook: getWebhookInfo reports it as `last_error_message` and
+   * `last_error_date`, with `pendingUpdates` waiting, as Telegram does until a delivery succeeds.
+   */
+  failWebhookDeliveries(message: string, pendingUpdates: number): void;
   /** The sendMessage calls it accepted (200), in order of arrival; for one chat when `chatId` is given. */
   sends(chatId?: string): TelegramSend[];
   /** Every sendMessage call, whatever it was answered, for one chat when `chatId` is given. */
@@ -51,6 +65,8 @@ function apiError(status: number, description: string, parameters?: Record<strin
 }
 
 const SEND_PATH = /^\/bot([^/]+)\/sendMessage$/i;
+const METHOD_PATH = /^\/bot([^/]+)\/([A-Za-z]+)$/;
+const WEBHOOK_PORTS = new Set(['443', '80', '88', '8443']);
 
 /**
  * A stand-in for api.telegram.org: `POST /bot{token}/sendMessage` with a JSON body, checked the
@@ -59,10 +75,60 @@ const SEND_PATH = /^\/bot([^/]+)\/sendMessage$/i;
  */
 export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTelegramOptions): Promise<FakeTelegram> {
   let nextMessageId = 1;
+  let webhook: TelegramWebhook = { url: '' };
+  let deliveryError: { message: string; date: number; pending: number } | undefined;
+
+  /** setWebhook as the Bot API checks it: an HTTPS URL on one of four ports, a secret of allowed characters. */
+  const setWebhook = (body: { url?: unknown; secret_token?: unknown; allowed_updates?: unknown } | undefined): ScriptedAnswer => {
+    const url = typeof body?.url === 'string' ? body.url : '';
+    if (url === '') {
+      webhook = { url: '' };
+      return { status: 200, json: { ok: true, result: true, description: 'Webhook was deleted' } };
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return apiError(400, 'Bad Request: bad webhook: Failed to resolve host: Name or service not known');
+    }
+    if (parsed.protocol !== 'https:') return apiError(400, 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
+    if (!WEBHOOK_PORTS.has(parsed.port || '443')) return apiError(400, 'Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443');
+    const secret = body?.secret_token;
+    if (secret !== undefined && (typeof secret !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(secret))) {
+      return apiError(400, 'Bad Request: secret token contains unallowed characters');
+    }
+    const allowed = body?.allowed_updates;
+    if (allowed !== undefined && !(Array.isArray(allowed) && allowed.every((kind) => typeof kind === 'string'))) {
+      return apiError(400, "Bad Request: can't parse allowed updates JSON object");
+    }
+    const same = webhook.url === url;
+    webhook = { url, ...(typeof secret === 'string' && { secretToken: secret }), ...(allowed !== undefined && { allowedUpdates: allowed as string[] }) };
+    if (!same) deliveryError = undefined;
+    return { status: 200, json: { ok: true, result: true, description: same ? 'Webhook is already set' : 'Webhook was set' } };
+  };
+
+  const getWebhookInfo = (): ScriptedAnswer => ({
+    status: 200,
+    json: {
+      ok: true,
+      result: {
+        url: webhook.url,
+        has_custom_certificate: false,
+        pending_update_count: deliveryError?.pending ?? 0,
+        ...(webhook.url !== '' && { max_connections: 40, ip_address: '149.154.167.220' }),
+        ...(deliveryError && { last_error_date: deliveryError.date, last_error_message: deliveryError.message }),
+        ...(webhook.allowedUpdates && { allowed_updates: webhook.allowedUpdates }),
+      },
+    },
+  });
+
   const api = await startFakePlatformApi((request) => {
+    const method = METHOD_PATH.exec(request.path);
+    if (method && method[1] !== botToken) return telegramAnswers.unauthorized();
+    if (method?.[2] === 'setWebhook') return setWebhook(request.body);
+    if (method?.[2] === 'getWebhookInfo') return getWebhookInfo();
     const match = SEND_PATH.exec(request.path);
     if (request.method !== 'POST' || !match) return apiError(404, 'Not Found');
-    if (match[1] !== botToken) return telegramAnswers.unauthorized();
     const body = request.body as { chat_id?: unknown; text?: unknown } | undefined;
     if (body?.chat_id === undefined || body.chat_id === '') return apiError(400, 'Bad Request: chat_id is empty');
     if (typeof body.text !== 'string' || body.text.trim() === '') return apiError(400, 'Bad Request: message text is empty');
@@ -96,6 +162,10 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
   return {
     ...api,
     setRateLimitRate,
+    webhook: () => webhook,
+    failWebhookDeliveries: (message, pending) => {
+      deliveryError = { message, date: Math.floor(Date.now() / 1000), pending };
+    },
     sendAttempts: attempts,
     sends: (chatId) =>
       attempts(chatId)
@@ -110,6 +180,8 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
     reset: () => {
       api.reset();
       nextMessageId = 1;
+      webhook = { url: '' };
+      deliveryError = undefined;
     },
   };
 }
