@@ -1,5 +1,6 @@
 import { createDiscordKeys } from '../fakes/webhook-signers';
 import { type FakePlatformApi, startFakePlatformApi } from '../fakes/fake-platform-api';
+import { registerTelegramWebhook } from '../../src/platforms/telegram-webhook';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/fake-telegram';
 import { requestJson } from '../support/http';
 import { startTestStack, type TestStack } from '../support/test-stack';
@@ -141,5 +142,27 @@ describe('registering webhooks', () => {
     );
 
     expect((await register('telegram', botId(), false)).status).toBe(401);
+  });
+});
+
+describe('registerTelegramWebhook', () => {
+  let fake: FakeTelegram;
+  beforeAll(async () => {
+    fake = await startFakeTelegram({ botToken: BOT_TOKEN });
+  });
+  afterAll(() => fake?.close());
+  const credentials = { botToken: BOT_TOKEN, secretToken: SECRET_TOKEN };
+
+  it('says what to fix when Telegram refuses the URL, and Telegram keeps the webhook it had', async () => {
+    const refused = registerTelegramWebhook({ webhookUrl: 'https://bots.example.com:3000/webhooks/telegram/b', credentials, baseUrl: fake.baseUrl });
+    await expect(refused).rejects.toThrow(
+      /^Telegram refused setWebhook: Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443\. .*fix PUBLIC_URL/,
+    );
+    expect(fake.webhook()).toEqual({ url: '' });
+  });
+
+  it('says Telegram could not be reached, and that trying again is safe', async () => {
+    const unreachable = registerTelegramWebhook({ webhookUrl: 'https://bots.example.com/webhooks/telegram/b', credentials, baseUrl: 'http://127.0.0.1:9' });
+    await expect(unreachable).rejects.toThrow(/^Telegram could not be reached for setWebhook .*Registering again is safe/);
   });
 });
