@@ -80,7 +80,7 @@ export function readCommand(data: CommandData): ReadCommand {
     if (text !== '') read.options.push({ name: option.name, type: option.type, text });
     if (option.type === ATTACHMENT) {
       const file = data.resolved?.attachments?.[String(option.value)];
-      if (file) read.attachments.push(attachmentOf(file));
+      if (file) read.attachments.push(discordAttachment(file));
     }
   }
   return read;
@@ -131,7 +131,8 @@ function roleName(id: string, resolved: CommandData['resolved']): string | undef
   return name ? `@${name}` : undefined;
 }
 
-function attachmentOf(file: z.infer<typeof AttachmentSchema>): Attachment {
+/** A file on Discord's CDN as an attachment: a command's file option, or a message's file. */
+export function discordAttachment(file: { url: string; filename?: string; content_type?: string }): Attachment {
   const type = file.content_type ?? '';
   const kind: Attachment['kind'] = type.startsWith('image/') ? 'image' : type.startsWith('audio/') ? 'audio' : type.startsWith('video/') ? 'video' : 'file';
   return { kind, ref: file.url, ...(file.content_type && { mimeType: file.content_type }), ...(file.filename && { name: file.filename }) };

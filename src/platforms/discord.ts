@@ -177,7 +177,7 @@ function privateAnswer(content: string): WebhookOutcome {
  */
 export async function sendDiscordMessage(args: { reply: OutboundReply; credentials: DiscordCredentials; baseUrl: string }): Promise<DeliveryReceipt> {
   const { reply, credentials, baseUrl } = args;
-  const { applicationId, interactionToken } = reply.replyContext ?? {};
+  const { applicationId, interactionToken, replyToMessageId } = reply.replyContext ?? {};
   if (applicationId && interactionToken) {
     const webhook = `${baseUrl}/webhooks/${encodeURIComponent(applicationId)}/${encodeURIComponent(interactionToken)}`;
     const response = isFirstPart(reply.outboundKey)
@@ -190,6 +190,8 @@ export async function sendDiscordMessage(args: { reply: OutboundReply; credentia
     allowed_mentions: NO_MENTIONS,
     nonce: discordNonce(reply.outboundKey),
     enforce_nonce: true,
+    // A mention in a server is answered as a reply to it; sent anyway if it was deleted meanwhile.
+    ...(replyToMessageId && isFirstPart(reply.outboundKey) && { message_reference: { message_id: replyToMessageId, fail_if_not_exists: false } }),
   } satisfies RESTPostAPIChannelMessageJSONBody;
   const response = await callDiscord('POST', `${baseUrl}/channels/${encodeURIComponent(reply.key.chatId)}/messages`, body, `Bot ${credentials.botToken}`);
   return receiptOf(response);

@@ -34,6 +34,7 @@ describe('POST /v1/bots/:botId/channels/:platform/register, without a usable pub
     find: async (_botId, platform) => (platform === 'telegram' ? { botToken: '1:abc', secretToken: 'secret' } : undefined),
     save: async () => ({ created: true }),
     remove: async () => true,
+    list: async () => [],
   };
   let telegramCalls = 0;
   const platformBaseUrls = { telegram: 'http://127.0.0.1:9', slack: '', discord: '', messenger: '', whatsapp: '' };
