@@ -190,11 +190,16 @@ export async function sendDiscordMessage(args: { reply: OutboundReply; credentia
     allowed_mentions: NO_MENTIONS,
     nonce: discordNonce(reply.outboundKey),
     enforce_nonce: true,
-    // A mention in a server is answered as a reply to it; sent anyway if it was deleted meanwhile.
-    ...(replyToMessageId && isFirstPart(reply.outboundKey) && { message_reference: { message_id: replyToMessageId, fail_if_not_exists: false } }),
   } satisfies RESTPostAPIChannelMessageJSONBody;
-  const response = await callDiscord('POST', `${baseUrl}/channels/${encodeURIComponent(reply.key.chatId)}/messages`, body, `Bot ${credentials.botToken}`);
-  return receiptOf(response);
+  const post = (json: RESTPostAPIChannelMessageJSONBody) =>
+    callDiscord('POST', `${baseUrl}/channels/${encodeURIComponent(reply.key.chatId)}/messages`, json, `Bot ${credentials.botToken}`);
+  // A mention in a server is answered as a reply to it, sent anyway if it was deleted meanwhile.
+  // Replying needs Read Message History: without it, the answer still goes out, as a plain message.
+  if (replyToMessageId && isFirstPart(reply.outboundKey)) {
+    const response = await post({ ...body, message_reference: { message_id: replyToMessageId, fail_if_not_exists: false } });
+    if (errorOf(response).code !== MISSING_PERMISSIONS) return receiptOf(response);
+  }
+  return receiptOf(await post(body));
 }
 
 /** Discord nonces hold at most 25 characters: a hash of the outbound key, the same on every retry. */
@@ -232,6 +237,7 @@ async function callDiscord(method: 'POST' | 'PATCH', url: string, body: unknown,
 }
 
 const UNKNOWN_WEBHOOK = 10015 satisfies RESTJSONErrorCodes.UnknownWebhook;
+const MISSING_PERMISSIONS = 50013 satisfies RESTJSONErrorCodes.MissingPermissions;
 const INVALID_WEBHOOK_TOKEN = 50027 satisfies RESTJSONErrorCodes.InvalidWebhookToken;
 
 /** An interaction token lives 15 minutes; after that its webhook is unknown or its token invalid. */
@@ -243,7 +249,7 @@ function isExpiredInteraction(response: DiscordResponse): boolean {
 /** Discord's error codes that no retry can fix, with the failure type recorded on the conversation. */
 const PERMANENT_ERRORS: Partial<Record<number, string>> = {
   [50007 satisfies RESTJSONErrorCodes.CannotSendMessagesToThisUser]: 'DiscordCannotMessageUser',
-  [50013 satisfies RESTJSONErrorCodes.MissingPermissions]: 'DiscordMissingPermissions',
+  [MISSING_PERMISSIONS]: 'DiscordMissingPermissions',
   [10003 satisfies RESTJSONErrorCodes.UnknownChannel]: 'DiscordUnknownChannel',
   [10062 satisfies RESTJSONErrorCodes.UnknownInteraction]: 'DiscordUnknownInteraction',
   [50001 satisfies RESTJSONErrorCodes.MissingAccess]: 'DiscordMissingAccess',

@@ -1,7 +1,7 @@
 import { createLogger } from '../../src/logger';
 import { createDiscordGatewayServices, type DiscordGatewayServices } from '../../src/wiring';
 import { type FakeDiscordGateway, GatewayOpcodes, startFakeDiscordGateway } from '../fakes/fake-discord-gateway';
-import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord';
+import { discordError, startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord';
 import { createDiscordKeys } from '../fakes/webhook-signers';
 import { chatMessages, modelInputs } from '../support/conversation-probes';
 import { requestJson } from '../support/http';
@@ -97,6 +97,18 @@ describe('discord gateway', () => {
     const [post] = await waitFor('the mention answered', () => postsTo('guild-channel-1').length >= 1 && postsTo('guild-channel-1'));
     expect(post!.body).toMatchObject({ content: 'echo: what is Temporal?', message_reference: { message_id: mention.id, fail_if_not_exists: false } });
     expect(modelInputs(stack)).toEqual(['what is Temporal?']);
+  });
+
+  it('still answers a mention when the bot may not read the message history that a reply needs, as a plain message', async () => {
+    rest.enqueueFor(/\/channels\/guild-no-history\/messages$/, discordError(403, 50013, 'Missing Permissions'));
+    const mention = messageCreate(`<@${BOT_USER_ID}> are you there?`, { channelId: 'guild-no-history', guild: true, mentionsBot: true });
+    gateway.dispatch('MESSAGE_CREATE', mention);
+    const posts = await waitFor('the mention answered', () => postsTo('guild-no-history').length >= 2 && postsTo('guild-no-history'));
+    expect(posts.map((p) => [p.status, p.body.message_reference?.message_id ?? null])).toEqual([
+      [403, mention.id],
+      [200, null],
+    ]);
+    expect(posts[1]!.body.content).toBe('echo: are you there?');
   });
 
   it('ignores server messages not addressed to the bot, and messages from bots', async () => {
