@@ -42,7 +42,8 @@ export const ConfigSchema = z
     PORT: port.default(3000),
     // Where the HTTP server listens: this machine only, unless told otherwise (containers set 0.0.0.0).
     HOST: z.string().min(1).default('127.0.0.1'),
-    PUBLIC_URL: optionalString,
+    // The address people and platforms reach this server at; webhooks are registered under it.
+    PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     DATA_DIR: z.string().default('.data'),
     DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
     EMBEDDED_POSTGRES_PORT: port.default(5433),

@@ -22,6 +22,9 @@ import { createMetrics, type Metrics } from './metrics/metrics';
 import { createModelClient } from './model/create-model-client';
 import { createHandoffMailer } from './notifications/handoff-mailer';
 import { createApiChannelAdapter } from './platforms/api-channel';
+import { DiscordCredentialsSchema } from './platforms/discord';
+import { type DiscordGateways, startDiscordGateways } from './platforms/discord-gateway';
+import { normaliseInbound } from './conversations/normalise-inbound';
 import { createMessagingAdapter, MESSAGING_PLATFORM_MODULES } from './platforms/messaging-platforms';
 import { createWebchatAdapter } from './platforms/webchat';
 import { createMessageFeed } from './realtime/message-feed';
@@ -130,6 +133,47 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
     app,
     async close() {
       await feed.close();
+      await connection.close();
+      await db.destroy();
+    },
+  };
+}
+
+export interface DiscordGatewayServices {
+  gateways: DiscordGateways;
+  close(): Promise<void>;
+}
+
+/**
+ * The Discord Gateway connections (mentions and DMs), one per bot with a Discord channel. One
+ * process runs them: `npm start` does, and in production `npm run start:discord-gateway`. A second
+ * copy would answer nothing twice (messages are deduplicated by id), but would double the traffic.
+ */
+export async function createDiscordGatewayServices(config: Config, endpoints: Endpoints, logger: Logger): Promise<DiscordGatewayServices> {
+  const db = createDb({ connectionString: endpoints.databaseUrl });
+  const connection = await Connection.connect({ address: endpoints.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, dataConverter: createDataConverter(config.temporal.payloadKey) });
+  const intake = createMessageIntake({
+    client: temporal,
+    taskQueue: config.temporal.taskQueue,
+    acceptTimeoutMs: config.acceptTimeoutMs,
+    logger: logger.child({ component: 'intake' }),
+  });
+  const channels = createChannels(config, db);
+  const gateways = startDiscordGateways({
+    listChannels: async () =>
+      (await channels.list('discord')).flatMap(({ botId, credentials }) => {
+        const parsed = DiscordCredentialsSchema.safeParse(credentials);
+        return parsed.success ? [{ botId, credentials: parsed.data }] : [];
+      }),
+    accept: (message) => intake.accept(normaliseInbound(message)),
+    baseUrl: config.platformBaseUrls.discord,
+    logger: logger.child({ component: 'discord-gateway' }),
+  });
+  return {
+    gateways,
+    async close() {
+      await gateways.close();
       await connection.close();
       await db.destroy();
     },

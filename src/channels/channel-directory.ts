@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { openSecret, sealSecret } from '../crypto/secret-box';
-import { deleteChannel, findSealedChannel, upsertChannel } from '../db/queries/channels';
+import { deleteChannel, findSealedChannel, listSealedChannels, upsertChannel } from '../db/queries/channels';
 import type { Database } from '../db/schema';
 
 export type ChannelCredentials = Record<string, string>;
@@ -10,6 +10,8 @@ export interface ChannelDirectory {
   find(botId: string, platform: string): Promise<ChannelCredentials | undefined>;
   save(botId: string, platform: string, credentials: ChannelCredentials): Promise<{ created: boolean }>;
   remove(botId: string, platform: string): Promise<boolean>;
+  /** Every bot's channel on one platform, stored or declared in the environment. */
+  list(platform: string): Promise<Array<{ botId: string; credentials: ChannelCredentials }>>;
 }
 
 export interface ChannelDirectoryOptions {
@@ -52,6 +54,17 @@ export function createChannelDirectory({ db, encryptionKey, configured = new Map
       const removed = await deleteChannel(db, { botId, platform });
       cache.delete(keyOf(botId, platform));
       return removed;
+    },
+    async list(platform) {
+      const found = new Map<string, ChannelCredentials>();
+      for (const [key, credentials] of configured) {
+        const [botId, configuredPlatform] = key.split(':') as [string, string];
+        if (configuredPlatform === platform) found.set(botId, credentials);
+      }
+      for (const { botId, sealed } of await listSealedChannels(db, { platform })) {
+        found.set(botId, JSON.parse(openSecret(encryptionKey, sealed)) as ChannelCredentials);
+      }
+      return [...found].map(([botId, credentials]) => ({ botId, credentials }));
     },
   };
 }

@@ -13,6 +13,7 @@ const STATUS_BY_CODE = {
   payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
+  platform_refused: 502,
   temporal_unavailable: 503,
   not_ready: 503,
   reply_timeout: 504,

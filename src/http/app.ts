@@ -43,7 +43,10 @@ import { createWebhookSubscriptionRoutes } from './routes/webhook-subscriptions'
 import { createWebhookRoutes } from './routes/webhooks';
 
 export interface AppDeps {
-  config: Pick<Config, 'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal' | 'toolsAllowHttp'>;
+  config: Pick<
+    Config,
+    'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal' | 'toolsAllowHttp' | 'publicUrl' | 'platformBaseUrls'
+  >;
   logger: Logger;
   db: Kysely<Database>;
   temporal: Client;
@@ -112,7 +115,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   v1.route('/analytics', createAnalyticsRoutes({ db }));
   v1.route('/webhook-subscriptions', createWebhookSubscriptionRoutes({ db, encryptionKey: config.channelEncryptionKey }));
   v1.route('/bots', createApiChannelRoutes({ bots, intake, replyWaitTimeoutMs: config.replyWaitTimeoutMs }));
-  v1.route('/bots', createChannelRoutes({ bots, channels, platforms }));
+  v1.route('/bots', createChannelRoutes({ bots, channels, platforms, publicUrl: config.publicUrl, platformBaseUrls: config.platformBaseUrls }));
   v1.route('/bots', createBotToolRoutes({ db, bots, encryptionKey: config.channelEncryptionKey, allowHttp: config.toolsAllowHttp }));
   v1.route('/bots', createProactiveConversationRoutes({ db, bots, channels, intake }));
   v1.route('/bots', createBotRoutes({ db, bots, temporal }));

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { startEmbeddedPostgres } from '../runtime/embedded-database';
 import { ensureTemporalCli } from '../runtime/temporal-cli';
 import { startTemporalDevServer } from '../runtime/temporal-dev-server';
-import { createApiServices, createConversationWorker, createWorkerDeps, prepareDatabase, shutdownTelemetry } from '../wiring';
+import { createApiServices, createConversationWorker, createDiscordGatewayServices, createWorkerDeps, prepareDatabase, shutdownTelemetry } from '../wiring';
 import { runMain } from './run-main';
 import { serveHttp } from './serve-http';
 import { startBanner } from './start-banner';
@@ -78,6 +78,8 @@ runMain('start', async ({ config, logger, onShutdown }) => {
   onShutdown(() => api.close());
   const server = await serveHttp(api.app, config.port, config.host);
   onShutdown(() => server.close());
+  const discordGateway = await createDiscordGatewayServices(config, { databaseUrl, temporalAddress: temporal.address }, logger);
+  onShutdown(() => discordGateway.close());
 
   // From process start (performance's time origin), loading the code included: what a user waits.
   const seconds = (performance.now() / 1000).toFixed(1);

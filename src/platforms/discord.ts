@@ -1,7 +1,6 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import type {
   APIInteractionResponse,
-  ApplicationCommandOptionType,
   ApplicationCommandType,
   InteractionType,
   MessageFlags,
@@ -16,8 +15,10 @@ import { z } from 'zod';
 import type { InboundMessage } from '../conversations/inbound-message';
 import { attachmentLinkText } from '../conversations/outbound-attachment';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
+import { CommandDataSchema, commandText, readCommand, stringOption } from './discord-command';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt, OutboundReply, TypingSignal } from './platform-adapter';
+import { consoleSetup } from './webhook-setup';
 
 export const DiscordCredentialsSchema = z.object({
   applicationId: z.string().min(1),
@@ -26,15 +27,18 @@ export const DiscordCredentialsSchema = z.object({
 });
 export type DiscordCredentials = z.infer<typeof DiscordCredentialsSchema>;
 
-/** The one slash command the bot answers: `/ask text:<question>`. */
+/** The bot's plain question, `/ask text:<question>`: its text alone is the message. */
 export const ASK_COMMAND = { name: 'ask', textOption: 'text' } as const;
 
 // Wire constants, checked against discord-api-types (a dev dependency: types only at run time).
 const PING = 1 satisfies InteractionType.Ping;
 const APPLICATION_COMMAND = 2 satisfies InteractionType.ApplicationCommand;
+const MESSAGE_COMPONENT = 3 satisfies InteractionType.MessageComponent;
 const AUTOCOMPLETE = 4 satisfies InteractionType.ApplicationCommandAutocomplete;
+const MODAL_SUBMIT = 5 satisfies InteractionType.ModalSubmit;
+/** Every interaction type Discord defines; anything else is not a request Discord sends. */
+const INTERACTION_TYPES: ReadonlySet<unknown> = new Set([PING, APPLICATION_COMMAND, MESSAGE_COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT]);
 const CHAT_INPUT = 1 satisfies ApplicationCommandType.ChatInput;
-const STRING_OPTION = 3 satisfies ApplicationCommandOptionType.String;
 const EPHEMERAL = 64 satisfies MessageFlags.Ephemeral;
 
 const PONG: APIInteractionResponse = { type: 1 };
@@ -60,15 +64,8 @@ const InteractionSchema = z.object({
   channel: z.object({ id: z.string().min(1) }).optional(),
   member: z.object({ user: UserSchema.optional() }).optional(),
   user: UserSchema.optional(),
-  data: z
-    .object({
-      name: z.string().optional(),
-      type: z.number().int().optional(),
-      options: z.array(z.object({ name: z.string(), type: z.number().int(), value: z.unknown().optional() })).optional(),
-    })
-    .optional(),
+  data: CommandDataSchema.optional(),
 });
-type Interaction = z.infer<typeof InteractionSchema>;
 
 /**
  * Discord HTTP interactions: Ed25519-signed webhooks, PING→PONG, and `/ask` answered with a
@@ -83,6 +80,16 @@ export const discord: MessagingPlatform<DiscordCredentials> = {
     signatureHeaders: ['X-Signature-Ed25519', 'X-Signature-Timestamp'],
     credentialsExample: { applicationId: '1234567890', publicKey: 'e2c5…(64 hex characters)', botToken: 'MTIz…' },
   },
+  // The endpoint URL is set in the Developer Portal, which checks it with a signed PING on saving.
+  setUpWebhook: ({ webhookUrl, credentials }) =>
+    consoleSetup(
+      `https://discord.com/developers/applications/${credentials.applicationId}/information`,
+      {
+        'Interactions Endpoint URL': webhookUrl,
+        'Public Key (must match the stored one)': credentials.publicKey,
+      },
+      'Save: Discord sends a signed PING and a badly signed request, and keeps the URL only if the server answers PONG and 401, so store the credentials first. Then register the bot\'s slash commands (PUT /applications/{application id}/commands).',
+    ),
   verifyRequest: (request, credentials) => verifyDiscordSignature(request, credentials.publicKey),
   parseWebhook: ({ botId, body, credentials, receivedAt }) => parseDiscordInteraction({ botId, body, applicationId: credentials.applicationId, receivedAt }),
   sendMessage: (args) => sendDiscordMessage(args),
@@ -109,11 +116,19 @@ export function verifyDiscordSignature(request: WebhookRequest, publicKeyHex: st
 }
 
 /**
- * Reads one verified interaction. `/ask` becomes a message answered at once with a deferred
- * response (Discord wants an answer within 3 s; the model takes longer). Anything else a person
- * can trigger gets a short answer only they can see, so Discord never shows "did not respond".
+ * Reads one verified interaction. Every slash command of the bot becomes a message, answered at
+ * once with a deferred response (Discord wants an answer within 3 s; the model takes longer).
+ * `/ask`'s text is the message as it is; any other command reads as Discord shows it, with its
+ * name (and subcommands) first, so the model sees what was asked for: `/translate text: bonjour`.
+ * Buttons, modals and context-menu commands get a short answer only the person sees, so Discord
+ * never shows "did not respond". A type Discord does not define is a bad request.
  */
 export function parseDiscordInteraction(args: { botId: string; body: unknown; applicationId: string; receivedAt: string }): WebhookOutcome {
+  const type = (args.body as { type?: unknown } | null)?.type;
+  if (!INTERACTION_TYPES.has(type)) {
+    const message = `Not an interaction type Discord defines (1 to 5): ${JSON.stringify(type) ?? 'none'}.`;
+    return { kind: 'reply', reply: { status: 400, json: { error: { code: 'bad_request', message } } } };
+  }
   const parsed = InteractionSchema.safeParse(args.body);
   if (!parsed.success) return { kind: 'ignored', reason: 'not an interaction' };
   const interaction = parsed.data;
@@ -122,14 +137,19 @@ export function parseDiscordInteraction(args: { botId: string; body: unknown; ap
   const user = interaction.member?.user ?? interaction.user;
   if (user?.bot) return { kind: 'ignored', reason: 'from a bot' };
   if (interaction.type === AUTOCOMPLETE) return { kind: 'reply', reply: { status: 200, json: NO_CHOICES } };
-  if (interaction.type !== APPLICATION_COMMAND || !isAskCommand(interaction)) {
-    return privateAnswer(`I only answer /${ASK_COMMAND.name}. Try: /${ASK_COMMAND.name} ${ASK_COMMAND.textOption}: How are you?`);
+  const data = interaction.data;
+  if (interaction.type !== APPLICATION_COMMAND || (data?.type ?? CHAT_INPUT) !== CHAT_INPUT || !data?.name) {
+    return privateAnswer(`I read slash commands. Try: /${ASK_COMMAND.name} ${ASK_COMMAND.textOption}: How are you?`);
   }
 
-  const text = askText(interaction);
+  const command = readCommand(data);
+  const isAsk = command.path.length === 1 && command.path[0] === ASK_COMMAND.name;
+  const text = isAsk ? stringOption(command, ASK_COMMAND.textOption) : commandText(command);
   const chatId = interaction.channel?.id ?? interaction.channel_id;
   if (!interaction.id || !interaction.token || !chatId || !user) return { kind: 'ignored', reason: 'command without id, token, channel or user' };
-  if (!text) return privateAnswer(`Write your question after /${ASK_COMMAND.name}, for example: /${ASK_COMMAND.name} ${ASK_COMMAND.textOption}: How are you?`);
+  if (!text && command.attachments.length === 0) {
+    return privateAnswer(`Write your question after /${ASK_COMMAND.name}, for example: /${ASK_COMMAND.name} ${ASK_COMMAND.textOption}: How are you?`);
+  }
 
   const message: InboundMessage = {
     botId: args.botId,
@@ -139,21 +159,11 @@ export function parseDiscordInteraction(args: { botId: string; body: unknown; ap
     // Discord never redelivers an interaction, but its id is unique: a replayed request changes nothing.
     messageId: interaction.id,
     text,
-    attachments: [],
+    attachments: command.attachments,
     receivedAt: args.receivedAt,
     replyContext: { applicationId: interaction.application_id ?? args.applicationId, interactionToken: interaction.token },
   };
   return { kind: 'messages', messages: [message], reply: { status: 200, json: DEFERRED_REPLY } };
-}
-
-function isAskCommand(interaction: Interaction): boolean {
-  const type = interaction.data?.type ?? CHAT_INPUT;
-  return type === CHAT_INPUT && interaction.data?.name === ASK_COMMAND.name;
-}
-
-function askText(interaction: Interaction): string {
-  const option = interaction.data?.options?.find((o) => o.name === ASK_COMMAND.textOption && o.type === STRING_OPTION);
-  return typeof option?.value === 'string' ? option.value.trim() : '';
 }
 
 function privateAnswer(content: string): WebhookOutcome {
@@ -169,7 +179,7 @@ function privateAnswer(content: string): WebhookOutcome {
  */
 export async function sendDiscordMessage(args: { reply: OutboundReply; credentials: DiscordCredentials; baseUrl: string }): Promise<DeliveryReceipt> {
   const { reply, credentials, baseUrl } = args;
-  const { applicationId, interactionToken } = reply.replyContext ?? {};
+  const { applicationId, interactionToken, replyToMessageId } = reply.replyContext ?? {};
   if (applicationId && interactionToken) {
     const webhook = `${baseUrl}/webhooks/${encodeURIComponent(applicationId)}/${encodeURIComponent(interactionToken)}`;
     const response = isFirstPart(reply.outboundKey)
@@ -183,8 +193,15 @@ export async function sendDiscordMessage(args: { reply: OutboundReply; credentia
     nonce: discordNonce(reply.outboundKey),
     enforce_nonce: true,
   } satisfies RESTPostAPIChannelMessageJSONBody;
-  const response = await callDiscord('POST', `${baseUrl}/channels/${encodeURIComponent(reply.key.chatId)}/messages`, body, `Bot ${credentials.botToken}`);
-  return receiptOf(response);
+  const post = (json: RESTPostAPIChannelMessageJSONBody) =>
+    callDiscord('POST', `${baseUrl}/channels/${encodeURIComponent(reply.key.chatId)}/messages`, json, `Bot ${credentials.botToken}`);
+  // A mention in a server is answered as a reply to it, sent anyway if it was deleted meanwhile.
+  // Replying needs Read Message History: without it, the answer still goes out, as a plain message.
+  if (replyToMessageId && isFirstPart(reply.outboundKey)) {
+    const response = await post({ ...body, message_reference: { message_id: replyToMessageId, fail_if_not_exists: false } });
+    if (errorOf(response).code !== MISSING_PERMISSIONS) return receiptOf(response);
+  }
+  return receiptOf(await post(body));
 }
 
 /**
@@ -238,6 +255,7 @@ async function callDiscord(method: 'POST' | 'PATCH', url: string, body: unknown,
 }
 
 const UNKNOWN_WEBHOOK = 10015 satisfies RESTJSONErrorCodes.UnknownWebhook;
+const MISSING_PERMISSIONS = 50013 satisfies RESTJSONErrorCodes.MissingPermissions;
 const INVALID_WEBHOOK_TOKEN = 50027 satisfies RESTJSONErrorCodes.InvalidWebhookToken;
 
 /** An interaction token lives 15 minutes; after that its webhook is unknown or its token invalid. */
@@ -249,7 +267,7 @@ function isExpiredInteraction(response: DiscordResponse): boolean {
 /** Discord's error codes that no retry can fix, with the failure type recorded on the conversation. */
 const PERMANENT_ERRORS: Partial<Record<number, string>> = {
   [50007 satisfies RESTJSONErrorCodes.CannotSendMessagesToThisUser]: 'DiscordCannotMessageUser',
-  [50013 satisfies RESTJSONErrorCodes.MissingPermissions]: 'DiscordMissingPermissions',
+  [MISSING_PERMISSIONS]: 'DiscordMissingPermissions',
   [10003 satisfies RESTJSONErrorCodes.UnknownChannel]: 'DiscordUnknownChannel',
   [10062 satisfies RESTJSONErrorCodes.UnknownInteraction]: 'DiscordUnknownInteraction',
   [50001 satisfies RESTJSONErrorCodes.MissingAccess]: 'DiscordMissingAccess',

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import type { DownloadedMedia } from '../media/download';
 import type { DeliveryReceipt, OutboundReply, TypingSignal } from './platform-adapter';
+import type { WebhookSetup } from './webhook-setup';
 
 import { MESSAGING_PLATFORMS, type MessagingPlatformName } from '../conversations/platform';
 
@@ -58,6 +59,11 @@ export interface MessagingPlatform<Credentials = any> {
   readonly credentialsSchema: z.ZodType<Credentials>;
   /** What the rest of the product derives from this platform: configuration, docs, examples. */
   readonly about: PlatformFacts<Credentials>;
+  /**
+   * Points the platform at the bot's webhook: through the platform's API where it has one, else the
+   * settings to paste in its console. Throws `WebhookRegistrationFailed` when the platform refuses.
+   */
+  setUpWebhook(args: { webhookUrl: string; credentials: Credentials; baseUrl: string }): Promise<WebhookSetup>;
   /** Answers a GET handshake (Meta's hub.challenge). Absent when the platform has none. */
   answerHandshake?(request: WebhookRequest, credentials: Credentials): WebhookReply;
   /** True when the request really comes from the platform. Constant-time comparisons only. */

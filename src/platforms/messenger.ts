@@ -3,7 +3,7 @@ import type { Attachment, InboundMessage } from '../conversations/inbound-messag
 import { downloadBytes } from '../media/download';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import { locationText } from '../media/readable-attachments';
-import { answerHubChallenge, GraphIdSchema, graphUrl, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
+import { answerHubChallenge, GraphIdSchema, graphUrl, metaConsoleSetup, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
 import type { MessagingPlatform } from './messaging-platform';
 
 export const MessengerCredentialsSchema = z.object({ pageAccessToken: z.string().min(1), appSecret: z.string().min(1), verifyToken: z.string().min(1) });
@@ -59,6 +59,14 @@ export const messenger: MessagingPlatform<MessengerCredentials> = {
     signatureHeaders: ['X-Hub-Signature-256'],
     credentialsExample: { pageAccessToken: 'EAAB…', appSecret: '4b2f…', verifyToken: 'a-verify-token' },
   },
+  // The fields carry what parseWebhook reads: messages and postbacks (tapped buttons, "Get Started").
+  setUpWebhook: ({ webhookUrl, credentials }) =>
+    metaConsoleSetup({
+      where: 'https://developers.facebook.com/apps → your app → Messenger → Messenger API Settings → Configure webhooks',
+      webhookUrl,
+      verifyToken: credentials.verifyToken,
+      fields: ['messages', 'messaging_postbacks'],
+    }),
   answerHandshake: (request, credentials) => answerHubChallenge(request, credentials.verifyToken),
   verifyRequest: (request, credentials) => verifyHubSignature(request, credentials.appSecret),
   parseWebhook({ botId, body, receivedAt }) {

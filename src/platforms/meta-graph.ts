@@ -2,6 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { WebhookReply, WebhookRequest } from './messaging-platform';
+import { consoleSetup, type WebhookSetup } from './webhook-setup';
 
 /**
  * What Messenger and WhatsApp share: both are Meta Graph API products, signed, subscribed and
@@ -206,3 +207,16 @@ export const GraphIdSchema = z.string().min(1);
 
 /** Messenger and WhatsApp share Meta's Graph API, and the variable that moves it. */
 export const META_GRAPH_API = { variable: 'META_GRAPH_BASE_URL', default: 'https://graph.facebook.com' };
+
+/**
+ * Meta sets a callback URL in the app dashboard (its Graph API can too, but only with the app's own
+ * access token, which a channel does not hold): the settings to paste there. Meta checks the URL
+ * with the hub.challenge handshake, answered with the channel's verify token.
+ */
+export function metaConsoleSetup(args: { where: string; webhookUrl: string; verifyToken: string; fields: string[] }): Promise<WebhookSetup> {
+  return consoleSetup(
+    args.where,
+    { 'Callback URL': args.webhookUrl, 'Verify token': args.verifyToken, 'Webhook fields to subscribe': args.fields.join(', ') },
+    'Store the credentials first (PUT /v1/bots/{botId}/channels/…): "Verify and save" sends the handshake, which only the stored verify token answers.',
+  );
+}

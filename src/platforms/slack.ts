@@ -7,6 +7,7 @@ import { attachmentLinkText } from '../conversations/outbound-attachment';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
+import { consoleSetup } from './webhook-setup';
 
 export const SlackCredentialsSchema = z.object({ botToken: z.string().min(1), signingSecret: z.string().min(1) });
 export type SlackCredentials = z.infer<typeof SlackCredentialsSchema>;
@@ -67,6 +68,18 @@ export const slack: MessagingPlatform<SlackCredentials> = {
     signatureHeaders: ['X-Slack-Signature', 'X-Slack-Request-Timestamp'],
     credentialsExample: { botToken: 'xoxb-…', signingSecret: '8f14e45f…' },
   },
+  // Slack's API cannot set a Request URL: the app's settings can. These are the events parseSlackWebhook reads.
+  setUpWebhook: ({ webhookUrl }) =>
+    consoleSetup(
+      'https://api.slack.com/apps → your app',
+      {
+        'Event Subscriptions → Request URL': webhookUrl,
+        'Event Subscriptions → Subscribe to bot events': 'app_mention, message.im (to answer every message in channels the bot is in: also message.channels, message.groups, message.mpim)',
+        'OAuth & Permissions → Bot Token Scopes': 'app_mentions:read, chat:write, im:history (with the channel events: also channels:history, groups:history, mpim:history)',
+        'App Home → Messages Tab': 'on, with "Allow users to send Slash commands and messages from the messages tab" ticked',
+      },
+      'Store the credentials first (PUT /v1/bots/{botId}/channels/slack): Slack verifies the Request URL with a signed challenge. Reinstall the app when Slack asks.',
+    ),
   verifyRequest: (request, credentials, now) => verifySlackSignature(request, credentials.signingSecret, now),
   parseWebhook: ({ botId, body, receivedAt }) => parseSlackWebhook({ botId, body, receivedAt }),
   fetchMedia: ({ attachment, credentials, baseUrl, maxBytes }) => fetchSlackFile({ baseUrl, botToken: credentials.botToken, fileId: attachment.ref, maxBytes }),

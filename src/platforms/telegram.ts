@@ -9,6 +9,7 @@ import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt } from './platform-adapter';
+import { registerTelegramWebhook } from './telegram-webhook';
 
 export const TelegramCredentialsSchema = z.object({
   /** The token @BotFather gave the bot, `123456789:AA…`. */
@@ -67,6 +68,7 @@ export const telegram: MessagingPlatform<TelegramCredentials> = {
     signatureHeaders: ['X-Telegram-Bot-Api-Secret-Token'],
     credentialsExample: { botToken: '123456789:AAF…', secretToken: 'a-long-random-secret' },
   },
+  setUpWebhook: registerTelegramWebhook,
   verifyRequest: verifyTelegramSecret,
   parseWebhook: ({ botId, body, receivedAt }) => parseTelegramUpdate(botId, body, receivedAt),
   fetchMedia: ({ attachment, credentials, baseUrl, maxBytes }) => fetchTelegramFile({ baseUrl, botToken: credentials.botToken, fileId: attachment.ref, maxBytes }),

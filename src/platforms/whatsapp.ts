@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
-import { answerHubChallenge, describeGraphError, GraphIdSchema, graphErrorType, graphUrl, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
+import {
+  answerHubChallenge,
+  describeGraphError,
+  GraphIdSchema,
+  graphErrorType,
+  graphUrl,
+  metaConsoleSetup,
+  postToGraph,
+  verifyHubSignature,
+  META_GRAPH_API,
+} from './meta-graph';
 import type { MessagingPlatform, WebhookOutcome } from './messaging-platform';
 import type { OutboundReply } from './platform-adapter';
 import { downloadBytes, type DownloadedMedia, fetchJson, MediaTooLarge } from '../media/download';
@@ -100,6 +110,14 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
     signatureHeaders: ['X-Hub-Signature-256'],
     credentialsExample: { accessToken: 'EAAB…', phoneNumberId: '1055…', appSecret: '4b2f…', verifyToken: 'a-verify-token' },
   },
+  // `messages` carries both incoming messages and the statuses of the bot's replies.
+  setUpWebhook: ({ webhookUrl, credentials }) =>
+    metaConsoleSetup({
+      where: 'https://developers.facebook.com/apps → your app → WhatsApp → Configuration → Webhook',
+      webhookUrl,
+      verifyToken: credentials.verifyToken,
+      fields: ['messages'],
+    }),
   answerHandshake: (request, credentials) => answerHubChallenge(request, credentials.verifyToken),
   verifyRequest: (request, credentials) => verifyHubSignature(request, credentials.appSecret),
   parseWebhook({ botId, body, credentials, receivedAt }) {

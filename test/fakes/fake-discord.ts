@@ -16,7 +16,11 @@ export interface FakeDiscord extends FakePlatformApi {
   enqueueFor(path: RegExp, ...answers: ScriptedAnswer[]): void;
 }
 
-export async function startFakeDiscord(options: { botToken: string }): Promise<FakeDiscord> {
+export async function startFakeDiscord(options: {
+  botToken: string;
+  /** Where `GET /gateway/bot` sends the bot: a fake Gateway's ws:// address. */
+  gatewayUrl?: string;
+}): Promise<FakeDiscord> {
   let nextId = 1_100_000_000_000_000_000n;
   const byNonce = new Map<string, ScriptedAnswer>();
   const expired = new Set<string>();
@@ -41,6 +45,13 @@ export async function startFakeDiscord(options: { botToken: string }): Promise<F
     if (webhook && (request.method === 'POST' || request.method === 'PATCH')) {
       if (expired.has(webhook[1]!)) return discordError(401, 50027, 'Invalid Webhook Token');
       return message('interaction-channel', request.body?.content);
+    }
+    if (path === '/gateway/bot' && request.method === 'GET' && options.gatewayUrl) {
+      if (request.headers.authorization !== `Bot ${options.botToken}`) return discordError(401, 0, '401: Unauthorized');
+      return {
+        status: 200,
+        json: { url: options.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } },
+      };
     }
     const channel = /^\/channels\/([^/]+)\/messages$/.exec(path);
     if (channel && request.method === 'POST') {

@@ -19,7 +19,21 @@ export interface TelegramChatAction {
   status?: number;
 }
 
+/** The webhook the fake Bot API holds, as setWebhook left it. */
+export interface TelegramWebhook {
+  url: string;
+  secretToken?: string;
+  allowedUpdates?: string[];
+}
+
 export interface FakeTelegram extends FakePlatformApi {
+  /** The webhook as setWebhook last set it; the url is '' when none is set. */
+  webhook(): TelegramWebhook;
+  /**
+   * Plays a failed delivery to the webhook: getWebhookInfo reports it as `last_error_message` and
+   * `last_error_date`, with `pendingUpdates` waiting, as Telegram does until a delivery succeeds.
+   */
+  failWebhookDeliveries(message: string, pendingUpdates: number): void;
   /** The sendChatAction calls, in order of arrival; for one chat when `chatId` is given. */
   chatActions(chatId?: string): TelegramChatAction[];
   /** Answers every sendChatAction with `answer` from now on (a 500, say); undefined answers them as the Bot API does. */
@@ -73,6 +87,8 @@ function apiError(status: number, description: string, parameters?: Record<strin
 }
 
 const SEND_PATH = /^\/bot([^/]+)\/sendMessage$/i;
+const METHOD_PATH = /^\/bot([^/]+)\/([A-Za-z]+)$/;
+const WEBHOOK_PORTS = new Set(['443', '80', '88', '8443']);
 const GET_FILE_PATH = /^\/bot([^/]+)\/getFile$/i;
 const SEND_FILE_PATH = /^\/bot([^/]+)\/(sendPhoto|sendDocument)$/i;
 /** The Bot API serves files of at most 20 MB to bots. */
@@ -89,6 +105,53 @@ const CHAT_ACTIONS = new Set(['typing', 'upload_photo', 'record_video', 'upload_
  */
 export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTelegramOptions): Promise<FakeTelegram> {
   let nextMessageId = 1;
+  let webhook: TelegramWebhook = { url: '' };
+  let deliveryError: { message: string; date: number; pending: number } | undefined;
+
+  /** setWebhook as the Bot API checks it: an HTTPS URL on one of four ports, a secret of allowed characters. */
+  const setWebhook = (body: { url?: unknown; secret_token?: unknown; allowed_updates?: unknown } | undefined): ScriptedAnswer => {
+    const url = typeof body?.url === 'string' ? body.url : '';
+    if (url === '') {
+      webhook = { url: '' };
+      return { status: 200, json: { ok: true, result: true, description: 'Webhook was deleted' } };
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return apiError(400, 'Bad Request: bad webhook: Failed to resolve host: Name or service not known');
+    }
+    if (parsed.protocol !== 'https:') return apiError(400, 'Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
+    if (!WEBHOOK_PORTS.has(parsed.port || '443')) return apiError(400, 'Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443');
+    const secret = body?.secret_token;
+    if (secret !== undefined && (typeof secret !== 'string' || !/^[A-Za-z0-9_-]{1,256}$/.test(secret))) {
+      return apiError(400, 'Bad Request: secret token contains unallowed characters');
+    }
+    const allowed = body?.allowed_updates;
+    if (allowed !== undefined && !(Array.isArray(allowed) && allowed.every((kind) => typeof kind === 'string'))) {
+      return apiError(400, "Bad Request: can't parse allowed updates JSON object");
+    }
+    const same = webhook.url === url;
+    webhook = { url, ...(typeof secret === 'string' && { secretToken: secret }), ...(allowed !== undefined && { allowedUpdates: allowed as string[] }) };
+    if (!same) deliveryError = undefined;
+    return { status: 200, json: { ok: true, result: true, description: same ? 'Webhook is already set' : 'Webhook was set' } };
+  };
+
+  const getWebhookInfo = (): ScriptedAnswer => ({
+    status: 200,
+    json: {
+      ok: true,
+      result: {
+        url: webhook.url,
+        has_custom_certificate: false,
+        pending_update_count: deliveryError?.pending ?? 0,
+        ...(webhook.url !== '' && { max_connections: 40, ip_address: '149.154.167.220' }),
+        ...(deliveryError && { last_error_date: deliveryError.date, last_error_message: deliveryError.message }),
+        ...(webhook.allowedUpdates && { allowed_updates: webhook.allowedUpdates }),
+      },
+    },
+  });
+
   const files = new Map<string, { path: string; size: number }>();
   let chatActionAnswer: ScriptedAnswer | undefined;
   const answerChatAction = (request: RecordedRequest): ScriptedAnswer | undefined => {
@@ -101,6 +164,9 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
     return { status: 200, json: { ok: true, result: true } };
   };
   const api = await startFakePlatformApi((request) => {
+    const method = METHOD_PATH.exec(request.path);
+    if (method?.[2] === 'setWebhook') return method[1] === botToken ? setWebhook(request.body) : telegramAnswers.unauthorized();
+    if (method?.[2] === 'getWebhookInfo') return method[1] === botToken ? getWebhookInfo() : telegramAnswers.unauthorized();
     const fileMatch = GET_FILE_PATH.exec(request.path);
     if (fileMatch) {
       if (fileMatch[1] !== botToken) return telegramAnswers.unauthorized();
@@ -167,6 +233,10 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
       chatActionAnswer = answer;
     },
     setRateLimitRate,
+    webhook: () => webhook,
+    failWebhookDeliveries: (message, pending) => {
+      deliveryError = { message, date: Math.floor(Date.now() / 1000), pending };
+    },
     addFile: (fileId, { bytes, size }) => {
       const path = `documents/file_${files.size + 1}`;
       files.set(fileId, { path, size: size ?? bytes.length });
@@ -188,6 +258,8 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
         })),
     reset: () => {
       api.reset();
+      webhook = { url: '' };
+      deliveryError = undefined;
       files.clear();
       nextMessageId = 1;
       chatActionAnswer = undefined;

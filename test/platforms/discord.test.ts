@@ -46,7 +46,7 @@ describe('discord', () => {
             channel_id: overrides.channelId ?? '645027906669510667',
             context: 0,
           }),
-      data: { id: '771825006014889984', name: 'ask', type: 1, options: [{ type: 3, name: 'text', value: text }] },
+      data: { id: '771825006014889984', name: 'ask', type: 1, options: [{ type: 3, name: 'text', value: text }] } as Record<string, unknown>,
     };
   }
 
@@ -175,9 +175,10 @@ describe('discord', () => {
     const fromBot = await post(askCommand('I am a bot', { bot: true, channelId: 'ignored' }));
     expect(fromBot.status).toBe(200);
 
+    // A context-menu command (right-click → Apps) is not a slash command.
     const other = askCommand('', { channelId: 'ignored' });
-    const help = await post({ ...other, data: { id: '1', name: 'help', type: 1 } });
-    expect(await help.json()).toEqual({ type: 4, data: { content: expect.stringContaining('/ask'), flags: 64 } });
+    const contextMenu = await post({ ...other, data: { id: '1', name: 'Quote', type: 3, target_id: '1' } });
+    expect(await contextMenu.json()).toEqual({ type: 4, data: { content: expect.stringContaining('/ask'), flags: 64 } });
 
     const emptyAsk = await post(askCommand('   ', { channelId: 'ignored' }));
     expect(await emptyAsk.json()).toEqual({ type: 4, data: { content: expect.stringContaining('/ask'), flags: 64 } });
@@ -192,6 +193,45 @@ describe('discord', () => {
     expect(stack.fakeOpenAI.chatCalls()).toEqual([]);
     expect(fake.requests).toEqual([]);
     expect(await chatMessages(stack, 'ignored')).toEqual([]);
+  });
+
+  it('answers every slash command, not only /ask: its name, subcommands and options are the message', async () => {
+    const translate = askCommand('', { channelId: 'commands' });
+    translate.data = { id: '2', name: 'translate', type: 1, options: [{ type: 3, name: 'text', value: 'bonjour' }, { type: 3, name: 'to', value: 'en' }] };
+    const settings = askCommand('', { channelId: 'commands-2' });
+    settings.data = {
+      id: '3',
+      name: 'settings',
+      type: 1,
+      options: [{ type: 1, name: 'language', options: [{ type: 3, name: 'code', value: 'fr' }, { type: 5, name: 'everywhere', value: true }] }],
+    };
+    const help = askCommand('', { channelId: 'commands-3' });
+    help.data = { id: '4', name: 'help', type: 1 };
+
+    for (const command of [translate, settings, help]) expect(await (await post(command)).json()).toEqual({ type: 5 });
+    const requests = await sent(3);
+    expect(requests.map((r) => [r.path, r.body.content]).sort()).toEqual(
+      [
+        [`${webhookPath(translate.token)}/messages/@original`, 'echo: /translate text: bonjour to: en'],
+        [`${webhookPath(settings.token)}/messages/@original`, 'echo: /settings language code: fr everywhere: yes'],
+        [`${webhookPath(help.token)}/messages/@original`, 'echo: /help'],
+      ].sort(),
+    );
+    expect(modelInputs(stack).sort()).toEqual(['/help', '/settings language code: fr everywhere: yes', '/translate text: bonjour to: en']);
+    const stored = await stack.db.selectFrom('messages').select('text').where('platform_message_id', '=', translate.id).executeTakeFirstOrThrow();
+    expect(stored.text).toBe('/translate text: bonjour to: en');
+  });
+
+  it('answers 400 to a signed interaction of a type Discord does not define, and nothing reaches the bot', async () => {
+    for (const type of [0, 6, 42]) {
+      const res = await post({ ...askCommand('not a real interaction', { channelId: 'undefined-types' }), type });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: { code: 'bad_request', message: `Not an interaction type Discord defines (1 to 5): ${type}.` } });
+    }
+    await pause(500);
+    expect(stack.fakeOpenAI.chatCalls()).toEqual([]);
+    expect(fake.requests).toEqual([]);
+    expect(await chatMessages(stack, 'undefined-types')).toEqual([]);
   });
 
   it('answers the same interaction delivered three times once', async () => {

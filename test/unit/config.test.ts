@@ -67,6 +67,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
 
+  it('takes PUBLIC_URL only as an http(s) URL, since webhooks are registered under it', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://bots.example.com' }).publicUrl).toBe('https://bots.example.com');
+    expect(() => loadConfig({ PUBLIC_URL: 'bots.example.com' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://bots.example.com' })).toThrow(/PUBLIC_URL/);
+  });
+
   it('generates development secrets once per data directory, private to this user, and reuses them', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'config-secrets-'));
     const first = loadConfigFrom({ DATA_DIR: dataDir });

@@ -37,3 +37,13 @@ export async function findSealedChannel(
     .executeTakeFirst();
   return row?.sealed_credentials;
 }
+
+export async function listSealedChannels(db: Kysely<Database>, args: { platform: string }): Promise<Array<{ botId: string; sealed: string }>> {
+  const rows = await db
+    .selectFrom('bot_channels')
+    .select(['bot_id', 'sealed_credentials'])
+    .where('platform', '=', args.platform)
+    .orderBy('bot_id')
+    .execute();
+  return rows.map((row) => ({ botId: row.bot_id, sealed: row.sealed_credentials }));
+}

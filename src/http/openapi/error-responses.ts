@@ -14,7 +14,7 @@ export const ErrorBodySchema = z
     example: { error: { code: 'bot_not_found', message: 'No bot with id "support".' } },
   });
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503 | 504;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 502 | 503 | 504;
 
 /** A typical body per status, so each documented error shows what a client really gets. */
 const EXAMPLES: Record<ErrorStatus, { code: AppErrorCode; message: string; problems?: string[] }> = {
@@ -30,6 +30,7 @@ const EXAMPLES: Record<ErrorStatus, { code: AppErrorCode; message: string; probl
   413: { code: 'payload_too_large', message: 'The body is larger than 1048576 bytes.' },
   415: { code: 'unsupported_media_type', message: 'Send the body as JSON with "Content-Type: application/json".' },
   429: { code: 'rate_limited', message: 'Too many requests for this API key: at most 600 a minute. Retry in 12 s.' },
+  502: { code: 'platform_refused', message: 'Telegram refused setWebhook: Unauthorized. The stored bot token is not valid: …' },
   503: { code: 'temporal_unavailable', message: 'The message was not accepted because the workflow service is unavailable. Retry with the same message id.' },
   504: { code: 'reply_timeout', message: 'The message was accepted and will still be answered, but no reply came within 30000 ms.' },
 };

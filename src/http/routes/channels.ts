@@ -6,6 +6,7 @@ import {
   MESSAGING_PLATFORMS,
   type MessagingPlatform,
 } from '../../platforms/messaging-platform';
+import { WebhookRegistrationFailed, webhookUrlFor } from '../../platforms/webhook-setup';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { readJsonBody } from '../json-body';
@@ -82,14 +83,87 @@ const deleteChannelRoute = createRoute({
   },
 });
 
+const RegistrationFields = {
+  botId: z.string(),
+  platform: z.enum(MESSAGING_PLATFORMS),
+  webhookUrl: z.string().openapi({ description: 'The bot\'s webhook on this server\'s public address (PUBLIC_URL).' }),
+};
+
+const RegistrationSchema = z
+  .discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('registered').openapi({ description: 'Registered through the platform\'s API (Telegram).' }),
+        ...RegistrationFields,
+        report: z
+          .object({
+            url: z.string(),
+            pendingUpdateCount: z.number().int(),
+            allowedUpdates: z.array(z.string()),
+            lastErrorMessage: z.string().optional(),
+            lastErrorAt: z.string().optional().openapi({ description: 'ISO 8601.' }),
+          })
+          .openapi({ description: 'What the platform reports once registered (Telegram\'s getWebhookInfo).' }),
+      })
+      .openapi('WebhookRegistered'),
+    z
+      .object({
+        kind: z.literal('console').openapi({ description: 'The platform registers webhooks only in its console: paste these.' }),
+        ...RegistrationFields,
+        where: z.string(),
+        settings: z.array(z.object({ name: z.string(), value: z.string() })),
+        then: z.string(),
+      })
+      .openapi('WebhookConsoleSettings'),
+  ])
+  .openapi('WebhookRegistration', {
+    example: {
+      kind: 'registered',
+      botId: 'support',
+      platform: 'telegram',
+      webhookUrl: 'https://bots.example.com/webhooks/telegram/support',
+      report: {
+        url: 'https://bots.example.com/webhooks/telegram/support',
+        pendingUpdateCount: 0,
+        allowedUpdates: ['message', 'edited_message', 'callback_query', 'message_reaction'],
+      },
+    },
+  });
+type Registration = z.infer<typeof RegistrationSchema>;
+
+const registerChannelRoute = createRoute({
+  method: 'post',
+  path: '/{botId}/channels/{platform}/register',
+  tags: ['channels'],
+  summary: 'Point the platform at the bot\'s webhook',
+  description:
+    'Telegram: calls `setWebhook` with the channel\'s secret token and the update kinds the bot reads, then answers what `getWebhookInfo` reports. ' +
+    'Slack, Messenger, WhatsApp and Discord set webhooks only in their consoles: answers the exact settings to paste there, and calls nothing. ' +
+    'Safe to repeat. The URL is built from PUBLIC_URL, which must be HTTPS.',
+  request: { params: ChannelParamsSchema },
+  responses: {
+    200: { description: 'Registered, or the settings to paste.', content: { 'application/json': { schema: dataOf(RegistrationSchema) } } },
+    ...errorResponses({
+      404: 'No bot with this id, an unknown platform, or no stored channel for this bot on the platform.',
+      409: 'PUBLIC_URL is not set, or not HTTPS: the message says what to set.',
+      502: 'The platform refused (`platform_refused`), for example a revoked bot token: the message carries its words and what to do next. Nothing was changed.',
+      503: 'The bot cannot be looked up right now (`not_ready`); retry shortly.',
+    }),
+  },
+});
+
 export interface ChannelRoutesDeps {
   bots: BotDirectory;
   channels: ChannelDirectory;
   platforms: Record<string, MessagingPlatform>;
+  /** This server's public address (PUBLIC_URL), which webhooks are registered at. */
+  publicUrl: string | undefined;
+  /** Each platform's API root. */
+  platformBaseUrls: Record<string, string>;
 }
 
-/** `PUT` and `DELETE /v1/bots/:botId/channels/:platform`: a bot's credentials on one platform. */
-export function createChannelRoutes({ bots, channels, platforms }: ChannelRoutesDeps) {
+/** `PUT` and `DELETE /v1/bots/:botId/channels/:platform`: a bot's credentials on one platform; `POST …/register`: its webhook. */
+export function createChannelRoutes({ bots, channels, platforms, publicUrl, platformBaseUrls }: ChannelRoutesDeps) {
   const app = new OpenAPIHono<AppEnv>();
 
   serveRoute(app, createPutChannelRoute(platforms), async (c) => {
@@ -109,6 +183,30 @@ export function createChannelRoutes({ bots, channels, platforms }: ChannelRoutes
       throw new AppError('not_found', `Bot "${bot.id}" has no stored ${module.platform} channel.`);
     }
     return c.body(null, 204);
+  });
+
+  serveRoute(app, registerChannelRoute, async (c) => {
+    const module = requirePlatform(platforms, c.req.param('platform'));
+    const bot = await requireBot(bots, c.req.param('botId'));
+    const stored = await channels.find(bot.id, module.platform);
+    const credentials = stored && module.credentialsSchema.safeParse(stored);
+    if (!credentials?.success) {
+      throw new AppError(
+        'not_found',
+        `Bot "${bot.id}" has no ${module.platform} channel: store its credentials first with PUT /v1/bots/${bot.id}/channels/${module.platform}, then register.`,
+      );
+    }
+    const webhook = webhookUrlFor({ publicUrl, platform: module.platform, botId: bot.id });
+    if (!webhook.ok) throw new AppError('conflict', webhook.problem);
+    let setup;
+    try {
+      setup = await module.setUpWebhook({ webhookUrl: webhook.url, credentials: credentials.data, baseUrl: platformBaseUrls[module.platform]! });
+    } catch (error) {
+      if (error instanceof WebhookRegistrationFailed) throw new AppError('platform_refused', error.message);
+      throw error;
+    }
+    const data: Registration = { ...setup, botId: bot.id, platform: module.platform, webhookUrl: webhook.url };
+    return c.json({ data }, 200);
   });
 
   return app;
