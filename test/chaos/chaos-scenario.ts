@@ -6,7 +6,8 @@ import { type ChaosServers, startChaosServers } from './chaos-servers';
 import { type FaultEvent, planFaults, runFaults } from './fault-schedule';
 import { answeredInText, planMessages, sendConversations } from './load-generator';
 import { type DeliveryReport, verifyDeliveries } from './verify-deliveries';
-import { superviseWorker, type WorkerLife } from './worker-supervisor';
+import { type ProcessLife, type ProcessSupervisor, superviseApi, superviseWorker } from './process-supervisor';
+import { findFreePort } from '../support/free-port';
 
 export interface ChaosOptions {
   conversations: number;
@@ -26,6 +27,11 @@ export interface ChaosOptions {
   platformRateLimitRate: number;
   /** How long after the last kill or outage every message must be answered (the rate faults go on). */
   drainTimeoutMs: number;
+  /** API processes the webhooks are spread over, and worker processes on the task queue. Default 2 each. */
+  apis?: number;
+  workers?: number;
+  /** API processes SIGKILLed under load, in turn. Default one per API. */
+  apiKills?: number;
   /** Where to run; default its own Temporal dev server and embedded PostgreSQL (`startChaosServers`). */
   servers?: () => Promise<ChaosServers>;
   /** Progress lines while it runs. */
@@ -37,7 +43,10 @@ export interface ChaosResult {
   options: ChaosOptions;
   report: DeliveryReport;
   faults: FaultEvent[];
-  workerLives: WorkerLife[];
+  workerLives: ProcessLife[];
+  apiLives: ProcessLife[];
+  /** How many webhooks each API instance took. */
+  acceptedByApi: number[];
   webhookRetries: Record<string, number>;
   modelErrorsInjected: number;
   platformRateLimitsInjected: number;
@@ -62,18 +71,30 @@ export async function runChaosScenario(options: ChaosOptions): Promise<ChaosResu
   const startedAt = Date.now();
   const elapsed = () => `${Math.round((Date.now() - startedAt) / 1000)}s`.padStart(5);
 
-  progress('Starting Temporal, PostgreSQL, the API and a worker…');
+  const apiCount = options.apis ?? 2;
+  const workerCount = options.workers ?? 2;
+  progress(`Starting Temporal, PostgreSQL, ${apiCount} API process(es) and ${workerCount} worker(s)…`);
   const servers = options.servers
     ? await options.servers()
     : await startChaosServers({ logger, temporalDynamicConfig: { 'limit.historyCount.suggestContinueAsNew': CONTINUE_AS_NEW_AFTER_EVENTS } });
   const telegram = await startFakeTelegram({ botToken: BOT_TOKEN });
   const telegramEnv = { TELEGRAM_BOT_TOKEN: BOT_TOKEN, TELEGRAM_SECRET_TOKEN: SECRET, TELEGRAM_API_BASE_URL: telegram.baseUrl };
   const stack = await startStack(servers, { worker: false, env: telegramEnv });
-  const supervisor = superviseWorker(stack, { env: { ...telegramEnv, DEFAULT_BOT_DEBOUNCE_MS: '0' } });
+  const processEnv = { ...telegramEnv, DEFAULT_BOT_DEBOUNCE_MS: '0' };
+  const workers = Array.from({ length: workerCount }, () => superviseWorker(stack, { env: processEnv }));
+  const apiPorts = await Promise.all(Array.from({ length: apiCount }, () => findFreePort()));
+  const apis = apiPorts.map((port) => superviseApi(stack, { port, env: processEnv }));
+  const webhookUrls = apiPorts.map((port) => `http://127.0.0.1:${port}/webhooks/telegram/${stack.botId}`);
+  /** Kills the next process of a group in turn, so each one is killed in its time. */
+  const inTurn = (group: ProcessSupervisor[]) => {
+    let next = 0;
+    return () => group[next++ % group.length]!.kill();
+  };
+  const allReady = (group: ProcessSupervisor[]) => Promise.all(group.map((p) => p.waitUntilReady())).then(() => undefined);
   let progressTimer: NodeJS.Timeout | undefined;
 
   try {
-    await supervisor.waitUntilPolling();
+    await Promise.all([allReady(workers), allReady(apis)]);
     const bot = await stack.db.selectFrom('bots').select('fallback_reply').where('id', '=', stack.botId).executeTakeFirstOrThrow();
     stack.fakeOpenAI.setFailureRate(options.modelFailureRate);
     telegram.setRateLimitRate(options.platformRateLimitRate);
@@ -93,6 +114,7 @@ export async function runChaosScenario(options: ChaosOptions): Promise<ChaosResu
       progress(
         `[${elapsed()}] accepted ${accepted}/${messages.length} · answered ${answered()} · webhook retries ${retries}` +
           ` · worker kills ${faults.filter((f) => f.kind === 'worker-kill').length}` +
+          ` · API kills ${faults.filter((f) => f.kind === 'api-kill').length}` +
           ` · Temporal restarts ${faults.filter((f) => f.kind === 'temporal-up').length}` +
           `${postgresDown ? ' · Postgres DOWN' : ''} · model errors ${modelErrors()} · Telegram 429s ${platform429s()}`,
       );
@@ -105,10 +127,11 @@ export async function runChaosScenario(options: ChaosOptions): Promise<ChaosResu
       maxWorkerKills: options.maxWorkerKills,
       temporalRestarts: options.temporalRestarts,
       postgresOutageMs: options.postgresOutageMs,
+      apiKills: apiCount > 1 ? (options.apiKills ?? apiCount) : 0,
     });
     progress(`Sending ${messages.length} messages over about ${Math.round(options.loadMs / 1000)} s; faults until ${Math.round(plan.endMs / 1000)} s`);
     const loadDone = sendConversations({
-      webhookUrl: `${stack.baseUrl}/webhooks/telegram/${stack.botId}`,
+      webhookUrls,
       secretToken: SECRET,
       messages,
       spreadMs: options.loadMs,
@@ -116,8 +139,9 @@ export async function runChaosScenario(options: ChaosOptions): Promise<ChaosResu
     const faultsDone = runFaults(
       plan,
       {
-        killWorker: () => supervisor.kill(),
-        waitForWorker: () => supervisor.waitUntilPolling(),
+        killWorker: inTurn(workers),
+        killApi: inTurn(apis),
+        waitForWorker: () => allReady(workers),
         restartTemporal: () => servers.restartTemporal(),
         stopPostgres: () => servers.stopPostgres(),
         startPostgres: () => servers.startPostgres(),
@@ -167,7 +191,7 @@ export async function runChaosScenario(options: ChaosOptions): Promise<ChaosResu
       sends: telegram.sends().map((s) => ({ chatId: s.chatId, text: s.text, at: s.at })),
       stored,
       fallbackReply: bot.fallback_reply,
-      workerLives: supervisor.lives,
+      workerLives: workers.flatMap((w) => w.lives),
       faults,
       faultsEndedAt,
     });
@@ -179,7 +203,9 @@ export async function runChaosScenario(options: ChaosOptions): Promise<ChaosResu
       options,
       report,
       faults,
-      workerLives: supervisor.lives,
+      workerLives: workers.flatMap((w) => w.lives),
+      apiLives: apis.flatMap((a) => a.lives),
+      acceptedByApi: webhookUrls.map((url) => messages.filter((m) => m.acceptedBy === url).length),
       webhookRetries,
       modelErrorsInjected: modelErrors(),
       platformRateLimitsInjected: platform429s(),
@@ -187,7 +213,7 @@ export async function runChaosScenario(options: ChaosOptions): Promise<ChaosResu
     };
   } finally {
     clearInterval(progressTimer);
-    await supervisor.stop();
+    await Promise.all([...workers, ...apis].map((p) => p.stop()));
     await stack.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the stack failed'));
     await telegram.close();
     await servers.stop();

@@ -17,6 +17,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export function formatChaosSummary(result: ChaosResult): string {
   const { options, report, faults } = result;
   const kills = faults.filter((f) => f.kind === 'worker-kill').length;
+  const apiKills = faults.filter((f) => f.kind === 'api-kill').length;
   const temporalDowntime = pairDurations(faults, 'temporal-down', 'temporal-up');
   const postgresDowntime = pairDurations(faults, 'postgres-down', 'postgres-up');
   const retries = Object.values(result.webhookRetries).reduce((a, b) => a + b, 0);
@@ -32,7 +33,8 @@ export function formatChaosSummary(result: ChaosResult): string {
   const lines = [
     '',
     `Chaos run: ${options.conversations} conversations × ${options.messagesPerConversation} messages = ${report.messages} Telegram webhooks, in ${seconds(result.durationMs)}`,
-    `Faults: ${kills} worker SIGKILLs; ${temporalDowntime.length} Temporal restart(s)${temporalDowntime.length ? ` (down ${temporalDowntime.map(seconds).join(', ')})` : ''}; ` +
+    `Processes: ${result.acceptedByApi.length} API (webhooks taken: ${result.acceptedByApi.join(' + ')}) and ${options.workers ?? 2} workers, on one Temporal and one PostgreSQL`,
+    `Faults: ${kills} worker SIGKILLs; ${apiKills} API SIGKILLs; ${temporalDowntime.length} Temporal restart(s)${temporalDowntime.length ? ` (down ${temporalDowntime.map(seconds).join(', ')})` : ''}; ` +
       `Postgres ${postgresDowntime.length ? `down ${postgresDowntime.map(seconds).join(', ')}` : 'never stopped'}; ` +
       `model 429/500 on ${Math.round(options.modelFailureRate * 100)}% (${result.modelErrorsInjected} calls); ` +
       `Telegram 429 with retry_after on ${Math.round(options.platformRateLimitRate * 100)}% (${result.platformRateLimitsInjected} calls)`,

@@ -7,6 +7,8 @@ export interface FaultPlan {
   /** At most this many worker kills; Infinity for no limit. */
   maxWorkerKills: number;
   temporalRestartsAtMs: number[];
+  /** SIGKILL an API process at these times (one after another, in turn). */
+  apiKillsAtMs: number[];
   postgresOutages: Array<{ atMs: number; durationMs: number }>;
   /** When the last fault is over. The rate faults (model 429/500, platform 429) are not scheduled: they stay on. */
   endMs: number;
@@ -19,6 +21,8 @@ export interface FaultOptions {
   maxWorkerKills?: number;
   temporalRestarts?: number;
   postgresOutageMs?: number;
+  /** API processes SIGKILLed during the load. Default none. */
+  apiKills?: number;
 }
 
 /**
@@ -29,11 +33,15 @@ export function planFaults(options: FaultOptions): FaultPlan {
   const { loadMs, temporalRestarts = 1, postgresOutageMs = 20_000 } = options;
   const temporalRestartsAtMs = Array.from({ length: temporalRestarts }, (_, i) => Math.round((loadMs * 0.4 * (i + 1)) / (temporalRestarts + 1)));
   const postgresOutages = postgresOutageMs > 0 ? [{ atMs: Math.round(loadMs * 0.45), durationMs: postgresOutageMs }] : [];
+  // Spread over the load, off the Temporal restarts' and the outage's marks.
+  const apiKills = options.apiKills ?? 0;
+  const apiKillsAtMs = Array.from({ length: apiKills }, (_, i) => Math.round((loadMs * (0.25 + (0.6 * (i + 1)) / (apiKills + 1))) ));
   const lastOutageEnd = Math.max(0, ...postgresOutages.map((o) => o.atMs + o.durationMs));
   return {
     workerKillEveryMs: options.workerKillEveryMs === undefined ? [3_000, 8_000] : options.workerKillEveryMs,
     maxWorkerKills: options.maxWorkerKills ?? Infinity,
     temporalRestartsAtMs,
+    apiKillsAtMs,
     postgresOutages,
     endMs: Math.max(loadMs, lastOutageEnd + 5_000),
   };
@@ -41,13 +49,15 @@ export function planFaults(options: FaultOptions): FaultPlan {
 
 /** One fault as it happened, for the timeline and for explaining duplicates. */
 export interface FaultEvent {
-  kind: 'worker-kill' | 'temporal-down' | 'temporal-up' | 'postgres-down' | 'postgres-up';
+  kind: 'worker-kill' | 'api-kill' | 'temporal-down' | 'temporal-up' | 'postgres-down' | 'postgres-up';
   at: number;
   detail?: string;
 }
 
 export interface FaultActors {
   killWorker(): Promise<boolean>;
+  /** SIGKILLs one API process (the next in turn); its supervisor starts it again. */
+  killApi(): Promise<boolean>;
   waitForWorker(): Promise<void>;
   restartTemporal(): Promise<void>;
   stopPostgres(): Promise<void>;
@@ -82,6 +92,13 @@ export async function runFaults(plan: FaultPlan, actors: FaultActors, onEvent: (
     }
   })();
 
+  const apiKills = (async () => {
+    for (const at of plan.apiKillsAtMs) {
+      await atOffset(at);
+      if (await actors.killApi()) record('api-kill');
+    }
+  })();
+
   const temporalRestarts = (async () => {
     for (const at of plan.temporalRestartsAtMs) {
       await atOffset(at);
@@ -102,6 +119,6 @@ export async function runFaults(plan: FaultPlan, actors: FaultActors, onEvent: (
     }
   })();
 
-  await Promise.all([workerKills, temporalRestarts, postgresOutages, atOffset(plan.endMs)]);
+  await Promise.all([workerKills, apiKills, temporalRestarts, postgresOutages, atOffset(plan.endMs)]);
   return events;
 }

@@ -13,6 +13,8 @@ export interface ScenarioMessage {
   /** Date.now() when the webhook first went out, and when it got its 200. */
   firstSentAt?: number;
   acceptedAt?: number;
+  /** The API instance (webhook URL) that took it. */
+  acceptedBy?: string;
   /** Webhook deliveries that got no 200 and were sent again, by what they got ("503", "network"). */
   retries: Record<string, number>;
 }
@@ -60,7 +62,8 @@ function telegramUpdate(message: ScenarioMessage): string {
 }
 
 export interface LoadOptions {
-  webhookUrl: string;
+  /** Every API instance's webhook URL: deliveries are spread over them, as a load balancer would. */
+  webhookUrls: string[];
   secretToken: string;
   messages: ScenarioMessage[];
   /** The conversations' messages are spread over about this long. */
@@ -101,7 +104,9 @@ async function deliverUntilAccepted(options: LoadOptions, message: ScenarioMessa
   for (let attempt = 0; ; attempt++) {
     let outcome: string;
     try {
-      const response = await fetch(options.webhookUrl, {
+      // A load balancer: each conversation starts on its own instance, and a retry tries the next one.
+      const url = options.webhookUrls[(message.conversation + attempt) % options.webhookUrls.length]!;
+      const response = await fetch(url, {
         method: 'POST',
         headers: telegramHeaders(options.secretToken),
         body,
@@ -110,6 +115,7 @@ async function deliverUntilAccepted(options: LoadOptions, message: ScenarioMessa
       await response.arrayBuffer();
       if (response.ok) {
         message.acceptedAt = Date.now();
+        message.acceptedBy = url;
         return;
       }
       if (response.status < 500) throw new Error(`The webhook for ${message.text} answered ${response.status}: the scenario is broken`);

@@ -6,7 +6,13 @@
  *   npm run chaos                                   # 100 conversations × 10 messages
  *   npm run chaos -- --conversations 20 --messages 5 --load-seconds 60
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatChaosReport } from './chaos-report';
+
+/** Where `npm run chaos` publishes its dated reports. */
+const REPORTS_DIR = resolve(__dirname, '..', '..', 'docs', 'chaos');
 import { type ChaosOptions, runChaosScenario } from './chaos-scenario';
 import { chaosPassed, formatChaosSummary } from './chaos-summary';
 import { exitCleanlyOnInterrupt } from '../support/interrupts';
@@ -20,7 +26,11 @@ const USAGE = `Usage: npm run chaos -- [options]
   --postgres-outage-seconds N  Postgres stopped for N s; 0 for none (default 20)
   --model-failure-rate R       fraction of model calls answered 429/500 (default 0.2)
   --platform-429-rate R        fraction of Telegram sends answered 429 (default 0.1)
-  --drain-timeout-seconds N    how long after the faults every message must be answered (default 600)`;
+  --drain-timeout-seconds N    how long after the faults every message must be answered (default 600)
+  --apis N                     API processes the webhooks are spread over (default 2)
+  --workers N                  worker processes (default 2)
+  --api-kills N                API processes SIGKILLed under load, in turn (default: one per API)
+  --no-report                  do not write the dated report to docs/chaos/`;
 
 function readOptions(argv: string[]): ChaosOptions {
   const { values } = parseArgs({
@@ -35,6 +45,10 @@ function readOptions(argv: string[]): ChaosOptions {
       'model-failure-rate': { type: 'string', default: '0.2' },
       'platform-429-rate': { type: 'string', default: '0.1' },
       'drain-timeout-seconds': { type: 'string', default: '600' },
+      apis: { type: 'string', default: '2' },
+      workers: { type: 'string', default: '2' },
+      'api-kills': { type: 'string' },
+      'no-report': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -68,6 +82,9 @@ function readOptions(argv: string[]): ChaosOptions {
     modelFailureRate: rate('model-failure-rate'),
     platformRateLimitRate: rate('platform-429-rate'),
     drainTimeoutMs: count('drain-timeout-seconds', 1) * 1000,
+    apis: count('apis', 1),
+    workers: count('workers', 1),
+    ...(values['api-kills'] !== undefined && { apiKills: count('api-kills', 0) }),
     onProgress: (line) => process.stderr.write(`${line}\n`),
   };
   if (problems.length > 0) {
@@ -79,8 +96,16 @@ function readOptions(argv: string[]): ChaosOptions {
 
 async function main(): Promise<void> {
   exitCleanlyOnInterrupt();
-  const result = await runChaosScenario(readOptions(process.argv.slice(2)));
+  const argv = process.argv.slice(2);
+  const result = await runChaosScenario(readOptions(argv));
   process.stdout.write(formatChaosSummary(result));
+  if (!argv.includes('--no-report')) {
+    const at = new Date();
+    const path = join(REPORTS_DIR, `${at.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-')}.md`);
+    mkdirSync(REPORTS_DIR, { recursive: true });
+    writeFileSync(path, formatChaosReport(result, at));
+    process.stdout.write(`The report: ${path}\n`);
+  }
   process.exit(chaosPassed(result.report) ? 0 : 1);
 }
 

@@ -42,8 +42,8 @@ describe('verifyDeliveries', () => {
       sends: [send(text(1), 100), send(text(1), 900), send(text(2), 1_000), send(text(2), 1_100), send(text(3), 1_200)],
       stored: [...inbound, reply(text(1), 1), reply(text(2), 2), reply(text(3), 3)],
       workerLives: [
-        { pid: 1, startedAt: 0, endedAt: 150, killed: true },
-        { pid: 2, startedAt: 800, killed: false },
+        { role: 'worker', pid: 1, startedAt: 0, endedAt: 150, killed: true },
+        { role: 'worker', pid: 2, startedAt: 800, killed: false },
       ],
     });
     expect(report.duplicates.explained).toEqual([expect.objectContaining({ text: text(1), explanation: expect.stringContaining('worker 1 was SIGKILLed 50 ms after') })]);

@@ -1,6 +1,6 @@
 import type { FaultEvent } from './fault-schedule';
 import { answeredInText, type ScenarioMessage } from './load-generator';
-import type { WorkerLife } from './worker-supervisor';
+import type { WorkerLife } from './process-supervisor';
 
 /** A sendMessage call the fake platform accepted (200). */
 export interface ReceivedSend {
@@ -167,8 +167,9 @@ function compareWithDatabase(chatId: string, messages: ScenarioMessage[], kept: 
  */
 function explainDuplicate(duplicate: Omit<DuplicateSend, 'explanation'>, input: VerifyInput): string | undefined {
   const { firstAt, againAt } = duplicate;
-  const life = input.workerLives.find((l) => l.startedAt <= firstAt && (l.endedAt ?? Infinity) >= firstAt);
-  if (life?.killed && life.endedAt! <= againAt) {
+  // With several workers, the one that sent is not known: a worker alive then and SIGKILLed before the resend explains it.
+  const life = input.workerLives.find((l) => l.startedAt <= firstAt && l.killed && l.endedAt! >= firstAt && l.endedAt! <= againAt);
+  if (life) {
     return `worker ${life.pid} was SIGKILLed ${life.endedAt! - firstAt} ms after Telegram took the reply, before the send activity's completion reached Temporal; the next attempt sent it again ${((againAt - firstAt) / 1000).toFixed(1)} s later`;
   }
   const downs = input.faults.filter((f) => f.kind === 'temporal-down');
