@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import { downloadBytes } from '../media/download';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
+import { toPlainText } from '../formatting/dialects';
 import { locationText } from '../media/readable-attachments';
 import { answerHubChallenge, GraphIdSchema, graphUrl, metaConsoleSetup, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
 import type { MessagingPlatform } from './messaging-platform';
@@ -89,7 +90,7 @@ export const messenger: MessagingPlatform<MessengerCredentials> = {
     const body = await postToGraph({
       platform: 'Messenger',
       url: sendApiUrl(baseUrl, credentials),
-      body: { recipient: { id: reply.key.chatId }, messaging_type: 'RESPONSE', message: reply.attachment ? messengerAttachment(reply.attachment) : { text: reply.text } },
+      body: { recipient: { id: reply.key.chatId }, messaging_type: 'RESPONSE', message: reply.attachment ? messengerAttachment(reply.attachment) : { text: toPlainText(reply.text) } },
     });
     const sent = SendResponseSchema.safeParse(body);
     return { platformMessageIds: sent.success ? [sent.data.message_id] : [] };

@@ -4,6 +4,7 @@ import type { Attachment, InboundMessage } from '../conversations/inbound-messag
 import { splitChatId, threadChatId } from '../conversations/shared-space';
 import { downloadBytes, type DownloadedMedia, fetchJson, MediaTooLarge } from '../media/download';
 import { attachmentLinkText } from '../conversations/outbound-attachment';
+import { toSlackMrkdwn } from '../formatting/dialects';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt, OutboundReply } from './platform-adapter';
@@ -274,7 +275,8 @@ export async function fetchSlackFile(args: { baseUrl: string; botToken: string; 
  */
 function slackContent(reply: OutboundReply): { text: string; blocks?: unknown[] } {
   const file = reply.attachment;
-  if (!file) return { text: escapeSlackText(reply.text) };
+  // The model writes markdown; Slack reads its own mrkdwn (with &, < and > escaped).
+  if (!file) return { text: toSlackMrkdwn(reply.text) };
   const caption = escapeSlackText(attachmentLinkText(file));
   if (file.kind !== 'image') return { text: caption };
   return { text: caption, blocks: [{ type: 'image', image_url: file.url, alt_text: file.name ?? 'image' }] };

@@ -6,6 +6,7 @@ import { splitChatId, threadChatId } from '../conversations/shared-space';
 import { downloadBytes, type DownloadedMedia, MediaTooLarge } from '../media/download';
 import { contactText, locationText } from '../media/readable-attachments';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
+import { toPlainText, toTelegramHtml } from '../formatting/dialects';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt } from './platform-adapter';
@@ -197,8 +198,12 @@ export async function sendTelegramMessage(args: {
   replyContext?: Record<string, string>;
   /** Set when this call already follows a group's migration; it is followed once. */
   migratedFrom?: string;
+  /** Set when Telegram refused the markup: the same part goes as plain text. */
+  plain?: true;
 }): Promise<DeliveryReceipt> {
-  const { baseUrl, botToken, text, replyContext } = args;
+  const { baseUrl, botToken, replyContext } = args;
+  // The model writes markdown: Telegram gets it as HTML, with everything else escaped.
+  const text = args.plain ? toPlainText(args.text) : toTelegramHtml(args.text);
   const { chat: chatId, thread } = splitChatId(args.chatId);
   // A topic's conversation answers in its topic; older conversations carried the topic in the context.
   const threadId = thread ?? replyContext?.messageThreadId;
@@ -207,6 +212,7 @@ export async function sendTelegramMessage(args: {
   const body: Opts<never>['sendMessage'] = {
     chat_id: chatId,
     text,
+    ...(!args.plain && { parse_mode: 'HTML' as const }),
     ...(threadId && { message_thread_id: Number(threadId) }),
     // Quote the message answered, and still send if the person deleted it meanwhile.
     ...(replyTo && { reply_parameters: { message_id: Number(replyTo), allow_sending_without_reply: true } }),
@@ -221,6 +227,8 @@ export async function sendTelegramMessage(args: {
   if (answer?.ok) return { platformMessageIds: [String(answer.result.message_id)] };
 
   const description = answer?.description ?? `HTTP ${response.status}`;
+  // Markup Telegram cannot read never fails a reply: the same part goes again as plain text.
+  if (response.status === 400 && !args.plain && /can't parse entities/i.test(description)) return sendTelegramMessage({ ...args, plain: true });
   const migratedTo = answer?.parameters?.migrate_to_chat_id;
   if (migratedTo !== undefined && args.migratedFrom === undefined) {
     const movedTo = thread === undefined ? String(migratedTo) : threadChatId(String(migratedTo), thread);

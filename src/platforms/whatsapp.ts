@@ -13,6 +13,7 @@ import {
 } from './meta-graph';
 import type { MessagingPlatform, WebhookOutcome } from './messaging-platform';
 import type { OutboundReply } from './platform-adapter';
+import { toWhatsApp } from '../formatting/dialects';
 import { downloadBytes, type DownloadedMedia, fetchJson, MediaTooLarge } from '../media/download';
 import { contactText, locationText } from '../media/readable-attachments';
 
@@ -266,7 +267,7 @@ function messageContent(reply: OutboundReply) {
   // A file by link: WhatsApp fetches it (images up to 5 MB, documents up to 100 MB).
   if (attachment?.kind === 'image') return { type: 'image', image: { link: attachment.url } };
   if (attachment) return { type: 'document', document: { link: attachment.url, ...(attachment.name && { filename: attachment.name }) } };
-  if (!template) return { type: 'text', text: { body: reply.text } };
+  if (!template) return { type: 'text', text: { body: toWhatsApp(reply.text) } };
   const parameters = template.parameters.map((text) => ({ type: 'text', text }));
   return {
     type: 'template',

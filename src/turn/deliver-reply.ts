@@ -4,7 +4,7 @@
  * never sends a part twice.
  */
 import { outboundPartKey, paceDelayMs } from '../conversations/outbound-parts';
-import { splitText } from '../conversations/split-text';
+import { splitMarkdown } from '../formatting/split-markdown';
 import { PLATFORM_RULES } from '../platforms/platform-rules';
 import type { DeliveryReceipt } from '../platforms/platform-adapter';
 import type { TurnInput, TurnStep } from './turn-contract';
@@ -32,7 +32,7 @@ export interface Delivery {
 export async function deliverReply(input: TurnInput, draft: StoredDraft, io: TurnIO, steps: TurnStep[]): Promise<Delivery> {
   const rules = PLATFORM_RULES[input.key.platform];
   // A message of files alone has no text part.
-  const parts = draft.text.trim() === '' && draft.attachments.length > 0 ? [] : splitText(draft.text, rules.textLimit);
+  const parts = draft.text.trim() === '' && draft.attachments.length > 0 ? [] : splitMarkdown(draft.text, rules.textLimit);
   // Notices and an operator's messages always go; only the bot's own reply yields to a human.
   const mayStop = input.author === 'bot' && draft.kind !== 'notice';
   const deliveryIds = [...draft.deliveryIds];

@@ -182,6 +182,20 @@ describeIfChromium('web chat in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("shows the bot's markdown formatted, and anything that looks like HTML as text", async () => {
+    stack!.fakeOpenAI.enqueue({ kind: 'reply', text: 'It ships **tomorrow**. <img src=x onerror="window.pwned=1"> See [the guide](https://docs.example.com/guide).' });
+    await sendFromComposer('when does it ship?', 'enter');
+    const reply = page.locator('li.message[data-role="bot"]:not([data-draft]) .message-text', { hasText: 'See the guide' });
+    await reply.waitFor({ timeout: 20_000 });
+    expect(await reply.locator('strong').textContent()).toBe('tomorrow');
+    expect(await reply.locator('a').getAttribute('href')).toBe('https://docs.example.com/guide');
+    expect(await reply.locator('img').count()).toBe(0);
+    expect(await reply.textContent()).toContain('<img src=x onerror="window.pwned=1">');
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    await page.screenshot({ path: join(dirname(STREAMING_SCREENSHOT), 'webchat-markdown.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows "typing…" while the server says the model is writing, announced to screen readers, and hides it with the reply', async () => {
     const typing = page.locator('#typing');
     expect(await typing.isVisible()).toBe(false);

@@ -187,10 +187,14 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
     const match = SEND_PATH.exec(request.path);
     if (request.method !== 'POST' || !match) return apiError(404, 'Not Found');
     if (match[1] !== botToken) return telegramAnswers.unauthorized();
-    const body = request.body as { chat_id?: unknown; text?: unknown } | undefined;
+    const body = request.body as { chat_id?: unknown; text?: unknown; parse_mode?: unknown } | undefined;
     if (body?.chat_id === undefined || body.chat_id === '') return apiError(400, 'Bad Request: chat_id is empty');
     if (typeof body.text !== 'string' || body.text.trim() === '') return apiError(400, 'Bad Request: message text is empty');
-    if ([...body.text].length > 4096) return apiError(400, 'Bad Request: message is too long');
+    // With parse_mode HTML the Bot API reads the tags, and counts the text without them.
+    const htmlProblem = body.parse_mode === 'HTML' ? telegramHtmlProblem(body.text) : undefined;
+    if (htmlProblem) return apiError(400, `Bad Request: can't parse entities: ${htmlProblem}`);
+    const visible = body.parse_mode === 'HTML' ? unescapeHtml(body.text.replace(/<[^>]*>/g, '')) : body.text;
+    if ([...visible].length > 4096) return apiError(400, 'Bad Request: message is too long');
     const chatId = Number(body.chat_id);
     return {
       status: 200,
@@ -265,4 +269,25 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
       chatActionAnswer = undefined;
     },
   };
+}
+
+/** The tags Telegram's HTML parse mode takes. */
+const TELEGRAM_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'code', 'pre', 'a', 'span', 'tg-spoiler', 'blockquote']);
+
+/** What Telegram would say of the HTML, as its parser does: unsupported tags, unclosed or crossed tags, a bare `<` or `&`. */
+function telegramHtmlProblem(html: string): string | undefined {
+  const open: string[] = [];
+  for (const match of html.matchAll(/<(\/?)([a-z-]*)([^>]*)>|<|&(?!(lt|gt|amp|quot|#\d+);)/gi)) {
+    if (match[0] === '<') return `unsupported start tag at byte offset ${match.index}`;
+    if (match[0].startsWith('&')) return `character entity expected at byte offset ${match.index}`;
+    const [, closing, tag] = match;
+    if (!TELEGRAM_TAGS.has(tag!.toLowerCase())) return `unsupported start tag "${tag}" at byte offset ${match.index}`;
+    if (!closing) open.push(tag!.toLowerCase());
+    else if (open.pop() !== tag!.toLowerCase()) return `can't find end tag corresponding to start tag at byte offset ${match.index}`;
+  }
+  return open.length > 0 ? `can't find end tag corresponding to start tag "${open.at(-1)}"` : undefined;
+}
+
+function unescapeHtml(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 }

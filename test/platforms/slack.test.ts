@@ -147,6 +147,13 @@ describe('Slack', () => {
     expect(post!.body).toEqual({ channel: 'C0TOPLEVL1', text: 'echo: anyone there?', thread_ts: event.ts });
   });
 
+  it("sends the model's markdown as Slack mrkdwn", async () => {
+    stack.fakeOpenAI.enqueue({ kind: 'reply', text: '**Done**: see [the guide](https://docs.example.com/guide) and `npm start`.' });
+    await deliver(slackEventCallback(slackUserMessage({ channel: 'D0MRKDWN01', text: 'how do I start?' })));
+    const [post] = await waitForPosts('D0MRKDWN01', 1);
+    expect(post!.body.text).toBe('*Done*: see <https://docs.example.com/guide|the guide> and `npm start`.');
+  });
+
   it("reads Slack's escaping on the way in and escapes &, < and > on the way out", async () => {
     const event = slackUserMessage({ channel: 'D0ESCAPE01', text: 'is 1 &lt; 2 &amp;&amp; 3 &gt; 2?' });
     await deliver(slackEventCallback(event));

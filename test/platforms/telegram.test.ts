@@ -73,7 +73,7 @@ describe('Telegram', () => {
   const gapsBetween = (times: number[]) => times.slice(1).map((at, i) => at - times[i]!);
 
   describe('inbound', () => {
-    it('answers a private text message through sendMessage, as plain text to the same chat', async () => {
+    it('answers a private text message through sendMessage, as HTML to the same chat', async () => {
       const chatId = newChat();
       const update = textUpdate(chatId, 'hello bot');
       expect(await post(update)).toEqual({ status: 200, body: { ok: true } });
@@ -82,7 +82,7 @@ describe('Telegram', () => {
       expect(send!.request).toMatchObject({ method: 'POST', path: `/bot${BOT_TOKEN}/sendMessage` });
       expect(send!.request.headers['content-type']).toBe('application/json');
       expect(send!.request.headers.authorization).toBeUndefined();
-      expect(send!.request.body).toEqual({ chat_id: String(chatId), text: 'echo: hello bot' });
+      expect(send!.request.body).toEqual({ chat_id: String(chatId), text: 'echo: hello bot', parse_mode: 'HTML' });
       expect(modelInputs(stack)).toEqual(['hello bot']);
 
       await waitFor('the reply stored', async () => (await storedMessages(chatId)).length === 2);
@@ -101,6 +101,7 @@ describe('Telegram', () => {
       expect(groupReply!.request.body).toEqual({
         chat_id: '-1001234567890',
         text: 'echo: hi all',
+        parse_mode: 'HTML',
         reply_parameters: { message_id: 77, allow_sending_without_reply: true },
       });
 
@@ -176,6 +177,27 @@ describe('Telegram', () => {
       expect(inbound).toMatchObject({ text: 'What is this?', attachments: [{ kind: 'image', ref: 'AgACAgQAAxkBAAIBlarge' }] });
       const kept = await stack.db.selectFrom('media').select(['kind', 'mime_type', 'size_bytes', 'bytes']).where('platform_message_id', '=', String(update.update_id)).execute();
       expect(kept).toEqual([{ kind: 'image', mime_type: 'image/jpeg', size_bytes: png.length, bytes: png }]);
+    });
+
+    describe('formatting', () => {
+      it("sends the model's markdown as Telegram HTML, escaped, and as plain text once when Telegram refuses the markup", async () => {
+        const chatId = newChat();
+        stack.fakeOpenAI.enqueue({ kind: 'reply', text: 'Your order ships **tomorrow** & costs <5 €. Track it [here](https://t.example.com/?a=1&b=2).' });
+        expect((await post(textUpdate(chatId, 'when does it ship?'))).status).toBe(200);
+        const [html] = await waitForSends(chatId, 1);
+        expect(html!.request.body).toMatchObject({
+          parse_mode: 'HTML',
+          text: 'Your order ships <b>tomorrow</b> &amp; costs &lt;5 €. Track it <a href="https://t.example.com/?a=1&amp;b=2">here</a>.',
+        });
+
+        // Telegram refuses the markup (as it does for entities it cannot parse): the part goes again, plain, and only once.
+        fake.enqueue({ status: 400, json: { ok: false, error_code: 400, description: "Bad Request: can't parse entities: unsupported start tag at byte offset 7" } });
+        stack.fakeOpenAI.enqueue({ kind: 'reply', text: 'It is **on its way**.' });
+        expect((await post(textUpdate(chatId, 'and now?'))).status).toBe(200);
+        const sends = await waitForSends(chatId, 2);
+        expect(sends[1]!.request.body).toEqual({ chat_id: String(chatId), text: 'It is on its way.' });
+        expect(fake.sendAttempts(String(chatId)).map((r) => r.status)).toEqual([200, 400, 200]);
+      });
     });
 
     describe('media out', () => {
