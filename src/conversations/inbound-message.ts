@@ -26,6 +26,8 @@ export interface InboundMessage {
   receivedAt: string;
   /** The id of the HTTP request that accepted the message, for following it through the logs. */
   requestId?: string;
+  /** How the platform names this message in later edits and reactions, when not `messageId` (Telegram: chat and message id). */
+  nativeId?: string;
   /** What the platform needs to answer in place: a thread, an interaction token. */
   replyContext?: Record<string, string>;
 }

@@ -49,6 +49,7 @@ export function normaliseInbound(message: InboundMessage): InboundMessage {
     chatId: normaliseId(message.chatId, MAX_CHAT_ID_LENGTH),
     userId: normaliseId(message.userId),
     messageId: normaliseId(message.messageId),
+    ...(message.nativeId !== undefined && { nativeId: normaliseId(message.nativeId) }),
     text: normaliseText(message.text),
     attachments: message.attachments.map(normaliseAttachment),
     replyContext: message.replyContext && mapValues(message.replyContext, (value) => normaliseText(value, MAX_INBOUND_TEXT_LENGTH)),

@@ -1,3 +1,4 @@
+import type { PreviousText, Reaction } from '../conversations/message-change';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import type { TemplateSpec } from '../conversations/whatsapp-templates';
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
@@ -93,6 +94,12 @@ export interface MessagesTable {
   /** numeric: pg returns it as a string. */
   cost_usd: ColumnType<string | null, number | null | undefined, number | null>;
   usage: ColumnType<ModelUsage[], string | undefined, string>;
+  /** How the platform names an inbound message in its edits and reactions. */
+  native_id: string | null;
+  previous_texts: ColumnType<PreviousText[], string | undefined, string>;
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  reactions: ColumnType<Reaction[], string | undefined, string>;
   created_at: Timestamp;
 }
 

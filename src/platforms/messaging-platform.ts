@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import type { DownloadedMedia } from '../media/download';
+import type { MessageChange } from '../conversations/message-change';
 import type { DeliveryReceipt, OutboundReply, TypingSignal } from './platform-adapter';
 import type { WebhookSetup } from './webhook-setup';
 
@@ -32,7 +33,9 @@ export type WebhookOutcome =
   | { kind: 'messages'; messages: InboundMessage[]; reply?: WebhookReply }
   /** A handshake or protocol answer (Slack's challenge, Discord's PONG): nothing is accepted. */
   | { kind: 'reply'; reply: WebhookReply }
-  /** A real event that carries no message for the bot (edits, receipts, echoes, reactions). */
+  /** Edits, deletes and reactions of stored messages: the record changes, nothing is answered. */
+  | { kind: 'changes'; changes: MessageChange[] }
+  /** A real event that carries no message for the bot (receipts, echoes, changes to messages we never stored). */
   | { kind: 'ignored'; reason: string }
   /** The platform reports that messages we sent failed (WhatsApp `failed` statuses). */
   | { kind: 'delivery-failed'; failures: Array<{ deliveryId: string; type: string; message: string }> };

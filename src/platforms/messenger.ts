@@ -3,6 +3,7 @@ import type { Attachment, InboundMessage } from '../conversations/inbound-messag
 import { downloadBytes } from '../media/download';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import { toPlainText } from '../formatting/dialects';
+import type { MessageChange } from '../conversations/message-change';
 import { locationText } from '../media/readable-attachments';
 import { answerHubChallenge, GraphIdSchema, graphUrl, metaConsoleSetup, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
 import type { MessagingPlatform } from './messaging-platform';
@@ -40,6 +41,10 @@ const MessagingEventSchema = z.object({
     })
     .optional(),
   postback: z.object({ mid: z.string().optional(), title: z.string().optional(), payload: z.string().optional() }).optional(),
+  /** `message_reactions` field: `react` or `unreact`, with the emoji. */
+  reaction: z.object({ mid: z.string(), action: z.enum(['react', 'unreact']), emoji: z.string().optional() }).optional(),
+  /** `message_edits` field: the edited text. */
+  message_edit: z.object({ mid: z.string(), text: z.string() }).optional(),
   timestamp: z.number().optional(),
 });
 type MessagingEvent = z.infer<typeof MessagingEventSchema>;
@@ -74,13 +79,16 @@ export const messenger: MessagingPlatform<MessengerCredentials> = {
     const webhook = PageWebhookSchema.safeParse(body);
     if (!webhook.success || webhook.data.object !== 'page') return { kind: 'ignored', reason: 'not a Page webhook' };
     const messages: InboundMessage[] = [];
+    const changes: MessageChange[] = [];
     for (const entry of webhook.data.entry) {
       for (const item of entry.messaging ?? []) {
         const event = MessagingEventSchema.safeParse(item);
+        if (event.success) changes.push(...changesOf(event.data));
         const message = event.success ? toInboundMessage(event.data, { botId, receivedAt }) : undefined;
         if (message) messages.push(message);
       }
     }
+    if (messages.length === 0 && changes.length > 0) return { kind: 'changes', changes };
     if (messages.length === 0) return { kind: 'ignored', reason: 'no message for the bot (echoes, receipts, reactions, edits)' };
     return { kind: 'messages', messages };
   },
@@ -159,4 +167,12 @@ const KIND_BY_TYPE: Readonly<Record<string, Attachment['kind']>> = { image: 'ima
 /** A file by URL: Meta fetches it (up to 25 MB) and shows an image inline, a document as a file. */
 function messengerAttachment(file: OutboundAttachment) {
   return { attachment: { type: file.kind === 'image' ? 'image' : 'file', payload: { url: file.url, is_reusable: false } } };
+}
+
+/** An edit or a reaction (`message_edits`, `message_reactions` fields): the record changes, nothing is answered. */
+function changesOf(event: MessagingEvent): MessageChange[] {
+  if (event.message_edit) return [{ kind: 'edit', ref: event.message_edit.mid, text: event.message_edit.text }];
+  const { reaction } = event;
+  if (!reaction) return [];
+  return [{ kind: 'reaction', ref: reaction.mid, userId: event.sender.id, emoji: reaction.emoji ?? '', added: reaction.action === 'react' }];
 }

@@ -4,6 +4,7 @@ import type { Attachment, InboundMessage } from '../conversations/inbound-messag
 import { splitChatId, threadChatId } from '../conversations/shared-space';
 import { downloadBytes, type DownloadedMedia, fetchJson, MediaTooLarge } from '../media/download';
 import { attachmentLinkText } from '../conversations/outbound-attachment';
+import type { MessageChange } from '../conversations/message-change';
 import { toSlackMrkdwn } from '../formatting/dialects';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
@@ -115,6 +116,8 @@ export function parseSlackWebhook({ botId, body, receivedAt }: { botId: string; 
   const envelope = EventCallbackSchema.safeParse(body);
   if (!envelope.success) return { kind: 'ignored', reason: `Slack payload of type ${describeType(body)}` };
   const { event } = envelope.data;
+  const change = slackChange(event, botUserIdsOf(envelope.data));
+  if (change) return { kind: 'changes', changes: [change] };
   if (event.type !== 'message' && event.type !== 'app_mention') return { kind: 'ignored', reason: `Slack ${event.type} event` };
   if (event.subtype && !PERSON_SUBTYPES.has(event.subtype)) return { kind: 'ignored', reason: `Slack ${event.subtype} message` };
   if (event.bot_id) return { kind: 'ignored', reason: 'Slack message from a bot' };
@@ -280,4 +283,38 @@ function slackContent(reply: OutboundReply): { text: string; blocks?: unknown[] 
   const caption = escapeSlackText(attachmentLinkText(file));
   if (file.kind !== 'image') return { text: caption };
   return { text: caption, blocks: [{ type: 'image', image_url: file.url, alt_text: file.name ?? 'image' }] };
+}
+
+const MessageChangedSchema = z.object({
+  subtype: z.literal('message_changed'),
+  channel: z.string(),
+  message: z.object({ ts: z.string(), text: z.string().nullish(), user: z.string().nullish() }),
+});
+const MessageDeletedSchema = z.object({ subtype: z.literal('message_deleted'), channel: z.string(), deleted_ts: z.string() });
+const ReactionSchema = z.object({
+  type: z.enum(['reaction_added', 'reaction_removed']),
+  user: z.string(),
+  reaction: z.string(),
+  item: z.object({ type: z.literal('message'), channel: z.string(), ts: z.string() }),
+});
+
+/**
+ * An edit (`message_changed`), a delete (`message_deleted`) or a reaction to a message: each names
+ * the message by its channel and `ts`, as the message's own key does. The bot's own changes are none of ours.
+ */
+function slackChange(event: EventCallback['event'], botUserIds: string[]): MessageChange | undefined {
+  const changed = MessageChangedSchema.safeParse(event);
+  if (changed.success) {
+    const { channel, message } = changed.data;
+    if (message.user && botUserIds.includes(message.user)) return undefined;
+    return { kind: 'edit', ref: slackMessageKey({ channel, ts: message.ts }), text: readSlackText(message.text ?? '', botUserIds) };
+  }
+  const deleted = MessageDeletedSchema.safeParse(event);
+  if (deleted.success) return { kind: 'delete', ref: slackMessageKey({ channel: deleted.data.channel, ts: deleted.data.deleted_ts }) };
+  const reaction = ReactionSchema.safeParse(event);
+  if (reaction.success && !botUserIds.includes(reaction.data.user)) {
+    const { item, user, reaction: emoji, type } = reaction.data;
+    return { kind: 'reaction', ref: slackMessageKey(item), userId: user, emoji, added: type === 'reaction_added' };
+  }
+  return undefined;
 }

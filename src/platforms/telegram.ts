@@ -3,6 +3,7 @@ import type { ApiResponse, File, Message, Opts } from '@grammyjs/types';
 import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import { splitChatId, threadChatId } from '../conversations/shared-space';
+import type { MessageChange } from '../conversations/message-change';
 import { downloadBytes, type DownloadedMedia, MediaTooLarge } from '../media/download';
 import { contactText, locationText } from '../media/readable-attachments';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
@@ -26,11 +27,8 @@ const SEND_TIMEOUT_MS = 20_000;
 
 const FileSchema = z.object({ file_id: z.string(), mime_type: z.string().optional(), file_name: z.string().optional() });
 
-/** The part of an Update this adapter reads. Telegram's own examples omit `is_bot` and `chat.type`. */
-const UpdateSchema = z.object({
-  update_id: z.number().int(),
-  message: z
-    .object({
+/** A Message, as far as this adapter reads it. */
+const MessageSchema = z.object({
       message_id: z.number().int(),
       message_thread_id: z.number().int().optional(),
       is_topic_message: z.boolean().optional(),
@@ -50,10 +48,26 @@ const UpdateSchema = z.object({
       location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
       venue: z.object({ location: z.object({ latitude: z.number(), longitude: z.number() }), title: z.string(), address: z.string() }).optional(),
       contact: z.object({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional() }).optional(),
+    });
+
+const ReactionSchema = z.array(z.object({ type: z.string(), emoji: z.string().optional() }));
+
+/** The part of an Update this adapter reads. Telegram's own examples omit `is_bot` and `chat.type`. */
+const UpdateSchema = z.object({
+  update_id: z.number().int(),
+  message: MessageSchema.optional(),
+  edited_message: MessageSchema.optional(),
+  message_reaction: z
+    .object({
+      chat: z.object({ id: z.number().int() }),
+      message_id: z.number().int(),
+      user: z.object({ id: z.number().int() }).optional(),
+      new_reaction: ReactionSchema,
+      old_reaction: ReactionSchema,
     })
     .optional(),
 });
-type TelegramMessage = NonNullable<z.infer<typeof UpdateSchema>['message']>;
+type TelegramMessage = z.infer<typeof MessageSchema>;
 
 /**
  * Telegram Bot API: webhooks carry `X-Telegram-Bot-Api-Secret-Token`, one Update per request;
@@ -101,7 +115,14 @@ export function verifyTelegramSecret(request: WebhookRequest, credentials: Teleg
 export function parseTelegramUpdate(botId: string, body: unknown, receivedAt: string): WebhookOutcome {
   const parsed = UpdateSchema.safeParse(body);
   if (!parsed.success) return { kind: 'ignored', reason: 'not a Telegram update' };
-  const { update_id: updateId, message } = parsed.data;
+  const { update_id: updateId, message, edited_message: edited, message_reaction: reaction } = parsed.data;
+  // An edit or a reaction changes the stored message; the bot answers neither.
+  if (edited) {
+    const text = edited.text ?? edited.caption;
+    if (text === undefined) return { kind: 'ignored', reason: 'an edit without text' };
+    return { kind: 'changes', changes: [{ kind: 'edit', ref: telegramNativeId(edited), text }] };
+  }
+  if (reaction) return reactionChanges(reaction);
   if (!message) return { kind: 'ignored', reason: `update kind "${updateKind(body)}"` };
   if (!message.from) return { kind: 'ignored', reason: 'message without a sender' };
   if (message.from.is_bot) return { kind: 'ignored', reason: 'message from a bot' };
@@ -118,6 +139,8 @@ export function parseTelegramUpdate(botId: string, body: unknown, receivedAt: st
     userId: String(message.from.id),
     // update_id is what Telegram repeats when it redelivers; message_id is only unique per chat.
     messageId: String(updateId),
+    // Edits and reactions name the message by its chat and message_id.
+    nativeId: telegramNativeId(message),
     text,
     attachments,
     receivedAt,
@@ -140,6 +163,25 @@ export function telegramConversationChatId(message: Pick<TelegramMessage, 'chat'
 
 function isGroup(message: TelegramMessage): boolean {
   return message.chat.type === 'group' || message.chat.type === 'supergroup';
+}
+
+/** How edits and reactions name a message: its chat and its message_id. */
+function telegramNativeId(message: { chat: { id: number }; message_id: number }): string {
+  return `${message.chat.id}:${message.message_id}`;
+}
+
+/** A `message_reaction` update: the emoji added and removed, by comparing the old reactions with the new. */
+function reactionChanges(update: NonNullable<z.infer<typeof UpdateSchema>['message_reaction']>): WebhookOutcome {
+  if (!update.user) return { kind: 'ignored', reason: 'an anonymous reaction' };
+  const emoji = (list: typeof update.new_reaction) => list.flatMap((r) => (r.type === 'emoji' && r.emoji ? [r.emoji] : []));
+  const [before, after] = [emoji(update.old_reaction), emoji(update.new_reaction)];
+  const ref = telegramNativeId(update);
+  const userId = String(update.user.id);
+  const changes: MessageChange[] = [
+    ...before.filter((e) => !after.includes(e)).map((e) => ({ kind: 'reaction' as const, ref, userId, emoji: e, added: false })),
+    ...after.filter((e) => !before.includes(e)).map((e) => ({ kind: 'reaction' as const, ref, userId, emoji: e, added: true })),
+  ];
+  return changes.length > 0 ? { kind: 'changes', changes } : { kind: 'ignored', reason: 'a reaction that changed nothing' };
 }
 
 function updateKind(body: unknown): string {

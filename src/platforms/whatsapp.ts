@@ -14,6 +14,7 @@ import {
 import type { MessagingPlatform, WebhookOutcome } from './messaging-platform';
 import type { OutboundReply } from './platform-adapter';
 import { toWhatsApp } from '../formatting/dialects';
+import type { MessageChange } from '../conversations/message-change';
 import { downloadBytes, type DownloadedMedia, fetchJson, MediaTooLarge } from '../media/download';
 import { contactText, locationText } from '../media/readable-attachments';
 
@@ -59,6 +60,7 @@ const MessageSchema = z.object({
     })
     .optional(),
   button: z.object({ text: z.string() }).optional(),
+  reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }).optional(),
   contacts: z
     .array(
       z.object({
@@ -128,6 +130,7 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
     }
     const messages: InboundMessage[] = [];
     const failures: DeliveryFailure[] = [];
+    const changes: MessageChange[] = [];
     for (const entry of webhook.data.entry) {
       for (const change of entry.changes ?? []) {
         const value = ChangeValueSchema.safeParse(change.value);
@@ -135,6 +138,7 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
         if (!value.success || (value.data.metadata && value.data.metadata.phone_number_id !== credentials.phoneNumberId)) continue;
         for (const item of value.data.messages ?? []) {
           const message = MessageSchema.safeParse(item);
+          if (message.success && message.data.reaction) changes.push(...reactionChanges(message.data));
           const inbound = message.success ? toInboundMessage(message.data, { botId, receivedAt }) : undefined;
           if (inbound) messages.push(inbound);
         }
@@ -147,6 +151,7 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
     // Meta sends messages and statuses in separate notifications; should one ever carry both, the
     // messages must be accepted (or Meta retries them) and the failures are left to the log.
     if (messages.length > 0) return { kind: 'messages', messages };
+    if (changes.length > 0) return { kind: 'changes', changes };
     if (failures.length > 0) return { kind: 'delivery-failed', failures };
     return { kind: 'ignored', reason: 'no message for the bot (statuses, reactions, unsupported types)' };
   },
@@ -273,4 +278,15 @@ function messageContent(reply: OutboundReply) {
     type: 'template',
     template: { name: template.name, language: { code: template.language }, ...(parameters.length > 0 && { components: [{ type: 'body', parameters }] }) },
   };
+}
+
+/**
+ * A reaction: WhatsApp allows one per person and message, so a new one replaces the last, and an
+ * empty emoji takes it away.
+ */
+function reactionChanges(message: WhatsAppMessage): MessageChange[] {
+  const { reaction } = message;
+  if (!reaction) return [];
+  const cleared: MessageChange = { kind: 'reaction', ref: reaction.message_id, userId: message.from, emoji: '', added: false };
+  return reaction.emoji ? [cleared, { kind: 'reaction', ref: reaction.message_id, userId: message.from, emoji: reaction.emoji, added: true }] : [cleared];
 }

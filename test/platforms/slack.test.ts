@@ -154,6 +154,30 @@ describe('Slack', () => {
     expect(post!.body.text).toBe('*Done*: see <https://docs.example.com/guide|the guide> and `npm start`.');
   });
 
+  it('records an edit, a delete and reactions on the stored message, and answers none of them', async () => {
+    const event = slackUserMessage({ channel: 'D0CHANGE01', text: 'my order number is 12345' });
+    await deliver(slackEventCallback(event));
+    await waitForPosts('D0CHANGE01', 1);
+    const stored = () => stack.db.selectFrom('messages').select(['text', 'previous_texts', 'deleted_at', 'reactions']).where('platform_message_id', '=', `D0CHANGE01:${event.ts}`).executeTakeFirstOrThrow();
+
+    const edited = { type: 'message', subtype: 'message_changed', channel: 'D0CHANGE01', hidden: true, ts: nextSlackTs(), event_ts: nextSlackTs(),
+      message: { type: 'message', user: event.user, text: 'my order number is 12346', ts: event.ts, edited: { user: event.user, ts: nextSlackTs() } },
+      previous_message: { type: 'message', user: event.user, text: event.text, ts: event.ts } };
+    expect((await deliver(slackEventCallback(edited as never))).status).toBe(200);
+    const reaction = (type: string) => ({ type, user: event.user, reaction: 'thumbsup', item: { type: 'message', channel: 'D0CHANGE01', ts: event.ts }, item_user: event.user, event_ts: nextSlackTs() });
+    expect((await deliver(slackEventCallback(reaction('reaction_added') as never))).status).toBe(200);
+    expect(await stored()).toMatchObject({ text: 'my order number is 12346', previous_texts: [{ text: 'my order number is 12345' }], reactions: [{ userId: event.user, emoji: 'thumbsup' }] });
+    expect((await deliver(slackEventCallback(reaction('reaction_removed') as never))).status).toBe(200);
+
+    // A delete erases the text and every earlier version, for privacy.
+    const deleted = { type: 'message', subtype: 'message_deleted', channel: 'D0CHANGE01', hidden: true, deleted_ts: event.ts, ts: nextSlackTs(), event_ts: nextSlackTs() };
+    expect((await deliver(slackEventCallback(deleted as never))).status).toBe(200);
+    const after = await stored();
+    expect(after).toMatchObject({ text: '', previous_texts: [], reactions: [] });
+    expect(after.deleted_at).not.toBeNull();
+    expect(postsTo('D0CHANGE01')).toHaveLength(1);
+  });
+
   it("reads Slack's escaping on the way in and escapes &, < and > on the way out", async () => {
     const event = slackUserMessage({ channel: 'D0ESCAPE01', text: 'is 1 &lt; 2 &amp;&amp; 3 &gt; 2?' });
     await deliver(slackEventCallback(event));

@@ -179,6 +179,33 @@ describe('Telegram', () => {
       expect(kept).toEqual([{ kind: 'image', mime_type: 'image/jpeg', size_bytes: png.length, bytes: png }]);
     });
 
+    describe('edits and reactions', () => {
+      it('keeps an edit\'s old text, stores reactions as they come and go, and answers neither', async () => {
+        const chatId = newChat();
+        const original = textUpdate(chatId, 'I want the blue one', { message_id: 4100 });
+        expect((await post(original)).status).toBe(200);
+        await waitForSends(chatId, 1);
+
+        const edit = { update_id: nextUpdateId++, edited_message: { message_id: 4100, date: 1441645532, edit_date: 1441645600, chat: privateChat(chatId), from: person(chatId), text: 'I want the red one' } };
+        expect(await post(edit)).toEqual({ status: 200, body: { ok: true } });
+        const react = (old_reaction: unknown[], new_reaction: unknown[]) => ({
+          update_id: nextUpdateId++,
+          message_reaction: { chat: privateChat(chatId), message_id: 4100, user: person(chatId), date: 1441645700, old_reaction, new_reaction },
+        });
+        expect((await post(react([], [{ type: 'emoji', emoji: '👍' }, { type: 'emoji', emoji: '🔥' }]))).status).toBe(200);
+        expect((await post(react([{ type: 'emoji', emoji: '👍' }, { type: 'emoji', emoji: '🔥' }], [{ type: 'emoji', emoji: '🔥' }]))).status).toBe(200);
+        // A change to a message the bot never stored is acknowledged and ignored.
+        expect((await post({ ...edit, update_id: nextUpdateId++, edited_message: { ...edit.edited_message, message_id: 9999 } })).status).toBe(200);
+
+        const row = await stack.db.selectFrom('messages').select(['text', 'previous_texts', 'edited_at', 'reactions']).where('platform_message_id', '=', String(original.update_id)).executeTakeFirstOrThrow();
+        expect(row).toMatchObject({ text: 'I want the red one', previous_texts: [{ text: 'I want the blue one' }], reactions: [{ userId: String(chatId), emoji: '🔥' }] });
+        expect(row.edited_at).not.toBeNull();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(fake.sends(String(chatId))).toHaveLength(1);
+        expect(modelInputs(stack)).toEqual(['I want the blue one']);
+      });
+    });
+
     describe('formatting', () => {
       it("sends the model's markdown as Telegram HTML, escaped, and as plain text once when Telegram refuses the markup", async () => {
         const chatId = newChat();

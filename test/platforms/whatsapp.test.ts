@@ -231,6 +231,22 @@ describe('WhatsApp', () => {
     expect(await inbound(bob)).toEqual(['only from bob']);
   });
 
+  it("stores a person's reaction on their message, replaced by the next and taken away by an empty one, and answers none", async () => {
+    const from = waId();
+    const theirs = wamid();
+    expect((await postWebhook(accountWebhook([messagesChange([textMessage(from, theirs, 'thanks a lot')])]))).status).toBe(200);
+    await waitForDeliveries(from, 1);
+    const react = (emoji: string) => postWebhook(accountWebhook([messagesChange([{ from, id: wamid(), timestamp: '1749416383', type: 'reaction', reaction: { message_id: theirs, emoji } }])]));
+    const reactions = async () => (await stack.db.selectFrom('messages').select('reactions').where('platform_message_id', '=', theirs).executeTakeFirstOrThrow()).reactions;
+    expect((await react('👍')).status).toBe(200);
+    expect(await reactions()).toEqual([{ userId: from, emoji: '👍' }]);
+    expect((await react('❤️')).status).toBe(200);
+    expect(await reactions()).toEqual([{ userId: from, emoji: '❤️' }]);
+    expect((await react('')).status).toBe(200);
+    expect(await reactions()).toEqual([]);
+    expect(sendsTo(from)).toHaveLength(1);
+  });
+
   it('answers 200 to sent, delivered and read statuses, reactions, unsupported types and other numbers, and does nothing', async () => {
     const from = waId();
     const ours = wamid();

@@ -18,6 +18,7 @@ import * as tools from './2026-12-03T1500-tools';
 import * as media from './2026-12-04T0100-media';
 import * as whatsappTemplates from './2026-12-04T0105-whatsapp-templates';
 import * as outboundAttachments from './2026-12-04T0110-outbound-attachments';
+import * as messageChanges from './2026-12-04T0120-message-changes';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0100-media': media,
   '2026-12-04T0105-whatsapp-templates': whatsappTemplates,
   '2026-12-04T0110-outbound-attachments': outboundAttachments,
+  '2026-12-04T0120-message-changes': messageChanges,
 };

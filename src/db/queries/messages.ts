@@ -38,6 +38,7 @@ export async function insertInboundMessages(
         direction: 'inbound' as const,
         author: 'user' as const,
         platform_message_id: m.messageId,
+        native_id: m.nativeId ?? m.messageId,
         user_id: m.userId,
         text: m.text,
         attachments: JSON.stringify(m.attachments),

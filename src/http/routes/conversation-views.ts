@@ -79,6 +79,10 @@ export const MESSAGE_EXAMPLE = {
   platformMessageId: null,
   error: null,
   understanding: null,
+  editedAt: null,
+  previousTexts: [],
+  deleted: false,
+  reactions: [],
   usage: {
     promptTokens: 412,
     completionTokens: 31,
@@ -141,6 +145,10 @@ export const MessageSchema = z
     understanding: UnderstandingSchema.nullable().openapi({
       description: "What the bot's pipeline understood of a person's message: sentiment, intent and language. Null for the bot's and operators' messages, and for messages no turn took (during a handoff).",
     }),
+    editedAt: z.string().nullable().openapi({ format: 'date-time', description: 'When the person last edited it; `previousTexts` holds what it said before.' }),
+    previousTexts: z.array(z.object({ text: z.string(), replacedAt: z.string() })).openapi({ description: 'Earlier versions of an edited message, oldest first.' }),
+    deleted: z.boolean().openapi({ description: 'The person deleted it: its text, earlier versions and files were erased.' }),
+    reactions: z.array(z.object({ userId: z.string(), emoji: z.string() })).openapi({ description: 'Reactions to it, by whom.' }),
     usage: UsageTotalsSchema.extend({ steps: z.array(StepUsageSchema) })
       .nullable()
       .openapi({ description: "A bot reply's model calls, in total and step by step; null for messages no model wrote." }),
@@ -186,6 +194,10 @@ export function toMessageView(row: MessageRow, media: ReadonlyMap<string, KeptMe
     platformMessageId: row.platform_message_id,
     error: row.error,
     understanding: understandingOf(row),
+    editedAt: row.edited_at?.toISOString() ?? null,
+    previousTexts: row.previous_texts,
+    deleted: row.deleted_at !== null,
+    reactions: row.reactions,
     usage:
       row.prompt_tokens === null
         ? null

@@ -5,6 +5,7 @@ import type { BotDirectory } from '../../bots/bot-directory';
 import type { ChannelDirectory } from '../../channels/channel-directory';
 import type { MessageIntake } from '../../temporal/message-intake';
 import { markDeliveryFailed } from '../../db/queries/messages';
+import { applyMessageChange } from '../../db/queries/message-changes';
 import type { Database } from '../../db/schema';
 import {
   isMessagingPlatform,
@@ -164,6 +165,13 @@ export function createWebhookRoutes({ db, bots, channels, intake, platforms }: W
         return respond(c, outcome.reply);
       case 'ignored':
         logger.debug({ platform: module.platform, reason: outcome.reason }, 'Webhook ignored');
+        return c.json({ ok: true });
+      case 'changes':
+        // Edits, deletes and reactions change the record; the bot answers none of them.
+        for (const change of outcome.changes) {
+          const applied = await applyMessageChange(db, { botId: bot.id, platform: module.platform, change });
+          if (!applied) logger.debug({ platform: module.platform, change: change.kind }, 'A change to a message we never stored: ignored');
+        }
         return c.json({ ok: true });
       case 'delivery-failed':
         for (const failure of outcome.failures) {
