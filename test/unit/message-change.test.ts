@@ -6,7 +6,7 @@ describe('reactions on a message', () => {
     reactions = applyReaction(reactions, { userId: 'u1', emoji: '👍', added: true });
     reactions = applyReaction(reactions, { userId: 'u2', emoji: '👍', added: true });
     reactions = applyReaction(reactions, { userId: 'u1', emoji: '🔥', added: true });
-    expect(reactions).toEqual([{ userId: 'u2', emoji: '👍' }, { userId: 'u1', emoji: '👍' }, { userId: 'u1', emoji: '🔥' }]);
+    expect(reactions).toEqual([{ userId: 'u1', emoji: '👍' }, { userId: 'u2', emoji: '👍' }, { userId: 'u1', emoji: '🔥' }]);
     expect(applyReaction(reactions, { userId: 'u1', emoji: '👍', added: false })).toEqual([{ userId: 'u2', emoji: '👍' }, { userId: 'u1', emoji: '🔥' }]);
     expect(applyReaction(reactions, { userId: 'u1', emoji: '', added: false })).toEqual([{ userId: 'u2', emoji: '👍' }]);
     expect(applyReaction(reactions, { userId: 'u3', emoji: '👍', added: false })).toEqual(reactions);
