@@ -208,6 +208,7 @@ function storedDraft(row: ReplyDraftRow): StoredDraft {
     usage: row.usage,
     moderationFlags: row.moderation_flags,
     attachments: row.attachments,
+    choices: row.choices,
     partsSent: row.parts_sent,
     deliveryIds: row.delivery_ids,
   };

@@ -3,6 +3,7 @@ import type { BotSettings } from '../conversations/bot-settings';
 import { NOTICE_TEXTS } from '../conversations/notices';
 import { OTHER_INTENT } from '../understanding/intents';
 import { BotIdSchema } from './bot-id';
+import { ChoicesSchema } from '../conversations/choices';
 
 const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -20,7 +21,7 @@ const IntentSchema = z.strictObject({
   action: z
     .discriminatedUnion('type', [
       z.strictObject({ type: z.literal('handoff') }),
-      z.strictObject({ type: z.literal('reply'), text: z.string().trim().min(1).max(4000) }),
+      z.strictObject({ type: z.literal('reply'), text: z.string().trim().min(1).max(4000), choices: ChoicesSchema.optional() }),
       z.strictObject({ type: z.literal('none') }),
     ])
     .default({ type: 'none' }),
@@ -70,6 +71,7 @@ export const BOT_SETTING_FIELDS = {
   /** `null`: shown images when the model's name says it sees them. */
   vision: z.boolean().nullable(),
   transcriptionModel: z.string().trim().min(1).max(200),
+  offerChoices: z.boolean(),
   whatsappTemplates: z
     .array(TemplateSpecSchema)
     .max(50)
@@ -94,6 +96,7 @@ export const BOT_SETTING_DEFAULTS = {
   maxToolSteps: 4,
   vision: null,
   transcriptionModel: 'whisper-1',
+  offerChoices: false,
   whatsappTemplates: [],
   enabled: true,
 } as const satisfies Omit<BotSettings, 'id' | 'name' | 'systemPrompt' | 'model'>;
@@ -117,6 +120,7 @@ export const BotSettingsSchema = z.strictObject({
   maxToolSteps: BOT_SETTING_FIELDS.maxToolSteps.default(BOT_SETTING_DEFAULTS.maxToolSteps),
   vision: BOT_SETTING_FIELDS.vision.default(BOT_SETTING_DEFAULTS.vision),
   transcriptionModel: BOT_SETTING_FIELDS.transcriptionModel.default(BOT_SETTING_DEFAULTS.transcriptionModel),
+  offerChoices: BOT_SETTING_FIELDS.offerChoices.default(BOT_SETTING_DEFAULTS.offerChoices),
   whatsappTemplates: BOT_SETTING_FIELDS.whatsappTemplates.default([]),
   enabled: BOT_SETTING_FIELDS.enabled.default(BOT_SETTING_DEFAULTS.enabled),
 });

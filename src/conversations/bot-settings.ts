@@ -29,6 +29,8 @@ export interface BotSettings {
   vision: boolean | null;
   /** The model that turns voice messages and audio into text. */
   transcriptionModel: string;
+  /** Whether the model may answer with buttons (the built-in `offer_choices` tool). */
+  offerChoices: boolean;
   /** Approved WhatsApp templates: what may be sent outside the 24-hour window. */
   whatsappTemplates: TemplateSpec[];
   enabled: boolean;

@@ -26,6 +26,10 @@ export interface InboundMessage {
   receivedAt: string;
   /** The id of the HTTP request that accepted the message, for following it through the logs. */
   requestId?: string;
+  /** A press of a button the bot offered: the choice's id (the text is its title). */
+  payload?: string;
+  /** A press: the platform's id of the bot's message it was under, which must be one of ours. */
+  pressOf?: string;
   /** How the platform names this message in later edits and reactions, when not `messageId` (Telegram: chat and message id). */
   nativeId?: string;
   /** What the platform needs to answer in place: a thread, an interaction token. */

@@ -50,6 +50,7 @@ export function normaliseInbound(message: InboundMessage): InboundMessage {
     userId: normaliseId(message.userId),
     messageId: normaliseId(message.messageId),
     ...(message.nativeId !== undefined && { nativeId: normaliseId(message.nativeId) }),
+    ...(message.payload !== undefined && { payload: normaliseId(message.payload) }),
     text: normaliseText(message.text),
     attachments: message.attachments.map(normaliseAttachment),
     replyContext: message.replyContext && mapValues(message.replyContext, (value) => normaliseText(value, MAX_INBOUND_TEXT_LENGTH)),

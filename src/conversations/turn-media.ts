@@ -24,7 +24,8 @@ const LABELS: Record<Attachment['kind'], string> = {
  * it has some (a location, a contact, a transcript), or as a short label (`[photo]`).
  */
 export function messageText(message: InboundMessage, notes: readonly MediaNote[] = []): string {
-  const parts = [message.text.trim()];
+  // A press reads as the button's title, with the choice's id when it says more.
+  const parts = [message.payload === undefined ? message.text.trim() : pressText({ id: message.payload, title: message.text.trim() || message.payload })];
   message.attachments.forEach((attachment, index) => {
     const note = notes.find((n) => n.messageId === message.messageId && n.index === index);
     if (note?.transcript) parts.push(note.transcript);
@@ -78,4 +79,9 @@ export function unreadableNote(notes: readonly MediaNote[], canSee: boolean): st
   });
   if (missed.length === 0) return null;
   return `The person also sent ${missed.join(', ')}. Say so briefly if it matters to your answer; do not guess its content.`;
+}
+
+/** How a press of a button reads in the turn: its title, with the choice's id when it says more. */
+export function pressText(choice: { id: string; title: string }): string {
+  return choice.id === choice.title ? choice.title : `${choice.title} (choice: ${choice.id})`;
 }

@@ -1,3 +1,4 @@
+import type { Choice } from '../conversations/choices';
 import type { PreviousText, Reaction } from '../conversations/message-change';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import type { TemplateSpec } from '../conversations/whatsapp-templates';
@@ -25,6 +26,7 @@ export interface BotsTable {
   max_tool_steps: Generated<number>;
   vision: Generated<boolean | null>;
   transcription_model: Generated<string>;
+  offer_choices: Generated<boolean>;
   whatsapp_templates: ColumnType<TemplateSpec[], string | undefined, string>;
   moderation_policy: 'off' | 'flag' | 'block';
   enabled: Generated<boolean>;
@@ -100,6 +102,9 @@ export interface MessagesTable {
   edited_at: Date | null;
   deleted_at: Date | null;
   reactions: ColumnType<Reaction[], string | undefined, string>;
+  /** A reply's buttons; a person's press carries the pressed one's id in `payload`. */
+  choices: ColumnType<Choice[], string | undefined, string>;
+  payload: string | null;
   created_at: Timestamp;
 }
 
@@ -160,6 +165,7 @@ export interface ReplyDraftsTable {
   moderation_flags: Generated<number>;
   usage: ColumnType<ModelUsage[], string | undefined, string>;
   attachments: ColumnType<OutboundAttachment[], string | undefined, string>;
+  choices: ColumnType<Choice[], string | undefined, string>;
   created_at: Timestamp;
 }
 

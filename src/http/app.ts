@@ -95,7 +95,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
     }),
   );
 
-  app.route('/webhooks', createWebhookRoutes({ db, bots, channels, intake, platforms }));
+  app.route('/webhooks', createWebhookRoutes({ db, bots, channels, intake, platforms, platformBaseUrls: config.platformBaseUrls }));
   app.route(
     '/codec',
     createCodecRoutes({

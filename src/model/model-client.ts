@@ -13,7 +13,7 @@ export interface ReplyRequest {
   history: HistoryEntry[];
   userText: string;
   /** Tools the model may call this time; none offered when absent or empty. */
-  tools?: ToolSpec[];
+  tools?: Array<Pick<ToolSpec, 'name' | 'description' | 'parameters'>>;
   /** The turn's earlier rounds of tool calls and their results, after the person's message. */
   toolRounds?: ToolRound[];
   /** Images that came with the person's message, shown to a model that sees. */

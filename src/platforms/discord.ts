@@ -1,5 +1,7 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import type {
+  APIActionRowComponent,
+  APIButtonComponentWithCustomId,
   APIInteractionResponse,
   ApplicationCommandType,
   InteractionType,
@@ -137,6 +139,7 @@ export function parseDiscordInteraction(args: { botId: string; body: unknown; ap
   const user = interaction.member?.user ?? interaction.user;
   if (user?.bot) return { kind: 'ignored', reason: 'from a bot' };
   if (interaction.type === AUTOCOMPLETE) return { kind: 'reply', reply: { status: 200, json: NO_CHOICES } };
+  if (interaction.type === MESSAGE_COMPONENT) return componentPress(args, interaction, args.body);
   const data = interaction.data;
   if (interaction.type !== APPLICATION_COMMAND || (data?.type ?? CHAT_INPUT) !== CHAT_INPUT || !data?.name) {
     return privateAnswer(`I read slash commands. Try: /${ASK_COMMAND.name} ${ASK_COMMAND.textOption}: How are you?`);
@@ -166,6 +169,45 @@ export function parseDiscordInteraction(args: { botId: string; body: unknown; ap
   return { kind: 'messages', messages: [message], reply: { status: 200, json: DEFERRED_REPLY } };
 }
 
+const ComponentPressSchema = z.object({
+  data: z.object({ custom_id: z.string().min(1) }),
+  message: z.object({
+    id: z.string(),
+    components: z.array(z.object({ components: z.array(z.object({ custom_id: z.string().optional(), label: z.string().optional() })).optional() })).optional(),
+  }),
+});
+
+/**
+ * A press of one of the bot's buttons: a message carrying the choice's id, answered at once with a
+ * deferred update (type 6, so the buttons' message stays as it is) and later with a follow-up.
+ * Keyed by the message and the choice: a second press is a duplicate.
+ */
+function componentPress(args: { botId: string; applicationId: string; receivedAt: string }, interaction: z.infer<typeof InteractionSchema>, body: unknown): WebhookOutcome {
+  const press = ComponentPressSchema.safeParse(body);
+  const user = interaction.member?.user ?? interaction.user;
+  const chatId = interaction.channel?.id ?? interaction.channel_id;
+  if (!press.success || !interaction.token || !chatId || !user) return { kind: 'reply', reply: { status: 200, json: DEFERRED_UPDATE } };
+  const { custom_id: id } = press.data.data;
+  const label = press.data.message.components?.flatMap((row) => row.components ?? []).find((c) => c.custom_id === id)?.label ?? id;
+  const message: InboundMessage = {
+    botId: args.botId,
+    platform: 'discord',
+    chatId,
+    userId: user.id,
+    messageId: `press:${press.data.message.id}:${id}`,
+    text: label,
+    attachments: [],
+    receivedAt: args.receivedAt,
+    payload: id,
+    pressOf: press.data.message.id,
+    replyContext: { applicationId: interaction.application_id ?? args.applicationId, interactionToken: interaction.token, followUp: 'true' },
+  };
+  return { kind: 'messages', messages: [message], reply: { status: 200, json: DEFERRED_UPDATE } };
+}
+
+/** "The press is taken; the message stays as it is": the answer comes as a follow-up. */
+const DEFERRED_UPDATE = { type: 6 } as const;
+
 function privateAnswer(content: string): WebhookOutcome {
   const json: APIInteractionResponse = { type: 4, data: { content, flags: EPHEMERAL } };
   return { kind: 'reply', reply: { status: 200, json } };
@@ -182,7 +224,8 @@ export async function sendDiscordMessage(args: { reply: OutboundReply; credentia
   const { applicationId, interactionToken, replyToMessageId } = reply.replyContext ?? {};
   if (applicationId && interactionToken) {
     const webhook = `${baseUrl}/webhooks/${encodeURIComponent(applicationId)}/${encodeURIComponent(interactionToken)}`;
-    const response = isFirstPart(reply.outboundKey)
+    // A press's answer follows the buttons' message rather than replacing it.
+    const response = isFirstPart(reply.outboundKey) && !reply.replyContext?.followUp
       ? await callDiscord('PATCH', `${webhook}/messages/@original`, { ...discordContent(reply), allowed_mentions: NO_MENTIONS } satisfies RESTPatchAPIInteractionOriginalResponseJSONBody)
       : await callDiscord('POST', webhook, { ...discordContent(reply), allowed_mentions: NO_MENTIONS } satisfies RESTPostAPIInteractionFollowupJSONBody);
     if (!isExpiredInteraction(response)) return receiptOf(response);
@@ -311,8 +354,16 @@ function retryAfterMs(response: DiscordResponse): number | undefined {
 }
 
 /** The text, or a file: an image as an embed Discord fetches, a document as its link. */
-function discordContent(reply: OutboundReply): { content: string; embeds?: Array<{ image: { url: string } }> } {
+function discordContent(reply: OutboundReply): { content: string; embeds?: Array<{ image: { url: string } }>; components?: APIActionRowComponent<APIButtonComponentWithCustomId>[] } {
   const file = reply.attachment;
+  if (!file && reply.choices) {
+    // Five buttons a row, five rows; a press comes back as a component interaction.
+    const rows = Array.from({ length: Math.ceil(Math.min(reply.choices.length, 25) / 5) }, (_, r) => ({
+      type: 1,
+      components: reply.choices!.slice(r * 5, r * 5 + 5).map((c) => ({ type: 2 as const, style: 1 as const, label: c.title.slice(0, 80), custom_id: c.id })),
+    })) as APIActionRowComponent<APIButtonComponentWithCustomId>[];
+    return { content: reply.text, components: rows };
+  }
   if (!file) return { content: reply.text };
   if (file.kind === 'image') return { content: '', embeds: [{ image: { url: file.url } }] };
   return { content: attachmentLinkText(file) };

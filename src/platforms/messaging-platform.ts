@@ -30,7 +30,13 @@ export interface WebhookReply {
 
 export type WebhookOutcome =
   /** Messages for the bot, in the order the platform gave them; `reply` overrides the default 200. */
-  | { kind: 'messages'; messages: InboundMessage[]; reply?: WebhookReply }
+  | {
+      kind: 'messages';
+      messages: InboundMessage[];
+      reply?: WebhookReply;
+      /** Presses to acknowledge once Temporal holds them (`acknowledge`): Telegram's callback query ids. */
+      acknowledge?: string[];
+    }
   /** A handshake or protocol answer (Slack's challenge, Discord's PONG): nothing is accepted. */
   | { kind: 'reply'; reply: WebhookReply }
   /** Edits, deletes and reactions of stored messages: the record changes, nothing is answered. */
@@ -84,6 +90,10 @@ export interface MessagingPlatform<Credentials = any> {
    * `maxBytes` (`MediaTooLarge`). Absent when the platform sends no files the bot can fetch.
    */
   fetchMedia?(args: { attachment: Attachment; credentials: Credentials; baseUrl: string; maxBytes: number }): Promise<DownloadedMedia>;
+  /** Acknowledges a button press the platform waits on (Telegram's answerCallbackQuery). */
+  acknowledge?(args: { token: string; credentials: Credentials; baseUrl: string }): Promise<void>;
+  /** Takes button presses at `/webhooks/{platform}/{botId}/interactions` (Slack's Interactivity URL). */
+  readonly readsInteractions?: boolean;
   /** Sends one part of a reply (already split to the platform's limit). */
   sendMessage(args: { reply: OutboundReply; credentials: Credentials; baseUrl: string }): Promise<DeliveryReceipt>;
   /**

@@ -4,6 +4,7 @@ import { downloadBytes } from '../media/download';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import { toPlainText } from '../formatting/dialects';
 import type { MessageChange } from '../conversations/message-change';
+import type { Choice } from '../conversations/choices';
 import { locationText } from '../media/readable-attachments';
 import { answerHubChallenge, GraphIdSchema, graphUrl, metaConsoleSetup, postToGraph, verifyHubSignature, META_GRAPH_API } from './meta-graph';
 import type { MessagingPlatform } from './messaging-platform';
@@ -36,6 +37,7 @@ const MessagingEventSchema = z.object({
     .object({
       mid: z.string().min(1),
       text: z.string().optional(),
+      quick_reply: z.object({ payload: z.string() }).optional(),
       is_echo: z.boolean().optional(),
       attachments: z.array(AttachmentSchema).optional(),
     })
@@ -98,7 +100,7 @@ export const messenger: MessagingPlatform<MessengerCredentials> = {
     const body = await postToGraph({
       platform: 'Messenger',
       url: sendApiUrl(baseUrl, credentials),
-      body: { recipient: { id: reply.key.chatId }, messaging_type: 'RESPONSE', message: reply.attachment ? messengerAttachment(reply.attachment) : { text: toPlainText(reply.text) } },
+      body: { recipient: { id: reply.key.chatId }, messaging_type: 'RESPONSE', message: reply.attachment ? messengerAttachment(reply.attachment) : { text: toPlainText(reply.text), ...quickReplies(reply.choices) } },
     });
     const sent = SendResponseSchema.safeParse(body);
     return { platformMessageIds: sent.success ? [sent.data.message_id] : [] };
@@ -129,6 +131,9 @@ function toInboundMessage(event: MessagingEvent, base: { botId: string; received
     const attachments = toAttachments(event.message.attachments ?? []);
     const text = event.message.text ?? '';
     if (text.trim() === '' && attachments.length === 0) return undefined;
+    // A quick reply's tap: its title is the text, its payload the choice's id.
+    const payload = event.message.quick_reply?.payload;
+    if (payload !== undefined) return { ...common, messageId: event.message.mid, text: text || payload, attachments, payload };
     return { ...common, messageId: event.message.mid, text, attachments };
   }
   if (event.postback) {
@@ -175,4 +180,10 @@ function changesOf(event: MessagingEvent): MessageChange[] {
   const { reaction } = event;
   if (!reaction) return [];
   return [{ kind: 'reaction', ref: reaction.mid, userId: event.sender.id, emoji: reaction.emoji ?? '', added: reaction.action === 'react' }];
+}
+
+/** Choices as quick replies: at most 13, titles of 20 characters; a tap comes back with its payload. */
+function quickReplies(choices: Choice[] | undefined) {
+  if (!choices) return {};
+  return { quick_replies: choices.slice(0, 13).map((c) => ({ content_type: 'text', title: c.title.slice(0, 20), payload: c.id })) };
 }

@@ -2,6 +2,7 @@ import type { ConversationKey } from '../conversations/conversation-key';
 import type { Attachment } from '../conversations/inbound-message';
 import type { Platform } from '../conversations/platform';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
+import type { Choice } from '../conversations/choices';
 import type { TemplateMessage } from '../conversations/whatsapp-templates';
 import type { DownloadedMedia } from '../media/download';
 
@@ -15,6 +16,8 @@ export interface OutboundReply {
   template?: TemplateMessage;
   /** A file, sent with the platform's media API instead of text. */
   attachment?: OutboundAttachment;
+  /** Buttons under this part (the reply's last text part). */
+  choices?: Choice[];
 }
 
 /**

@@ -83,6 +83,7 @@ export const slack: MessagingPlatform<SlackCredentials> = {
       'Store the credentials first (PUT /v1/bots/{botId}/channels/slack): Slack verifies the Request URL with a signed challenge. Reinstall the app when Slack asks.',
     ),
   verifyRequest: (request, credentials, now) => verifySlackSignature(request, credentials.signingSecret, now),
+  readsInteractions: true,
   parseWebhook: ({ botId, body, receivedAt }) => parseSlackWebhook({ botId, body, receivedAt }),
   fetchMedia: ({ attachment, credentials, baseUrl, maxBytes }) => fetchSlackFile({ baseUrl, botToken: credentials.botToken, fileId: attachment.ref, maxBytes }),
   sendMessage: ({ reply, credentials, baseUrl }) => sendSlackMessage({ reply, botToken: credentials.botToken, baseUrl }),
@@ -112,6 +113,8 @@ export function verifySlackSignature(request: WebhookRequest, signingSecret: str
 export function parseSlackWebhook({ botId, body, receivedAt }: { botId: string; body: unknown; receivedAt: string }): WebhookOutcome {
   const handshake = UrlVerificationSchema.safeParse(body);
   if (handshake.success) return { kind: 'reply', reply: { status: 200, text: handshake.data.challenge } };
+  const press = BlockActionsSchema.safeParse(body);
+  if (press.success) return slackPress(botId, press.data, receivedAt);
 
   const envelope = EventCallbackSchema.safeParse(body);
   if (!envelope.success) return { kind: 'ignored', reason: `Slack payload of type ${describeType(body)}` };
@@ -279,7 +282,13 @@ export async function fetchSlackFile(args: { baseUrl: string; botToken: string; 
 function slackContent(reply: OutboundReply): { text: string; blocks?: unknown[] } {
   const file = reply.attachment;
   // The model writes markdown; Slack reads its own mrkdwn (with &, < and > escaped).
-  if (!file) return { text: toSlackMrkdwn(reply.text) };
+  if (!file) {
+    const text = toSlackMrkdwn(reply.text);
+    if (!reply.choices) return { text };
+    // The text stays as the notification's; the buttons come back to the interactions URL.
+    const buttons = reply.choices.map((c, i) => ({ type: 'button', text: { type: 'plain_text', text: c.title.slice(0, 75) }, value: c.id, action_id: `choice_${i}` }));
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, { type: 'actions', elements: buttons }] };
+  }
   const caption = escapeSlackText(attachmentLinkText(file));
   if (file.kind !== 'image') return { text: caption };
   return { text: caption, blocks: [{ type: 'image', image_url: file.url, alt_text: file.name ?? 'image' }] };
@@ -317,4 +326,37 @@ function slackChange(event: EventCallback['event'], botUserIds: string[]): Messa
     return { kind: 'reaction', ref: slackMessageKey(item), userId: user, emoji, added: type === 'reaction_added' };
   }
   return undefined;
+}
+
+const BlockActionsSchema = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: z.string() }),
+  channel: z.object({ id: z.string() }),
+  message: z.object({ ts: z.string(), thread_ts: z.string().nullish() }),
+  actions: z.array(z.object({ value: z.string().nullish(), text: z.object({ text: z.string() }).nullish() })).min(1),
+});
+
+/**
+ * A press of one of the bot's buttons (`block_actions`, at the interactions URL): a message in the
+ * conversation the buttons were posted in, carrying the choice's id, acknowledged with an empty 200
+ * within Slack's 3 seconds. Keyed by the message and the choice: a second press is a duplicate.
+ */
+function slackPress(botId: string, press: z.infer<typeof BlockActionsSchema>, receivedAt: string): WebhookOutcome {
+  const ack = { status: 200, text: '' };
+  const [action] = press.actions;
+  if (!action?.value) return { kind: 'reply', reply: ack };
+  const channel = press.channel.id;
+  const inbound: InboundMessage = {
+    botId,
+    platform: 'slack',
+    chatId: slackConversationChatId({ channel, ts: press.message.ts, thread_ts: press.message.thread_ts, channel_type: channel.startsWith('D') ? 'im' : 'channel' }),
+    userId: press.user.id,
+    messageId: `press:${channel}:${press.message.ts}:${action.value}`,
+    text: action.text?.text ?? action.value,
+    attachments: [],
+    receivedAt,
+    payload: action.value,
+    pressOf: press.message.ts,
+  };
+  return { kind: 'messages', messages: [inbound], reply: ack };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Attachment, InboundMessage } from '../conversations/inbound-message';
 import { splitChatId, threadChatId } from '../conversations/shared-space';
 import type { MessageChange } from '../conversations/message-change';
+import type { Choice } from '../conversations/choices';
 import { downloadBytes, type DownloadedMedia, MediaTooLarge } from '../media/download';
 import { contactText, locationText } from '../media/readable-attachments';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
@@ -57,6 +58,22 @@ const UpdateSchema = z.object({
   update_id: z.number().int(),
   message: MessageSchema.optional(),
   edited_message: MessageSchema.optional(),
+  callback_query: z
+    .object({
+      id: z.string(),
+      from: z.object({ id: z.number().int() }),
+      data: z.string().optional(),
+      message: z
+        .object({
+          message_id: z.number().int(),
+          message_thread_id: z.number().int().optional(),
+          is_topic_message: z.boolean().optional(),
+          chat: z.object({ id: z.number().int(), type: z.string().optional() }),
+          reply_markup: z.object({ inline_keyboard: z.array(z.array(z.object({ text: z.string(), callback_data: z.string().optional() }))) }).optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   message_reaction: z
     .object({
       chat: z.object({ id: z.number().int() }),
@@ -86,11 +103,12 @@ export const telegram: MessagingPlatform<TelegramCredentials> = {
   setUpWebhook: registerTelegramWebhook,
   verifyRequest: verifyTelegramSecret,
   parseWebhook: ({ botId, body, receivedAt }) => parseTelegramUpdate(botId, body, receivedAt),
+  acknowledge: ({ token, credentials, baseUrl }) => answerCallbackQuery({ baseUrl, botToken: credentials.botToken, callbackQueryId: token }),
   fetchMedia: ({ attachment, credentials, baseUrl, maxBytes }) => fetchTelegramFile({ baseUrl, botToken: credentials.botToken, fileId: attachment.ref, maxBytes }),
   sendMessage: ({ reply, credentials, baseUrl }) =>
     reply.attachment
       ? sendTelegramFile({ baseUrl, botToken: credentials.botToken, chatId: reply.key.chatId, file: reply.attachment, replyContext: reply.replyContext })
-      : sendTelegramMessage({ baseUrl, botToken: credentials.botToken, chatId: reply.key.chatId, text: reply.text, replyContext: reply.replyContext }),
+      : sendTelegramMessage({ baseUrl, botToken: credentials.botToken, chatId: reply.key.chatId, text: reply.text, replyContext: reply.replyContext, choices: reply.choices }),
   // A chat action cannot be taken back: it fades after 5 s, or when the reply arrives.
   sendTyping: async ({ typing, credentials, baseUrl, abort }) => {
     if (typing.state === 'start') await sendTelegramTyping({ baseUrl, botToken: credentials.botToken, chatId: typing.key.chatId, replyContext: typing.replyContext, abort });
@@ -123,6 +141,7 @@ export function parseTelegramUpdate(botId: string, body: unknown, receivedAt: st
     return { kind: 'changes', changes: [{ kind: 'edit', ref: telegramNativeId(edited), text }] };
   }
   if (reaction) return reactionChanges(reaction);
+  if (parsed.data.callback_query) return pressOf(botId, parsed.data.callback_query, receivedAt);
   if (!message) return { kind: 'ignored', reason: `update kind "${updateKind(body)}"` };
   if (!message.from) return { kind: 'ignored', reason: 'message without a sender' };
   if (message.from.is_bot) return { kind: 'ignored', reason: 'message from a bot' };
@@ -163,6 +182,30 @@ export function telegramConversationChatId(message: Pick<TelegramMessage, 'chat'
 
 function isGroup(message: TelegramMessage): boolean {
   return message.chat.type === 'group' || message.chat.type === 'supergroup';
+}
+
+/**
+ * A press of an inline-keyboard button: a message carrying the choice's id, its text the button's
+ * title as the keyboard still shows it. Keyed by the message and the choice, so a second press of
+ * the same button is a duplicate. Every press is acknowledged (answerCallbackQuery), even one ignored.
+ */
+function pressOf(botId: string, query: NonNullable<z.infer<typeof UpdateSchema>['callback_query']>, receivedAt: string): WebhookOutcome {
+  const { message, data } = query;
+  if (!message || data === undefined) return { kind: 'messages', messages: [], acknowledge: [query.id] };
+  const title = message.reply_markup?.inline_keyboard.flat().find((button) => button.callback_data === data)?.text ?? data;
+  const inbound: InboundMessage = {
+    botId,
+    platform: 'telegram',
+    chatId: telegramConversationChatId(message),
+    userId: String(query.from.id),
+    messageId: `press:${message.chat.id}:${message.message_id}:${data}`,
+    text: title,
+    attachments: [],
+    receivedAt,
+    payload: data,
+    pressOf: String(message.message_id),
+  };
+  return { kind: 'messages', messages: [inbound], acknowledge: [query.id] };
 }
 
 /** How edits and reactions name a message: its chat and its message_id. */
@@ -242,6 +285,7 @@ export async function sendTelegramMessage(args: {
   migratedFrom?: string;
   /** Set when Telegram refused the markup: the same part goes as plain text. */
   plain?: true;
+  choices?: Choice[];
 }): Promise<DeliveryReceipt> {
   const { baseUrl, botToken, replyContext } = args;
   // The model writes markdown: Telegram gets it as HTML, with everything else escaped.
@@ -258,6 +302,8 @@ export async function sendTelegramMessage(args: {
     ...(threadId && { message_thread_id: Number(threadId) }),
     // Quote the message answered, and still send if the person deleted it meanwhile.
     ...(replyTo && { reply_parameters: { message_id: Number(replyTo), allow_sending_without_reply: true } }),
+    // Choices as an inline keyboard, one button a row; a press comes back as a callback_query.
+    ...(args.choices && { reply_markup: { inline_keyboard: args.choices.map((c) => [{ text: c.title, callback_data: c.id }]) } }),
   };
   const response = await fetch(`${baseUrl}/bot${botToken}/sendMessage`, {
     method: 'POST',
@@ -375,4 +421,15 @@ export async function sendTelegramFile(args: { baseUrl: string; botToken: string
   const answer = await readAnswer(response);
   if (answer?.ok) return { platformMessageIds: [String(answer.result.message_id)] };
   throw failureFor(response, answer?.description ?? `HTTP ${response.status}`, answer?.parameters?.retry_after, method);
+}
+
+/** Stops the button's spinner: Telegram shows it until the press is answered. */
+export async function answerCallbackQuery(args: { baseUrl: string; botToken: string; callbackQueryId: string }): Promise<void> {
+  const response = await fetch(`${args.baseUrl}/bot${args.botToken}/answerCallbackQuery`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ callback_query_id: args.callbackQueryId }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  if (!response.ok) throw new Error(`Telegram answerCallbackQuery failed: ${response.status}`);
 }

@@ -15,6 +15,7 @@ import type { MessagingPlatform, WebhookOutcome } from './messaging-platform';
 import type { OutboundReply } from './platform-adapter';
 import { toWhatsApp } from '../formatting/dialects';
 import type { MessageChange } from '../conversations/message-change';
+import type { Choice } from '../conversations/choices';
 import { downloadBytes, type DownloadedMedia, fetchJson, MediaTooLarge } from '../media/download';
 import { contactText, locationText } from '../media/readable-attachments';
 
@@ -55,10 +56,12 @@ const MessageSchema = z.object({
     .optional(),
   interactive: z
     .object({
-      button_reply: z.object({ title: z.string() }).optional(),
-      list_reply: z.object({ title: z.string() }).optional(),
+      button_reply: z.object({ id: z.string(), title: z.string() }).optional(),
+      list_reply: z.object({ id: z.string(), title: z.string() }).optional(),
     })
     .optional(),
+  /** A reply to one of our messages (a button's press names the message the buttons were on). */
+  context: z.object({ id: z.string() }).optional(),
   button: z.object({ text: z.string() }).optional(),
   reaction: z.object({ message_id: z.string(), emoji: z.string().optional() }).optional(),
   contacts: z
@@ -186,11 +189,14 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
 function toInboundMessage(message: WhatsAppMessage, base: { botId: string; receivedAt: string }): InboundMessage | undefined {
   const common = { ...base, platform: 'whatsapp' as const, chatId: message.from, userId: message.from, messageId: message.id };
   const content = readContent(message);
-  return content && { ...common, ...content };
+  if (!content) return undefined;
+  // A press is keyed by the message and the choice, so pressing the same button twice answers once.
+  const press = content.payload !== undefined && message.context ? { messageId: `press:${message.context.id}:${content.payload}`, pressOf: message.context.id } : {};
+  return { ...common, ...content, ...press };
 }
 
 /** The text and attachments of the message types a person writes; reactions and the rest are not for the bot. */
-function readContent(message: WhatsAppMessage): { text: string; attachments: Attachment[] } | undefined {
+function readContent(message: WhatsAppMessage): { text: string; attachments: Attachment[]; payload?: string } | undefined {
   switch (message.type) {
     case 'text':
       return message.text && { text: message.text.body, attachments: [] };
@@ -227,8 +233,8 @@ function readContent(message: WhatsAppMessage): { text: string; attachments: Att
       return { text: '', attachments };
     }
     case 'interactive': {
-      const title = message.interactive?.button_reply?.title ?? message.interactive?.list_reply?.title;
-      return title ? { text: title, attachments: [] } : undefined;
+      const choice = message.interactive?.button_reply ?? message.interactive?.list_reply;
+      return choice ? { text: choice.title, attachments: [], payload: choice.id } : undefined;
     }
     case 'button':
       return message.button && { text: message.button.text, attachments: [] };
@@ -272,6 +278,7 @@ function messageContent(reply: OutboundReply) {
   // A file by link: WhatsApp fetches it (images up to 5 MB, documents up to 100 MB).
   if (attachment?.kind === 'image') return { type: 'image', image: { link: attachment.url } };
   if (attachment) return { type: 'document', document: { link: attachment.url, ...(attachment.name && { filename: attachment.name }) } };
+  if (!template && reply.choices) return interactiveContent(toWhatsApp(reply.text), reply.choices);
   if (!template) return { type: 'text', text: { body: toWhatsApp(reply.text) } };
   const parameters = template.parameters.map((text) => ({ type: 'text', text }));
   return {
@@ -289,4 +296,14 @@ function reactionChanges(message: WhatsAppMessage): MessageChange[] {
   if (!reaction) return [];
   const cleared: MessageChange = { kind: 'reaction', ref: reaction.message_id, userId: message.from, emoji: '', added: false };
   return reaction.emoji ? [cleared, { kind: 'reaction', ref: reaction.message_id, userId: message.from, emoji: reaction.emoji, added: true }] : [cleared];
+}
+
+/** Up to three choices as reply buttons (titles of 20 characters), more as a list (24). */
+function interactiveContent(body: string, choices: Choice[]) {
+  if (choices.length <= 3) {
+    const buttons = choices.map((c) => ({ type: 'reply', reply: { id: c.id, title: c.title.slice(0, 20) } }));
+    return { type: 'interactive', interactive: { type: 'button', body: { text: body.slice(0, 1024) }, action: { buttons } } };
+  }
+  const rows = choices.map((c) => ({ id: c.id, title: c.title.slice(0, 24) }));
+  return { type: 'interactive', interactive: { type: 'list', body: { text: body.slice(0, 4096) }, action: { button: 'Choose', sections: [{ title: 'Options', rows }] } } };
 }

@@ -10,6 +10,7 @@ import type { DeliveryReceipt } from '../platforms/platform-adapter';
 import type { TurnInput, TurnStep } from './turn-contract';
 import { type TemplateMessage, windowClosed } from '../conversations/whatsapp-templates';
 import { attachmentLinkText, type OutboundAttachment } from '../conversations/outbound-attachment';
+import type { Choice } from '../conversations/choices';
 import type { StoredDraft, TurnIO } from './turn-io';
 
 /**
@@ -77,7 +78,9 @@ export async function deliverReply(input: TurnInput, draft: StoredDraft, io: Tur
     const file = draft.attachments[index - parts.length];
     const label = file ? `file ${index - parts.length + 1}/${draft.attachments.length}` : total === 1 ? 'whole' : `${index + 1}/${total}`;
     io.progress(`sending part ${label}`);
-    const sent = file ? await sendFile(input, file, partKey, io, steps) : await sendPart(input, parts[index]!, partKey, io, steps);
+    // The buttons go under the last part of the text.
+    const choices = index === parts.length - 1 && draft.choices.length > 0 ? draft.choices : undefined;
+    const sent = file ? await sendFile(input, file, partKey, io, steps) : await sendPart(input, parts[index]!, partKey, io, steps, undefined, undefined, choices);
     if ('failure' in sent) {
       steps.push({ step: 'fail', ...sent.failure });
       return result('failed', index, sent.failure);
@@ -114,6 +117,7 @@ async function sendPart(
   steps: TurnStep[],
   template?: TemplateMessage,
   attachment?: OutboundAttachment,
+  choices?: Choice[],
 ): Promise<DeliveryReceipt | { failure: { type: string; message: string } }> {
   for (;;) {
     try {
@@ -124,6 +128,7 @@ async function sendPart(
         ...(input.replyContext ? { replyContext: input.replyContext } : {}),
         ...(template && { template }),
         ...(attachment && { attachment }),
+        ...(choices && { choices }),
       });
     } catch (error) {
       const failure = io.classify(error);

@@ -7,6 +7,7 @@
 import { deliverReply } from './deliver-reply';
 import { handsOver } from '../conversations/turn-handoff';
 import type { ReplyBrief, TurnInput, TurnReport, TurnStep } from './turn-contract';
+import type { Choice } from '../conversations/choices';
 import { attachmentsInToolAnswer, MAX_OUTBOUND_ATTACHMENTS, type OutboundAttachment } from '../conversations/outbound-attachment';
 import type { StoredDraft, TurnIO } from './turn-io';
 import { type Writing, writeReply } from './write-steps';
@@ -40,6 +41,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
   } else {
     let reply = 'say' in input.reply ? input.reply.say : undefined;
     let attachments = input.attachments ?? [];
+    let choices: Choice[] = [];
     if ('write' in input.reply) {
       const writing = await writeReply(input.reply.write, io);
       steps.push(...writing.steps);
@@ -48,8 +50,10 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
       reply = writing.reply;
       // Files a tool offered go with the model's own answer, never with a refusal or a fallback.
       attachments = reply?.kind === 'reply' && writing.modelWrote ? filesFromTools(input.reply.write) : [];
+      // Buttons go with the answer they belong to, never with a refusal or a fallback.
+      choices = reply?.kind === 'reply' ? (writing.choices ?? []) : [];
     }
-    draft = await io.saveDraft({ text: reply!.text, kind: reply!.kind, usage, moderationFlags: flagged.length, attachments });
+    draft = await io.saveDraft({ text: reply!.text, kind: reply!.kind, usage, moderationFlags: flagged.length, attachments, choices });
   }
 
   // The reply itself ends "typing…" on the platform; no signal may land after it and show it again.
@@ -58,7 +62,7 @@ export async function runTurn(input: TurnInput, io: TurnIO, resuming: boolean): 
   // A reply shown while it was written, and then not sent, is taken back.
   if (delivery.outcome !== 'sent' && 'write' in input.reply) await io.draftSink?.discard().catch(() => undefined);
   const reply = { text: draft.text, kind: draft.kind };
-  const record = { kind: draft.kind, deliveryIds: delivery.deliveryIds, usage: draft.usage, moderationFlags: draft.moderationFlags, attachments: draft.attachments };
+  const record = { kind: draft.kind, deliveryIds: delivery.deliveryIds, usage: draft.usage, moderationFlags: draft.moderationFlags, attachments: draft.attachments, choices: draft.choices };
   switch (delivery.outcome) {
     case 'sent':
       await io.recordReply({ ...record, text: draft.text, status: 'sent' });

@@ -28,6 +28,7 @@ export type ReplySettings = Pick<
   | 'handoffPattern'
   | 'maxToolSteps'
   | 'vision'
+  | 'offerChoices'
 > & { tools: ToolSpec[] };
 
 /** What the turn's earlier runs did before the model asked for tools: the next run goes on from there. */

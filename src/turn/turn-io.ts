@@ -2,6 +2,7 @@
  * Everything the turn's pipeline reaches outside itself. The activity wires it to the model, the
  * platforms and Postgres (`activities/turn.ts`); unit tests wire it to plain fakes. No Temporal here.
  */
+import type { Choice } from '../conversations/choices';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
 import type { GeneratedReply, GeneratedSummary, GeneratedUnderstanding, ModerationVerdict, ReplyRequest } from '../model/model-client';
 import type { SummaryRequest } from '../model/summary-prompt';
@@ -30,6 +31,8 @@ export interface StoredDraft {
   moderationFlags: number;
   /** The files it carries, sent after its text. */
   attachments: OutboundAttachment[];
+  /** Buttons under it, on its last text part. */
+  choices: Choice[];
   /** Parts sent so far: the text's, then the files'. */
   partsSent: number;
   deliveryIds: string[];
@@ -65,7 +68,7 @@ export interface TurnIO {
   botMayReply(): Promise<boolean>;
   /** Set on a retried turn: what an earlier attempt finished. */
   earlierWork(): Promise<{ recorded?: { text: string; kind: ReplyKind; status: 'sent' | 'failed' }; draft?: StoredDraft }>;
-  saveDraft(draft: { text: string; kind: ReplyKind; usage: ModelUsage[]; moderationFlags: number; attachments: OutboundAttachment[] }): Promise<StoredDraft>;
+  saveDraft(draft: { text: string; kind: ReplyKind; usage: ModelUsage[]; moderationFlags: number; attachments: OutboundAttachment[]; choices: Choice[] }): Promise<StoredDraft>;
   markPartsSent(partsSent: number, deliveryIds: string[]): Promise<void>;
   discardDraft(): Promise<void>;
   /** Stores the reply as sent or failed, and drops its draft. */
@@ -77,6 +80,7 @@ export interface TurnIO {
     usage: ModelUsage[];
     moderationFlags: number;
     attachments: OutboundAttachment[];
+    choices: Choice[];
     error?: { type: string; message: string };
   }): Promise<void>;
   /** The conversation's last error, for operators. */

@@ -20,6 +20,7 @@ import { moderate, type Verdict } from './moderation';
 import { understand } from './understand';
 import { mediaNotice, unreadableNote, visibleImages } from '../conversations/turn-media';
 import { modelSeesImages } from '../model/model-capabilities';
+import { type Choice, OFFER_CHOICES_TOOL, readOfferedChoices } from '../conversations/choices';
 
 export interface Writing {
   /** Set once decided; the steps after leave a refusal, a fixed reply or a fallback as it is. */
@@ -44,6 +45,8 @@ export interface Writing {
   images?: Array<{ mediaId: string; mimeType: string }>;
   /** What the model is told it cannot read of what came with the message. */
   mediaNote?: string;
+  /** Buttons under the reply: an intent's, or the model's own (`offer_choices`). */
+  choices?: Choice[];
 }
 
 export type WriteStep = (brief: ReplyBrief, writing: Writing, io: TurnIO) => Promise<Writing>;
@@ -87,7 +90,7 @@ export const actOnIntent: WriteStep = async (brief, writing) => {
   const action = actionFor(intentsOf(brief.bot), intent);
   if (action.type === 'none') return writing;
   const steps: TurnStep[] = [...writing.steps, { step: 'act', intent: intent.name, action: action.type }];
-  if (action.type === 'reply') return { ...writing, steps, reply: { text: action.text, kind: 'reply' } };
+  if (action.type === 'reply') return { ...writing, steps, reply: { text: action.text, kind: 'reply' }, ...(action.choices && { choices: action.choices }) };
   return { ...writing, steps, handoff: true, reply: { text: noticeIn('handoffRequested', languageOf(brief, writing)), kind: 'notice' } };
 };
 
@@ -122,6 +125,8 @@ export const askModel: WriteStep = async (brief, writing, io) => {
   // Tools are offered until the turn has used its rounds; then the model must answer with what it has.
   const rounds = brief.toolRounds ?? [];
   const offered = bot.tools.length > 0 && rounds.length < bot.maxToolSteps;
+  // Buttons are the model's to offer when the bot allows them: a tool it calls, answered here.
+  const tools = [...(offered ? bot.tools : []), ...(bot.offerChoices ? [OFFER_CHOICES_TOOL] : [])];
   // Where the channel can show it, the reply is shown as it is written, as far as moderation allows.
   const draft = io.draftSink && createDraftStream({ policy: bot.moderationPolicy, sink: io.draftSink, check: (text) => moderate(text, 'reply', brief, io) });
   const shown = writing.images ?? [];
@@ -142,7 +147,7 @@ export const askModel: WriteStep = async (brief, writing, io) => {
         summary: writing.memory ? writing.memory.summary : brief.summary,
         history: writing.memory ? brief.history.slice(writing.memory.folded) : brief.history,
         userText: brief.userText,
-        ...(offered ? { tools: bot.tools } : {}),
+        ...(tools.length > 0 ? { tools } : {}),
         ...(rounds.length > 0 ? { toolRounds: rounds } : {}),
         ...(images.length > 0 ? { images } : {}),
       },
@@ -157,6 +162,13 @@ export const askModel: WriteStep = async (brief, writing, io) => {
   };
   if (!result.ok) return fallback(result.failure.message, result.attempts);
   const { text, model, tokens, toolCalls } = result.value;
+  const offer = toolCalls?.find((call) => call.name === OFFER_CHOICES_TOOL.name);
+  const offeredChoices = offer && bot.offerChoices ? readOfferedChoices(offer.arguments) : null;
+  if (offeredChoices) {
+    const step: TurnStep = { step: 'write', outcome: 'reply', model, attempts: result.attempts, ...(tokens ? { tokens } : {}) };
+    const usage = [...writing.usage, ...usageOf(io, 'reply', model, tokens)];
+    return { ...writing, reply: { text: offeredChoices.text, kind: 'reply' }, choices: offeredChoices.choices, modelWrote: true, usage, steps: [...writing.steps, step] };
+  }
   if (toolCalls && offered) {
     const step: TurnStep = { step: 'tools', round: rounds.length + 1, calls: toolCalls.map((call) => call.name), ...(tokens ? { tokens } : {}) };
     return { ...writing, toolCalls, usage: [...writing.usage, ...usageOf(io, 'tool', model, tokens)], steps: [...writing.steps, step] };

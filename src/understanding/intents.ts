@@ -3,11 +3,13 @@
  * example phrases for the local matcher, and what the bot does when it is recognised. Pure data.
  */
 
+import type { Choice } from '../conversations/choices';
+
 export type IntentAction =
   /** A person from the team takes the conversation over. */
   | { type: 'handoff' }
   /** The bot answers with this text, without asking the model. */
-  | { type: 'reply'; text: string }
+  | { type: 'reply'; text: string; choices?: Choice[] }
   /** Recognised and counted; the model answers as usual. */
   | { type: 'none' };
 

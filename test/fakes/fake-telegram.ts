@@ -52,6 +52,8 @@ export interface FakeTelegram extends FakePlatformApi {
    * `size` is what getFile reports (default: the bytes' length); over 20 MB it answers "file is too big".
    */
   addFile(fileId: string, file: { bytes: Buffer; size?: number }): void;
+  /** The callback query ids answered (answerCallbackQuery), in order. */
+  answeredCallbacks(): string[];
   /** The getFile calls, in order. */
   getFileCalls(): RecordedRequest[];
   /** The sendPhoto and sendDocument calls, whatever they were answered. */
@@ -166,6 +168,10 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
   const api = await startFakePlatformApi((request) => {
     const method = METHOD_PATH.exec(request.path);
     if (method?.[2] === 'setWebhook') return method[1] === botToken ? setWebhook(request.body) : telegramAnswers.unauthorized();
+    if (method?.[2] === 'answerCallbackQuery') {
+      if (method[1] !== botToken) return telegramAnswers.unauthorized();
+      return typeof request.body?.callback_query_id === 'string' ? { status: 200, json: { ok: true, result: true } } : apiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
+    }
     if (method?.[2] === 'getWebhookInfo') return method[1] === botToken ? getWebhookInfo() : telegramAnswers.unauthorized();
     const fileMatch = GET_FILE_PATH.exec(request.path);
     if (fileMatch) {
@@ -248,6 +254,7 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
       api.serveFile(`/file/bot${botToken}/${path}`, { bytes, contentType: 'application/octet-stream' });
     },
     getFileCalls: () => api.requests.filter((r) => GET_FILE_PATH.test(r.path)),
+    answeredCallbacks: () => api.requests.filter((r) => r.path.endsWith('/answerCallbackQuery') && r.status === 200).map((r) => r.body.callback_query_id),
     fileSends: () => api.requests.filter((r) => SEND_FILE_PATH.test(r.path)),
     sendAttempts: attempts,
     sends: (chatId) =>

@@ -19,6 +19,7 @@ import {
 import { chatMessages, modelImages, modelInputs } from '../support/conversation-probes';
 import type { TestStack } from '../support/test-stack';
 import { usePlatformTestStack } from '../support/platform-test-stack';
+import { requestJson } from '../support/http';
 import { waitFor } from '../support/wait-for';
 
 const BOT_TOKEN = 'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy';
@@ -176,6 +177,50 @@ describe('Slack', () => {
     expect(after).toMatchObject({ text: '', previous_texts: [], reactions: [] });
     expect(after.deleted_at).not.toBeNull();
     expect(postsTo('D0CHANGE01')).toHaveLength(1);
+  });
+
+  it('posts a bot intent\'s choices as buttons, and answers a press at the interactions URL in the thread, acknowledging it at once', async () => {
+    const intents = [{ name: 'order_help', description: 'Help with an order', examples: ['help with my order'], action: { type: 'reply', text: 'What about your order?', choices: [{ id: 'track', title: 'Track it' }, { id: 'cancel', title: 'Cancel it' }] } }];
+    expect((await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}`, { method: 'PATCH', body: { intents } })).status).toBe(200);
+    try {
+      stack.fakeOpenAI.setClassification({ kind: 'keywords', force: { intent: 'order_help', intentConfidence: 0.95 } });
+      const event = slackUserMessage({ channel: 'C0BUTTONS1', text: 'help with my order' });
+      await deliver(slackEventCallback(event));
+      const [offer] = await waitForPosts('C0BUTTONS1', 1);
+      expect(offer!.body.blocks[1]).toEqual({
+        type: 'actions',
+        elements: [
+          { type: 'button', text: { type: 'plain_text', text: 'Track it' }, value: 'track', action_id: 'choice_0' },
+          { type: 'button', text: { type: 'plain_text', text: 'Cancel it' }, value: 'cancel', action_id: 'choice_1' },
+        ],
+      });
+      const offerTs = (await stack.db.selectFrom('messages').select('delivery_ids').where('text', '=', 'What about your order?').executeTakeFirstOrThrow()).delivery_ids[0]!;
+
+      stack.fakeOpenAI.setClassification({ kind: 'keywords' });
+      const payload = {
+        type: 'block_actions',
+        user: { id: event.user },
+        channel: { id: 'C0BUTTONS1' },
+        container: { type: 'message', message_ts: offerTs, channel_id: 'C0BUTTONS1', thread_ts: event.ts },
+        message: { ts: offerTs, thread_ts: event.ts, text: 'What about your order?' },
+        actions: [{ type: 'button', action_id: 'choice_0', value: 'track', text: { type: 'plain_text', text: 'Track it' }, action_ts: nextSlackTs() }],
+      };
+      const form = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
+      const response = await fetch(`${stack.baseUrl}/webhooks/slack/${stack.botId}/interactions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignatureHeaders(SIGNING_SECRET, form) },
+        body: form,
+      });
+      expect([response.status, await response.text()]).toEqual([200, '']);
+      const posts = await waitForPosts('C0BUTTONS1', 2);
+      expect(posts[1]!.body).toMatchObject({ thread_ts: event.ts, text: 'echo: Track it (choice: track)' });
+
+      const forged = await fetch(`${stack.baseUrl}/webhooks/slack/${stack.botId}/interactions`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignatureHeaders('wrong', form) }, body: form });
+      expect(forged.status).toBe(401);
+    } finally {
+      stack.fakeOpenAI.setClassification({ kind: 'keywords' });
+      await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}`, { method: 'PATCH', body: { intents: [] } });
+    }
   });
 
   it("reads Slack's escaping on the way in and escapes &, < and > on the way out", async () => {

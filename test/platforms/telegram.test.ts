@@ -206,6 +206,53 @@ describe('Telegram', () => {
       });
     });
 
+    describe('buttons', () => {
+      it('offers the model\'s choices as an inline keyboard, answers a press once, and ignores a second press and a press on no message of ours', async () => {
+        expect((await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}`, { method: 'PATCH', body: { offerChoices: true } })).status).toBe(200);
+        try {
+          const chatId = newChat();
+          stack.fakeOpenAI.enqueue({ kind: 'tool-calls', calls: [{ name: 'offer_choices', arguments: { text: 'What do you need?', choices: [{ id: 'track', title: 'Track my order' }, { id: 'refund', title: 'Get a refund' }] } }] });
+          expect((await post(textUpdate(chatId, 'help'))).status).toBe(200);
+          const [offer] = await waitForSends(chatId, 1);
+          expect(offer!.request.body).toMatchObject({
+            text: 'What do you need?',
+            reply_markup: { inline_keyboard: [[{ text: 'Track my order', callback_data: 'track' }], [{ text: 'Get a refund', callback_data: 'refund' }]] },
+          });
+          // The model was offered the built-in tool.
+          expect(stack.fakeOpenAI.chatCalls()[0]!.body.tools.map((t: { function: { name: string } }) => t.function.name)).toContain('offer_choices');
+
+          const ourMessageId = Number(offer!.request.status === 200 && (await stack.db.selectFrom('messages').select('delivery_ids').where('direction', '=', 'outbound').where('text', '=', 'What do you need?').executeTakeFirstOrThrow()).delivery_ids[0]);
+          const press = (id: string, messageId: number) => ({
+            update_id: nextUpdateId++,
+            callback_query: {
+              id: `cb-${id}-${messageId}-${nextUpdateId}`,
+              from: person(chatId),
+              chat_instance: '42',
+              data: id,
+              message: { message_id: messageId, date: 1441645532, chat: privateChat(chatId), text: 'What do you need?', reply_markup: offer!.request.body.reply_markup },
+            },
+          });
+          const first = press('track', ourMessageId);
+          expect((await post(first)).status).toBe(200);
+          const replies = await waitForSends(chatId, 2);
+          expect(replies[1]!.text).toBe('echo: Track my order (choice: track)');
+          await waitFor('the press acknowledged', () => fake.answeredCallbacks().includes(first.callback_query.id));
+
+          const again = press('track', ourMessageId);
+          const stranger = press('refund', 987654);
+          expect((await post(again)).status).toBe(200);
+          expect((await post(stranger)).status).toBe(200);
+          await waitFor('both acknowledged', () => fake.answeredCallbacks().includes(again.callback_query.id) && fake.answeredCallbacks().includes(stranger.callback_query.id));
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+          expect(fake.sends(String(chatId))).toHaveLength(2);
+          const [row] = await stack.db.selectFrom('messages').select(['text', 'payload']).where('platform_message_id', '=', `press:${chatId}:${ourMessageId}:track`).execute();
+          expect(row).toEqual({ text: 'Track my order', payload: 'track' });
+        } finally {
+          await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}`, { method: 'PATCH', body: { offerChoices: false } });
+        }
+      });
+    });
+
     describe('formatting', () => {
       it("sends the model's markdown as Telegram HTML, escaped, and as plain text once when Telegram refuses the markup", async () => {
         const chatId = newChat();

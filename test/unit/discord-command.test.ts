@@ -80,9 +80,24 @@ describe('parseDiscordInteraction', () => {
       });
     }
     expect(parse({ ...base, type: 1 })).toEqual({ kind: 'reply', reply: { status: 200, json: { type: 1 } } });
-    expect(parse({ ...base, type: 3, data: { custom_id: 'x', component_type: 2 } })).toMatchObject({ kind: 'reply', reply: { status: 200, json: { type: 4 } } });
+    // A button press on no message of ours is acknowledged (a deferred update) and ignored.
+    expect(parse({ ...base, type: 3, data: { custom_id: 'x', component_type: 2 } })).toMatchObject({ kind: 'reply', reply: { status: 200, json: { type: 6 } } });
     expect(parse({ ...base, type: 4, data: { name: 'ask', type: 1 } })).toEqual({ kind: 'reply', reply: { status: 200, json: { type: 8, data: { choices: [] } } } });
     expect(parse({ ...base, type: 5, data: { custom_id: 'modal' } })).toMatchObject({ kind: 'reply', reply: { status: 200, json: { type: 4 } } });
+  });
+
+  it("reads a press of one of the bot's buttons as a message carrying the choice, answered with a deferred update and a follow-up", () => {
+    const press = parse({
+      ...base,
+      type: 3,
+      data: { custom_id: 'track', component_type: 2 },
+      message: { id: '555', components: [{ type: 1, components: [{ type: 2, custom_id: 'track', label: 'Track my order' }] }] },
+    });
+    expect(press).toMatchObject({
+      kind: 'messages',
+      messages: [{ text: 'Track my order', payload: 'track', messageId: 'press:555:track', pressOf: '555', replyContext: { followUp: 'true' } }],
+      reply: { status: 200, json: { type: 6 } },
+    });
   });
 
   it('answers a context-menu command privately: it is not a slash command', () => {

@@ -111,6 +111,7 @@ function toBotColumns(bot: BotSettings) {
     vision: bot.vision,
     transcription_model: bot.transcriptionModel,
     whatsapp_templates: JSON.stringify(bot.whatsappTemplates),
+    offer_choices: bot.offerChoices,
     enabled: bot.enabled,
   };
 }
@@ -133,6 +134,7 @@ function toPatchColumns(patch: BotPatch) {
     ...(patch.maxToolSteps !== undefined && { max_tool_steps: patch.maxToolSteps }),
     ...(patch.vision !== undefined && { vision: patch.vision }),
     ...(patch.transcriptionModel !== undefined && { transcription_model: patch.transcriptionModel }),
+    ...(patch.offerChoices !== undefined && { offer_choices: patch.offerChoices }),
     ...(patch.whatsappTemplates !== undefined && { whatsapp_templates: JSON.stringify(patch.whatsappTemplates) }),
     ...(patch.enabled !== undefined && { enabled: patch.enabled }),
   };
@@ -159,6 +161,7 @@ function toBotSettings(row: Selectable<BotsTable>): BotSettings {
     vision: row.vision,
     transcriptionModel: row.transcription_model,
     whatsappTemplates: row.whatsapp_templates,
+    offerChoices: row.offer_choices,
     enabled: row.enabled,
   };
 }

@@ -1,3 +1,4 @@
+import type { Choice } from '../../conversations/choices';
 import type { OutboundAttachment } from '../../conversations/outbound-attachment';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { type ModelUsage, type UsageTotals, usageTotals } from '../../model/model-usage';
@@ -39,6 +40,7 @@ export async function insertInboundMessages(
         author: 'user' as const,
         platform_message_id: m.messageId,
         native_id: m.nativeId ?? m.messageId,
+        payload: m.payload ?? null,
         user_id: m.userId,
         text: m.text,
         attachments: JSON.stringify(m.attachments),
@@ -87,6 +89,8 @@ export interface OutboundMessageInput {
   moderationFlags?: number;
   /** The files it carried (`outbound-attachment.ts`). */
   attachments?: OutboundAttachment[];
+  /** The buttons it offered. */
+  choices?: Choice[];
 }
 
 /**
@@ -109,6 +113,7 @@ export async function insertOutboundMessage(db: Kysely<Database>, input: Outboun
       error: input.error ? JSON.stringify(input.error) : null,
       delivery_ids: JSON.stringify(input.deliveryIds ?? []),
       attachments: JSON.stringify(input.attachments ?? []),
+      choices: JSON.stringify(input.choices ?? []),
       ...usageColumns(input.usage ?? []),
       ...(input.usage === undefined && input.modelTokens != null ? { model_tokens: input.modelTokens } : {}),
       moderation_flags: input.moderationFlags ?? 0,
@@ -288,4 +293,17 @@ export async function findProactiveMessage(db: Kysely<Database>, args: { botId: 
     .where('outbound_key', '=', args.outboundKey)
     .executeTakeFirst();
   return row && { conversationId: row.conversation_id };
+}
+
+/** True when one of the bot's stored replies went out as this platform message. */
+export async function isOurDelivery(db: Kysely<Database>, args: { botId: string; platform: string; deliveryId: string }): Promise<boolean> {
+  const row = await db
+    .selectFrom('messages')
+    .select('id')
+    .where('bot_id', '=', args.botId)
+    .where('platform', '=', args.platform)
+    .where('direction', '=', 'outbound')
+    .where(sql<boolean>`delivery_ids ? ${args.deliveryId}`)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -1,3 +1,4 @@
+import type { Choice } from '../../conversations/choices';
 import type { OutboundAttachment } from '../../conversations/outbound-attachment';
 import type { Kysely, Selectable } from 'kysely';
 import type { ModelUsage } from '../../model/model-usage';
@@ -17,7 +18,7 @@ interface DraftKey {
  */
 export async function saveReplyDraft(
   db: Kysely<Database>,
-  draft: DraftKey & { text: string; kind: ReplyDraftRow['kind']; usage: ModelUsage[]; moderationFlags: number; attachments: OutboundAttachment[] },
+  draft: DraftKey & { text: string; kind: ReplyDraftRow['kind']; usage: ModelUsage[]; moderationFlags: number; attachments: OutboundAttachment[]; choices: Choice[] },
 ): Promise<ReplyDraftRow> {
   const inserted = await db
     .insertInto('reply_drafts')
@@ -29,6 +30,7 @@ export async function saveReplyDraft(
       usage: JSON.stringify(draft.usage),
       moderation_flags: draft.moderationFlags,
       attachments: JSON.stringify(draft.attachments),
+      choices: JSON.stringify(draft.choices),
     })
     .onConflict((oc) => oc.columns(['conversation_id', 'outbound_key']).doNothing())
     .returningAll()

@@ -1,3 +1,4 @@
+import { ChoiceSchema } from '../../conversations/choices';
 import type { OutboundAttachment } from '../../conversations/outbound-attachment';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -24,6 +25,8 @@ import { issueVisitorToken, verifyVisitorToken } from '../visitor-token';
 export const WebchatMessageSchema = z.object({
   text: inboundTextField(4000),
   clientMessageId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, "_" or "-", at most 100'),
+  /** A press of one of the bot's buttons: the choice's id (the text is its title). */
+  payload: ChoiceSchema.shape.id.optional(),
 });
 
 const VisitorSessionSchema = z
@@ -47,6 +50,7 @@ const VisitorEventSchema = z
       .array(z.object({ kind: z.enum(['image', 'file']), url: z.string(), name: z.string().optional() }))
       .optional()
       .openapi({ description: "Files a reply carries (a tool's, an operator's): show an image, link a document." }),
+    choices: z.array(z.object({ id: z.string(), title: z.string() })).optional().openapi({ description: 'Buttons under a reply: post the title as `text` with the id as `payload`.' }),
     kind: z.enum(['message', 'reply', 'fallback', 'refusal', 'notice']),
     status: z.enum(['received', 'sent', 'failed']),
     clientMessageId: z.string().optional().openapi({ description: 'On the visitor\'s own messages: the id they were sent with.' }),
@@ -187,6 +191,7 @@ export function createWebchatRoutes(deps: WebchatRoutesDeps) {
       attachments: [],
       receivedAt: new Date().toISOString(),
       requestId: c.get('requestId'),
+      ...(body.payload !== undefined && { payload: body.payload }),
     });
     return c.json({ accepted: true, clientMessageId: body.clientMessageId }, 202);
   });
@@ -262,6 +267,7 @@ function toVisitorEvent(row: MessageRow, visitorId: string): VisitorEvent {
     role: row.direction === 'inbound' ? 'visitor' : row.author,
     text: row.text,
     ...(row.direction === 'outbound' && row.attachments.length > 0 && { attachments: row.attachments as OutboundAttachment[] }),
+    ...(row.choices.length > 0 && { choices: row.choices }),
     kind: row.kind,
     status: row.status,
     clientMessageId: row.platform_message_id?.startsWith(prefix) ? row.platform_message_id.slice(prefix.length) : undefined,

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { BotDirectory } from '../../bots/bot-directory';
 import type { ChannelDirectory } from '../../channels/channel-directory';
 import type { MessageIntake } from '../../temporal/message-intake';
-import { markDeliveryFailed } from '../../db/queries/messages';
+import { isOurDelivery, markDeliveryFailed } from '../../db/queries/messages';
 import { applyMessageChange } from '../../db/queries/message-changes';
 import type { Database } from '../../db/schema';
 import {
@@ -100,12 +100,28 @@ const deliveryRoute = createRoute({
   },
 });
 
+const interactionsRoute = createRoute({
+  method: 'post',
+  path: '/{platform}/{botId}/interactions',
+  tags: ['webhooks'],
+  summary: 'Slack delivers a button press',
+  description:
+    "Slack's Interactivity Request URL: a signed form whose `payload` is a `block_actions` JSON. Answered 200 within Slack's 3 seconds, once Temporal holds the press; the bot answers it in the conversation. Slack only.",
+  request: { params: WebhookParamsSchema },
+  responses: {
+    200: { description: 'Taken.', content: { 'text/plain': { schema: z.string(), example: '' } } },
+    ...errorResponses({ 400: 'No `payload` that is valid JSON.', 401: 'The signature is missing or wrong.', 404: UNKNOWN_TARGET, 415: 'Not a form.' }),
+  },
+});
+
 export interface WebhookRoutesDeps {
   db: Kysely<Database>;
   bots: BotDirectory;
   channels: ChannelDirectory;
   intake: MessageIntake;
   platforms: Record<string, MessagingPlatform>;
+  /** Where each platform's API is, for acknowledging a press. */
+  platformBaseUrls: Record<string, string>;
 }
 
 /**
@@ -113,7 +129,7 @@ export interface WebhookRoutesDeps {
  * before the signature over the raw bytes checks out, and the platform hears 2xx only after
  * Temporal holds every message of the request.
  */
-export function createWebhookRoutes({ db, bots, channels, intake, platforms }: WebhookRoutesDeps) {
+export function createWebhookRoutes({ db, bots, channels, intake, platforms, platformBaseUrls }: WebhookRoutesDeps) {
   const app = new OpenAPIHono<AppEnv>();
 
   const receiveWebhook: Handler<AppEnv, '/:platform/:botId'> = async (c) => {
@@ -142,14 +158,19 @@ export function createWebhookRoutes({ db, bots, channels, intake, platforms }: W
     if (!module.verifyRequest(request, credentials.data, new Date())) {
       throw new AppError('unauthorized', 'The request signature is missing or wrong.');
     }
-    if (!/^application\/(.+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
-      throw new AppError('unsupported_media_type', 'Webhook bodies must be JSON.');
+    // Slack posts button presses to the interactions URL as a form whose `payload` is the JSON.
+    const interactions = c.req.path.endsWith('/interactions');
+    if (interactions && !module.readsInteractions) throw new AppError('not_found', `${module.platform} has no interactions URL here; use /webhooks/${module.platform}/${bot.id}.`);
+    const form = interactions && /^application\/x-www-form-urlencoded\b/i.test(c.req.header('content-type') ?? '');
+    if (!form && !/^application\/(.+\+)?json\b/i.test(c.req.header('content-type') ?? '')) {
+      throw new AppError('unsupported_media_type', interactions ? 'Interactions come as a form with a JSON `payload`.' : 'Webhook bodies must be JSON.');
     }
     let body: unknown;
     try {
-      body = JSON.parse(request.rawBody.toString('utf8'));
+      const raw = request.rawBody.toString('utf8');
+      body = JSON.parse(form ? (new URLSearchParams(raw).get('payload') ?? '') : raw);
     } catch {
-      throw new AppError('invalid_json', 'The body is not valid JSON.');
+      throw new AppError('invalid_json', form ? 'The form has no `payload` that is valid JSON.' : 'The body is not valid JSON.');
     }
 
     const outcome = module.parseWebhook({
@@ -178,15 +199,30 @@ export function createWebhookRoutes({ db, bots, channels, intake, platforms }: W
           await markDeliveryFailed(db, { botId: bot.id, platform: module.platform, ...failure });
         }
         return c.json({ ok: true });
-      case 'messages':
+      case 'messages': {
         // In order, one at a time: the workflow keeps the order Temporal received them in.
-        for (const message of outcome.messages) await acceptMessage(intake, { ...message, requestId: c.get('requestId') });
+        for (const message of outcome.messages) {
+          // A press on a message that is not one of our replies is acknowledged and ignored.
+          if (message.pressOf && !(await isOurDelivery(db, { botId: bot.id, platform: module.platform, deliveryId: message.pressOf }))) {
+            logger.info({ platform: module.platform }, 'A button press on a message the bot never sent: ignored');
+            continue;
+          }
+          await acceptMessage(intake, { ...message, requestId: c.get('requestId') });
+        }
+        // The platform's acknowledgement of a press (Telegram's answerCallbackQuery): best effort, after Temporal holds it.
+        for (const token of outcome.acknowledge ?? []) {
+          await module.acknowledge?.({ token, credentials: credentials.data, baseUrl: platformBaseUrls[module.platform] ?? '' }).catch((error: unknown) => {
+            logger.warn({ platform: module.platform, err: error }, 'Could not acknowledge a button press; the press is answered anyway');
+          });
+        }
         return outcome.reply ? respond(c, outcome.reply) : c.json({ ok: true });
+      }
     }
   };
-  // One handler for both: the handshake and the delivery share the lookups.
+  // One handler for all: the handshake, the delivery and the interactions share the lookups.
   serveRoute(app, handshakeRoute, receiveWebhook);
   serveRoute(app, deliveryRoute, receiveWebhook);
+  serveRoute(app, interactionsRoute, receiveWebhook as unknown as Handler<AppEnv, '/:platform/:botId/interactions'>);
 
   return app;
 }

@@ -15,6 +15,7 @@ const bot = {
   handoffPattern: null,
   maxToolSteps: 4,
   vision: null,
+  offerChoices: false,
   tools: [],
 };
 const turns = (n: number, words = 20): HistoryEntry[] =>

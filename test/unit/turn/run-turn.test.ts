@@ -137,6 +137,7 @@ const BOT: ReplySettings = {
   handoffPattern: null,
   maxToolSteps: 4,
   vision: null,
+  offerChoices: false,
   tools: [],
 };
 
@@ -231,7 +232,7 @@ describe('the turn pipeline', () => {
 
   it('resumes a retried turn after the last part sent, without asking the model again', async () => {
     const fake = fakeIO({ replies: ['never used'] });
-    fake.db.draft = { text: longReply, kind: 'reply', usage: [], moderationFlags: 0, attachments: [], partsSent: 2, deliveryIds: ['pm-a', 'pm-b'] };
+    fake.db.draft = { text: longReply, kind: 'reply', usage: [], moderationFlags: 0, attachments: [], choices: [], partsSent: 2, deliveryIds: ['pm-a', 'pm-b'] };
     const report = await runTurn(turn({ key: telegram }), fake.io, true);
     expect(fake.calls.model).toBe(0);
     expect(fake.calls.sends.map((s) => s.outboundKey)).toEqual(['reply:m1#3/3']);
@@ -241,7 +242,7 @@ describe('the turn pipeline', () => {
 
   it('does nothing again when an earlier attempt already recorded the reply', async () => {
     const fake = fakeIO();
-    fake.db.recorded = { text: 'sent before', kind: 'reply', status: 'sent', deliveryIds: ['pm-0'], usage: [], moderationFlags: 0, attachments: [] };
+    fake.db.recorded = { text: 'sent before', kind: 'reply', status: 'sent', deliveryIds: ['pm-0'], usage: [], moderationFlags: 0, attachments: [], choices: [] };
     const report = await runTurn(turn(), fake.io, true);
     expect(report).toMatchObject({ outcome: 'sent', reply: { text: 'sent before' } });
     expect(fake.calls.sends).toHaveLength(0);
@@ -317,7 +318,7 @@ describe('the turn pipeline', () => {
     expect(refused.calls.timeline.filter((event) => event === 'typing starts')).toEqual([]);
 
     const resumed = fakeIO();
-    resumed.db.draft = { text: 'written before', kind: 'reply', usage: [], moderationFlags: 0, attachments: [], partsSent: 0, deliveryIds: [] };
+    resumed.db.draft = { text: 'written before', kind: 'reply', usage: [], moderationFlags: 0, attachments: [], choices: [], partsSent: 0, deliveryIds: [] };
     await runTurn(turn(), resumed.io, true);
     expect(resumed.calls.timeline.filter((event) => event === 'typing starts')).toEqual([]);
   });
@@ -412,7 +413,7 @@ describe('understanding in the turn pipeline', () => {
 
   it('still reports the handoff when a retry resumes its notice', async () => {
     const fake = fakeIO();
-    fake.db.draft = { text: NOTICE_TEXTS.handoffRequested.de, kind: 'notice', usage: [], moderationFlags: 0, attachments: [], partsSent: 0, deliveryIds: [] };
+    fake.db.draft = { text: NOTICE_TEXTS.handoffRequested.de, kind: 'notice', usage: [], moderationFlags: 0, attachments: [], choices: [], partsSent: 0, deliveryIds: [] };
     const report = await runTurn(turn({ reply: write('Ich will mit einem Menschen sprechen') }), fake.io, true);
     expect(report).toMatchObject({ outcome: 'sent', handoff: true });
     expect(fake.calls.understand).toBe(0);
