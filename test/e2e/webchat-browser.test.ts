@@ -196,6 +196,27 @@ describeIfChromium('web chat in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("shows the bot's choices as buttons; a click sends the choice once, and the bot answers it", async () => {
+    await stack!.db.updateTable('bots').set({ offer_choices: true }).where('id', '=', stack!.botId).execute();
+    try {
+      stack!.fakeOpenAI.enqueue({ kind: 'tool-calls', calls: [{ name: 'offer_choices', arguments: { text: 'Shall I book it?', choices: [{ id: 'yes', title: 'Yes please' }, { id: 'no', title: 'Not now' }] } }] });
+      await sendFromComposer('book a table', 'enter');
+      const yes = page.getByRole('button', { name: 'Yes please' });
+      await yes.waitFor({ timeout: 20_000 });
+      await yes.click();
+      await page.locator('li.message[data-role="bot"] .message-text', { hasText: 'echo: Yes please (choice: yes)' }).waitFor({ timeout: 20_000 });
+      // The buttons are spent: a second click cannot send again.
+      expect(await yes.isDisabled()).toBe(true);
+      expect(await page.getByRole('button', { name: 'Not now' }).isDisabled()).toBe(true);
+      await page.screenshot({ path: join(dirname(STREAMING_SCREENSHOT), 'webchat-choices.png') });
+      const pressed = await stack!.db.selectFrom('messages').select(['text', 'payload']).where('payload', '=', 'yes').execute();
+      expect(pressed).toEqual([{ text: 'Yes please', payload: 'yes' }]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await stack!.db.updateTable('bots').set({ offer_choices: false }).where('id', '=', stack!.botId).execute();
+    }
+  });
+
   it('shows "typing…" while the server says the model is writing, announced to screen readers, and hides it with the reply', async () => {
     const typing = page.locator('#typing');
     expect(await typing.isVisible()).toBe(false);
