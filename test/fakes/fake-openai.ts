@@ -119,9 +119,11 @@ function errorBody(message: string, type: string, code: string | null): object {
   return { error: { message, type, param: null, code } };
 }
 
-export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(opts?: { port?: number; apiKey?: string }): Promise<FakeOpenAI> {
   const calls: RecordedCall[] = [];
   let queue: FakeBehaviour[] = [];
+  /** Besides the test key, the one key the models list accepts. */
+  const acceptedKey = opts?.apiKey ?? 'test-openai-key';
   let transcription: 'hear-bytes' | 'server-error' = 'hear-bytes';
   let defaultBehaviour: FakeBehaviour = { kind: 'reply' };
   let flaggedWords: string[] = [...DEFAULT_FLAGGED_WORDS];
@@ -407,6 +409,13 @@ export async function startFakeOpenAI(opts?: { port?: number }): Promise<FakeOpe
   const server = http.createServer((req, res) => {
     const at = Date.now();
     const path = (req.url ?? '/').split('?')[0]!.replace(/\/+$/, '');
+    // The models list, as validate-config asks for it with the key.
+    if (req.method === 'GET' && path === '/v1/models') {
+      const authorized = req.headers.authorization === 'Bearer test-openai-key' || req.headers.authorization === `Bearer ${acceptedKey}`;
+      res.writeHead(authorized ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(authorized ? { object: 'list', data: ['gpt-4o-mini', 'whisper-1', 'omni-moderation-latest'].map((id) => ({ id, object: 'model', created: 1715367049, owned_by: 'system' })) } : errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key')));
+      return;
+    }
     const endpoint: RecordedCall['endpoint'] | undefined =
       req.method !== 'POST'
         ? undefined

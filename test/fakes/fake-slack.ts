@@ -38,6 +38,10 @@ export async function startFakeSlack({ botToken }: { botToken: string }): Promis
   const files = new Map<string, { url: string; mimetype: string; name: string; size: number }>();
   const api = await startFakePlatformApi((request) => {
     if (request.method === 'GET' && request.path.startsWith('/api/files.info')) return answerFilesInfo(request, botToken, files);
+    if (request.path === '/api/auth.test') {
+      if (request.headers.authorization !== `Bearer ${botToken}`) return { status: 200, json: { ok: false, error: 'invalid_auth' } };
+      return { status: 200, json: { ok: true, url: 'https://fake.slack.com/', team: 'Fake Team', user: 'fakebot', team_id: SLACK_TEAM_ID, user_id: SLACK_BOT_USER_ID, bot_id: SLACK_BOT_ID } };
+    }
     return answerPostMessage(request, botToken, ++sent);
   });
   return {

@@ -168,6 +168,10 @@ export async function startFakeTelegram({ botToken, rateLimitRate = 0 }: FakeTel
   const api = await startFakePlatformApi((request) => {
     const method = METHOD_PATH.exec(request.path);
     if (method?.[2] === 'setWebhook') return method[1] === botToken ? setWebhook(request.body) : telegramAnswers.unauthorized();
+    if (method?.[2] === 'getMe') {
+      if (method[1] !== botToken) return telegramAnswers.unauthorized();
+      return { status: 200, json: { ok: true, result: { id: Number(botToken.split(':')[0]), is_bot: true, first_name: 'Fake bot', username: 'fake_test_bot' } } };
+    }
     if (method?.[2] === 'answerCallbackQuery') {
       if (method[1] !== botToken) return telegramAnswers.unauthorized();
       return typeof request.body?.callback_query_id === 'string' ? { status: 200, json: { ok: true, result: true } } : apiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
