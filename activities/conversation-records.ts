@@ -45,6 +45,7 @@ export function createConversationRecordActivities({ db, metrics }: Pick<Activit
       if (inserted && message.status === 'sent') {
         metrics.messages.inc({ direction: 'outbound', platform: message.platform, bot: message.botId });
       }
+      if (inserted && message.author === 'bot') metrics.replies.inc({ bot: message.botId, kind: message.kind });
     },
 
     async setConversationStatus(args: { conversationId: string; status: 'active' | 'handoff' }): Promise<void> {

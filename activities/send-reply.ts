@@ -10,12 +10,16 @@ export function createPlatformSend({ adapters, metrics }: Pick<ActivityDeps, 'ad
   return async function send(reply: OutboundReply): Promise<DeliveryReceipt> {
     const adapter = adapters[reply.key.platform];
     if (!adapter) throw permanentFailure(`No adapter sends to ${reply.key.platform}`, 'PlatformNotSupported');
+    const timer = metrics.sendDuration.startTimer({ platform: reply.key.platform });
     try {
       const receipt = await adapter.send(reply);
+      timer({ outcome: 'sent' });
       log.info('Reply sent', { outboundKey: reply.outboundKey, parts: receipt.platformMessageIds.length });
       return receipt;
     } catch (error) {
-      metrics.sendFailures.inc({ platform: reply.key.platform, class: failureClass(error) });
+      const failure = failureClass(error);
+      timer({ outcome: failure });
+      metrics.sendFailures.inc({ platform: reply.key.platform, class: failure });
       throw error;
     }
   };

@@ -12,7 +12,7 @@ import { type ChannelDirectory, createChannelDirectory } from './channels/channe
 import { defaultBotSettings } from './bots/default-bot';
 import type { Config } from './config';
 import { createMessageIntake } from './temporal/message-intake';
-import { createDb } from './db/create-db';
+import { createDb, dbPoolStats } from './db/create-db';
 import { migrateToLatest } from './db/migrate';
 import { findBot, seedBot } from './db/queries/bots';
 import { countUnendedConversations } from './db/queries/conversations';
@@ -111,6 +111,7 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
   const feed = createMessageFeed({ connectionString: endpoints.databaseUrl, logger: logger.child({ component: 'feed' }) });
   const metrics = processMetrics();
   metrics.countActiveConversations(() => countUnendedConversations(db));
+  metrics.watchDbPool(() => dbPoolStats(db));
   const app = createApp({
     config,
     logger,
@@ -189,6 +190,8 @@ export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDep
   const messaging = Object.values(MESSAGING_PLATFORM_MODULES).map((module) =>
     createMessagingAdapter(module, { channels, baseUrl: config.platformBaseUrls[module.platform] }),
   );
+  const metrics = processMetrics();
+  metrics.watchDbPool(() => dbPoolStats(db));
   return {
     db,
     model: createModelClient(config.openai),
@@ -199,7 +202,7 @@ export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDep
       ...Object.fromEntries(messaging.map((adapter) => [adapter.platform, adapter])),
     },
     encryptionKey: config.channelEncryptionKey,
-    metrics: processMetrics(),
+    metrics,
     handoffMailer: config.handoffEmail && createHandoffMailer(config.handoffEmail),
   };
 }

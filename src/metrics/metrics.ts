@@ -24,8 +24,14 @@ export interface Metrics {
   inboundSentiment: Counter<'bot' | 'sentiment' | 'decided_by'>;
   inboundIntents: Counter<'bot' | 'intent'>;
   inboundLanguages: Counter<'bot' | 'language'>;
+  /** Time to send one message to a platform, by outcome (`sent` or the failure's class). */
+  sendDuration: Histogram<'platform' | 'outcome'>;
+  /** Replies stored, by what they are: `fallback` counts the model failing past its retries. */
+  replies: Counter<'bot' | 'kind'>;
   /** Reads the number of open conversations at scrape time, once a source is set. */
   countActiveConversations(source: () => Promise<number>): void;
+  /** Reads the database pool's connections at scrape time; several pools (API and worker in one process) add up. */
+  watchDbPool(source: () => { total: number; idle: number; waiting: number }): void;
 }
 
 export function createMetrics(): Metrics {
@@ -33,6 +39,23 @@ export function createMetrics(): Metrics {
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
   let activeConversationsSource: (() => Promise<number>) | undefined;
+  const poolSources: Array<() => { total: number; idle: number; waiting: number }> = [];
+
+  new Gauge({
+    name: 'chat_db_pool_connections',
+    help: 'Database pool connections: `in_use` and `idle` open ones, and `waiting` requests queued for one.',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const sum = poolSources.reduce((acc, source) => {
+        const { total, idle, waiting } = source();
+        return { inUse: acc.inUse + total - idle, idle: acc.idle + idle, waiting: acc.waiting + waiting };
+      }, { inUse: 0, idle: 0, waiting: 0 });
+      this.set({ state: 'in_use' }, sum.inUse);
+      this.set({ state: 'idle' }, sum.idle);
+      this.set({ state: 'waiting' }, sum.waiting);
+    },
+  });
 
   new Gauge({
     name: 'chat_active_conversations',
@@ -126,8 +149,24 @@ export function createMetrics(): Metrics {
       labelNames: ['bot', 'language'],
       registers,
     }),
+    sendDuration: new Histogram({
+      name: 'chat_send_duration_seconds',
+      help: "Time for a platform's API to take one message, by outcome.",
+      labelNames: ['platform', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    replies: new Counter({
+      name: 'chat_replies_total',
+      help: 'Replies stored, by kind: reply, fallback (the model failed past its retries), refusal, notice.',
+      labelNames: ['bot', 'kind'],
+      registers,
+    }),
     countActiveConversations(source) {
       activeConversationsSource = source;
+    },
+    watchDbPool(source) {
+      poolSources.push(source);
     },
   };
 }
