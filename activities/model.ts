@@ -9,7 +9,12 @@ import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
 /** The model's calls, timed (their tokens are counted with the turn's usage, `activities/turn.ts`); used by the turn's pipeline and by the activities below. */
-export function createModelCalls({ model, metrics }: Pick<ActivityDeps, 'model' | 'metrics'>) {
+export function createModelCalls({ model, metrics: rawMetrics, breakers }: Pick<ActivityDeps, 'model' | 'metrics' | 'breakers'>) {
+  // Every model call goes through a circuit breaker: the moderation endpoint's, or the model's
+  // (chat completions). Open, it fails at once: the fallback reply answers, the steps degrade.
+  const metrics = rawMetrics;
+  const timed = <T>(m: Metrics, operation: Operation, call: () => Promise<T>) =>
+    timedCall(m, operation, () => breakers.run(operation === 'moderation' ? 'moderation' : 'model', call));
   let warnedOffline = false;
   return {
     async moderate(text: string, provider: 'configured' | 'word-list'): Promise<ModerationVerdict> {
@@ -45,7 +50,7 @@ export function createModelCalls({ model, metrics }: Pick<ActivityDeps, 'model' 
 }
 
 /** Conversations of the first shape (`workflows/legacy/`) call the model through these. */
-export function createModelActivities(deps: Pick<ActivityDeps, 'model' | 'metrics'>) {
+export function createModelActivities(deps: Pick<ActivityDeps, 'model' | 'metrics' | 'breakers'>) {
   const calls = createModelCalls(deps);
   return {
     async moderate(args: { text: string; provider: 'configured' | 'word-list' } & RequestTrace): Promise<ModerationVerdict> {
@@ -64,7 +69,9 @@ export function createModelActivities(deps: Pick<ActivityDeps, 'model' | 'metric
   };
 }
 
-async function timed<T>(metrics: Metrics, operation: 'reply' | 'moderation' | 'summary' | 'understanding', call: () => Promise<T>): Promise<T> {
+type Operation = 'reply' | 'moderation' | 'summary' | 'understanding';
+
+async function timedCall<T>(metrics: Metrics, operation: Operation, call: () => Promise<T>): Promise<T> {
   const stop = metrics.modelRequestDuration.startTimer({ operation });
   try {
     const result = await call();

@@ -6,13 +6,15 @@ import type { ActivityDeps } from './deps';
 import { whileHeartbeating } from './heartbeat';
 
 /** One message to a platform, through its adapter, counted when it fails. */
-export function createPlatformSend({ adapters, metrics }: Pick<ActivityDeps, 'adapters' | 'metrics'>) {
+export function createPlatformSend({ adapters, metrics, breakers }: Pick<ActivityDeps, 'adapters' | 'metrics' | 'breakers'>) {
   return async function send(reply: OutboundReply): Promise<DeliveryReceipt> {
     const adapter = adapters[reply.key.platform];
     if (!adapter) throw permanentFailure(`No adapter sends to ${reply.key.platform}`, 'PlatformNotSupported');
     const timer = metrics.sendDuration.startTimer({ platform: reply.key.platform });
     try {
-      const receipt = await adapter.send(reply);
+      // Platforms we call go through their breaker; the web chat and the API channel are ours.
+      const external = reply.key.platform !== 'webchat' && reply.key.platform !== 'api';
+      const receipt = external ? await breakers.run(reply.key.platform, () => adapter.send(reply)) : await adapter.send(reply);
       timer({ outcome: 'sent' });
       log.info('Reply sent', { outboundKey: reply.outboundKey, parts: receipt.platformMessageIds.length });
       return receipt;
@@ -26,7 +28,7 @@ export function createPlatformSend({ adapters, metrics }: Pick<ActivityDeps, 'ad
 }
 
 /** Conversations of the first shape (`workflows/legacy/`) send through this. */
-export function createSendReplyActivities(deps: Pick<ActivityDeps, 'adapters' | 'metrics'>) {
+export function createSendReplyActivities(deps: Pick<ActivityDeps, 'adapters' | 'metrics' | 'breakers'>) {
   const send = createPlatformSend(deps);
   return {
     async sendReply(reply: OutboundReply & RequestTrace): Promise<DeliveryReceipt> {

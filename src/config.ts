@@ -62,6 +62,8 @@ export const ConfigSchema = z
     OPENAI_MODERATION_MODEL: z.string().min(1).default('omni-moderation-latest'),
     // Tool URLs must be HTTPS; a development setup may allow plain HTTP (a tool on localhost).
     TOOLS_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+    CIRCUIT_BREAKER_HALF_OPEN_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
     // Dollars per million tokens, by model, over the defaults: {"my-model":{"prompt":0.5,"completion":1.5}}.
     MODEL_PRICES: optionalString.transform((value, ctx) => parseModelPrices(value, ctx)),
     ADMIN_API_KEY: optionalString,
@@ -225,6 +227,8 @@ function configFrom(e: Env) {
     },
     /** Whether a tool's URL may be plain HTTP (development only). */
     toolsAllowHttp: e.TOOLS_ALLOW_HTTP,
+    /** Per worker: consecutive failures that open a dependency's breaker, and how long it stays open. */
+    circuitBreaker: { failures: e.CIRCUIT_BREAKER_FAILURES, halfOpenAfterMs: e.CIRCUIT_BREAKER_HALF_OPEN_SECONDS * 1000 },
     adminApiKey: e.ADMIN_API_KEY,
     webchat: {
       // Development needs no setup: an unset secret is generated once per DATA_DIR (production requires it).

@@ -2,6 +2,7 @@
  * The composition root: the only module that connects to the outside world and wires parts
  * together. Entry points call it with a `Config`; tests call it with their own.
  */
+import { processBreakers } from './resilience/process-breakers';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
@@ -30,6 +31,7 @@ import { createWebchatAdapter } from './platforms/webchat';
 import { createMessageFeed } from './realtime/message-feed';
 import { startTracing, type Tracing } from './telemetry/tracing';
 import { createPinoTemporalLogger } from './temporal/pino-temporal-logger';
+import { createLogger } from './logger';
 import { requestTraceInterceptor } from './temporal/request-trace-interceptor';
 import { workerBundlePath } from './temporal/traced-bundle-path';
 import { cachedWorkflowBundles } from './temporal/workflow-bundle';
@@ -127,6 +129,7 @@ export async function createApiServices(config: Config, endpoints: Endpoints, lo
     channels: createChannels(config, db),
     platforms: MESSAGING_PLATFORM_MODULES,
     feed,
+    circuitBreakers: () => processBreakers().states(),
     metrics,
     traced: traces.enabled,
   });
@@ -192,8 +195,10 @@ export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDep
   );
   const metrics = processMetrics();
   metrics.watchDbPool(() => dbPoolStats(db));
+  const breakers = processBreakers({ settings: config.circuitBreaker, metrics, logger: createLogger({ level: config.logLevel, format: config.logFormat }).child({ component: 'circuit-breakers' }) });
   return {
     db,
+    breakers,
     model: createModelClient(config.openai),
     modelPrices: config.openai.prices,
     adapters: {

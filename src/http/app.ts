@@ -58,10 +58,12 @@ export interface AppDeps {
   metrics: Metrics;
   /** Open a span per request (OpenTelemetry tracing is on). */
   traced?: boolean;
+  /** The circuit breakers of a worker in this process (`npm start`), for `/health/ready`. */
+  circuitBreakers?: () => Record<string, 'closed' | 'open' | 'half-open'>;
 }
 
 /** The HTTP API. Stateless: run as many as you like behind a load balancer. */
-export function createApp({ config, logger, db, temporal, intake, bots, channels, platforms, feed, metrics, traced }: AppDeps) {
+export function createApp({ config, logger, db, temporal, intake, bots, channels, platforms, feed, metrics, traced, circuitBreakers }: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
   if (traced) app.use(httpTracing());
   app.use(requestContext(logger));
@@ -78,7 +80,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   app.onError(handleError());
   app.notFound(handleNotFound());
 
-  app.route('/health', createHealthRoutes({ db, temporal }));
+  app.route('/health', createHealthRoutes({ db, temporal, circuitBreakers }));
   app.route('/metrics', createMetricsRoutes({ metrics }));
   app.route('/chat', createChatPageRoutes({ bots }));
   app.route(

@@ -28,6 +28,8 @@ export interface Metrics {
   sendDuration: Histogram<'platform' | 'outcome'>;
   /** Replies stored, by what they are: `fallback` counts the model failing past its retries. */
   replies: Counter<'bot' | 'kind'>;
+  /** 1 while a dependency's circuit breaker is open (this process's), 0 otherwise. */
+  circuitOpen: Gauge<'dependency'>;
   /** Reads the number of open conversations at scrape time, once a source is set. */
   countActiveConversations(source: () => Promise<number>): void;
   /** Reads the database pool's connections at scrape time; several pools (API and worker in one process) add up. */
@@ -154,6 +156,12 @@ export function createMetrics(): Metrics {
       help: "Time for a platform's API to take one message, by outcome.",
       labelNames: ['platform', 'outcome'],
       buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    circuitOpen: new Gauge({
+      name: 'chat_circuit_open',
+      help: "1 while a dependency's circuit breaker is open in this worker (the model, each platform), 0 otherwise.",
+      labelNames: ['dependency'],
       registers,
     }),
     replies: new Counter({

@@ -32,6 +32,6 @@ describe('the alert rules and the dashboard', () => {
     const missing = named.filter((name) => !EXTERNAL.has(name) && !served.has(name));
     expect({ missing }).toEqual({ missing: [] });
     // The rules cover what operators page on.
-    for (const metric of ['chat_send_failures_total', 'chat_replies_total', 'chat_db_pool_connections', 'approximate_backlog_count', 'probe_success']) expect(named).toContain(metric);
+    for (const metric of ['chat_send_failures_total', 'chat_replies_total', 'chat_db_pool_connections', 'chat_circuit_open', 'approximate_backlog_count', 'probe_success']) expect(named).toContain(metric);
   });
 });

@@ -11,6 +11,10 @@ const ReadinessSchema = z
   .object({
     status: z.enum(['ready', 'not_ready']),
     checks: z.object({ database: CheckSchema, temporal: CheckSchema }),
+    circuitBreakers: z
+      .record(z.string(), z.enum(['closed', 'open', 'half-open']))
+      .optional()
+      .openapi({ description: "This process's circuit breakers (the model, each platform), when it runs a worker. An open one does not make it unready: messages wait, they are not lost." }),
   })
   .openapi('Readiness', { example: { status: 'ready', checks: { database: { ok: true }, temporal: { ok: true } } } });
 type Readiness = z.infer<typeof ReadinessSchema>;
@@ -51,10 +55,12 @@ export interface HealthRoutesDeps {
   temporal: Client;
   /** How long each dependency may take to answer. Default 2 s. */
   checkTimeoutMs?: number;
+  /** The circuit breakers of a worker in the same process (`npm start`). */
+  circuitBreakers?: () => Record<string, 'closed' | 'open' | 'half-open'>;
 }
 
 /** Liveness says the process runs; readiness says it can do its job, and which dependency cannot. */
-export function createHealthRoutes({ db, temporal, checkTimeoutMs = 2_000 }: HealthRoutesDeps) {
+export function createHealthRoutes({ db, temporal, checkTimeoutMs = 2_000, circuitBreakers }: HealthRoutesDeps) {
   const app = new OpenAPIHono<AppEnv>();
 
   serveRoute(app, liveRoute, (c) => c.json({ status: 'ok' }));
@@ -67,7 +73,12 @@ export function createHealthRoutes({ db, temporal, checkTimeoutMs = 2_000 }: Hea
       ),
     ]);
     const ready = database.ok && temporalCheck.ok;
-    const readiness: Readiness = { status: ready ? 'ready' : 'not_ready', checks: { database, temporal: temporalCheck } };
+    const breakers = circuitBreakers?.();
+    const readiness: Readiness = {
+      status: ready ? 'ready' : 'not_ready',
+      checks: { database, temporal: temporalCheck },
+      ...(breakers && Object.keys(breakers).length > 0 && { circuitBreakers: breakers }),
+    };
     return c.json(readiness, ready ? 200 : 503);
   });
 
