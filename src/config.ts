@@ -1,3 +1,4 @@
+import { isValidProxyEntry } from './http/middleware/trusted-proxies';
 import { BotIdSchema } from './bots/bot-id';
 import { BOT_SETTING_DEFAULTS, BOT_SETTING_FIELDS } from './bots/bot-settings-schema';
 import { MESSAGING_PLATFORM_MODULES } from './platforms/messaging-platforms';
@@ -62,6 +63,12 @@ export const ConfigSchema = z
     OPENAI_MODERATION_MODEL: z.string().min(1).default('omni-moderation-latest'),
     // Tool URLs must be HTTPS; a development setup may allow plain HTTP (a tool on localhost).
     TOOLS_ALLOW_HTTP: z.enum(['true', 'false']).default('false').transform((value) => value === 'true'),
+    TRUSTED_PROXIES: optionalString.transform((value, ctx) => {
+      const entries = (value ?? '').split(',').map((e) => e.trim()).filter(Boolean);
+      const bad = entries.filter((e) => !isValidProxyEntry(e));
+      if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `must be addresses or CIDR ranges, comma-separated; not ${bad.join(', ')}` });
+      return entries;
+    }),
     CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
     CIRCUIT_BREAKER_HALF_OPEN_SECONDS: z.coerce.number().min(0.05).max(3600).default(30),
     // Dollars per million tokens, by model, over the defaults: {"my-model":{"prompt":0.5,"completion":1.5}}.
@@ -227,6 +234,8 @@ function configFrom(e: Env) {
     },
     /** Whether a tool's URL may be plain HTTP (development only). */
     toolsAllowHttp: e.TOOLS_ALLOW_HTTP,
+    /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); none by default. */
+    trustedProxies: e.TRUSTED_PROXIES,
     /** Per worker: consecutive failures that open a dependency's breaker, and how long it stays open. */
     circuitBreaker: { failures: e.CIRCUIT_BREAKER_FAILURES, halfOpenAfterMs: e.CIRCUIT_BREAKER_HALF_OPEN_SECONDS * 1000 },
     adminApiKey: e.ADMIN_API_KEY,

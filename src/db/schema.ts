@@ -198,6 +198,14 @@ export interface MediaTable {
   created_at: Generated<Date>;
 }
 
+/** Request counts of the rate limits, per limit and key and window. */
+export interface RateLimitWindowsTable {
+  key: string;
+  /** ms since the epoch; pg returns bigint as a string. */
+  window_start: ColumnType<string, number, number>;
+  hits: number;
+}
+
 export interface Database {
   bots: BotsTable;
   conversations: ConversationsTable;
@@ -210,4 +218,5 @@ export interface Database {
   reply_drafts: ReplyDraftsTable;
   bot_tools: BotToolsTable;
   media: MediaTable;
+  rate_limit_windows: RateLimitWindowsTable;
 }

@@ -17,7 +17,8 @@ import { createApiDocument } from './openapi/api-document';
 import { auditTrail } from './middleware/audit-trail';
 import { authenticate } from './middleware/authenticate';
 import { authorize } from './middleware/authorize';
-import { clientAddress, createRateCounter, rateLimit } from './middleware/rate-limit';
+import { clientAddressBehind, createRateCounter, rateLimit } from './middleware/rate-limit';
+import { createPostgresRateStore } from './middleware/rate-store';
 import { bodySizeLimit } from './middleware/body-size-limit';
 import { handleError, handleNotFound } from './middleware/error-handler';
 import { httpMetrics } from './middleware/http-metrics';
@@ -45,7 +46,7 @@ import { createWebhookRoutes } from './routes/webhooks';
 export interface AppDeps {
   config: Pick<
     Config,
-    'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal' | 'toolsAllowHttp' | 'publicUrl' | 'platformBaseUrls'
+    'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal' | 'toolsAllowHttp' | 'publicUrl' | 'platformBaseUrls' | 'trustedProxies'
   >;
   logger: Logger;
   db: Kysely<Database>;
@@ -65,6 +66,9 @@ export interface AppDeps {
 /** The HTTP API. Stateless: run as many as you like behind a load balancer. */
 export function createApp({ config, logger, db, temporal, intake, bots, channels, platforms, feed, metrics, traced, circuitBreakers }: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
+  // Limits are counted in Postgres, shared by every instance; the client is who a trusted proxy names.
+  const rates = createPostgresRateStore(db, logger);
+  const clientAddress = clientAddressBehind(config.trustedProxies);
   if (traced) app.use(httpTracing());
   app.use(requestContext(logger));
   app.use(httpMetrics(metrics, Object.keys(platforms)));
@@ -73,10 +77,10 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   // Other sites may host the widget only when named; the chat page itself is same-origin. CORS
   // comes first, so a browser can read a 429 too.
   app.use('/webchat/*', cors({ origin: config.webchat.allowedOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID'] }));
-  app.use('/webchat/*', rateLimit({ per: 'IP address', limit: config.rateLimits.webchatIp, keyOf: clientAddress }));
-  app.use('/webhooks/*', rateLimit({ per: 'IP address', limit: config.rateLimits.webhookIp, keyOf: clientAddress }));
-  app.use('/chat/*', rateLimit({ per: 'IP address', limit: config.rateLimits.chatPageIp, keyOf: clientAddress }));
-  const authFailures = createRateCounter({ per: 'IP address after failed authentication', limit: config.rateLimits.authFailuresIp });
+  app.use('/webchat/*', rateLimit({ name: 'webchat-ip', per: 'IP address', limit: config.rateLimits.webchatIp, keyOf: clientAddress }, rates));
+  app.use('/webhooks/*', rateLimit({ name: 'webhook-ip', per: 'IP address', limit: config.rateLimits.webhookIp, keyOf: clientAddress }, rates));
+  app.use('/chat/*', rateLimit({ name: 'chat-page-ip', per: 'IP address', limit: config.rateLimits.chatPageIp, keyOf: clientAddress }, rates));
+  const authFailures = createRateCounter({ name: 'auth-failures-ip', per: 'IP address after failed authentication', limit: config.rateLimits.authFailuresIp }, rates);
   app.onError(handleError());
   app.notFound(handleNotFound());
 
@@ -93,7 +97,7 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
       tokenSecret: config.webchat.tokenSecret,
       tokenTtlSeconds: config.webchat.tokenTtlSeconds,
       // Counted once the token is verified: per visitor, however the header is spelled.
-      visitorLimit: createRateCounter({ per: 'visitor', limit: config.rateLimits.webchatVisitor }),
+      visitorLimit: createRateCounter({ name: 'webchat-visitor', per: 'visitor', limit: config.rateLimits.webchatVisitor }, rates),
     }),
   );
 
@@ -105,12 +109,13 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
       uiToken: config.temporal.codec.uiToken,
       allowedOrigins: config.temporal.codec.allowedOrigins,
       failures: authFailures,
+      clientAddress,
     }),
   );
 
   const v1 = new OpenAPIHono<AppEnv>();
-  v1.use(authenticate({ db, bootstrapAdminKey: config.adminApiKey, failures: authFailures }));
-  v1.use(rateLimit({ per: 'API key', limit: config.rateLimits.apiKey, keyOf: (c) => c.get('actor')?.id }));
+  v1.use(authenticate({ db, bootstrapAdminKey: config.adminApiKey, failures: authFailures, clientAddress }));
+  v1.use(rateLimit({ name: 'api-key', per: 'API key', limit: config.rateLimits.apiKey, keyOf: (c) => c.get('actor')?.id }, rates));
   v1.use(authorize('/v1'));
   v1.use(auditTrail(db));
   v1.route('/api-keys', createApiKeyRoutes({ db }));

@@ -1,3 +1,4 @@
+import { inOneRateWindow } from '../support/rate-windows';
 import { requestJson } from '../support/http';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
@@ -18,6 +19,7 @@ describe('rate limits', () => {
   afterAll(() => stack?.close());
 
   it('answers 429 with Retry-After once an API key has used its share, and other keys go on', async () => {
+    await inOneRateWindow();
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await requestJson(stack.baseUrl, '/v1/conversations')).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
@@ -28,6 +30,7 @@ describe('rate limits', () => {
   });
 
   it('limits each web chat visitor on its own', async () => {
+    await inOneRateWindow();
     const session = async () => (await requestJson(stack.baseUrl, `/webchat/${stack.botId}/sessions`, { body: {}, admin: false })).body.token as string;
     const send = (token: string, i: number) =>
       requestJson(stack.baseUrl, `/webchat/${stack.botId}/messages`, {
@@ -43,6 +46,7 @@ describe('rate limits', () => {
   });
 
   it('limits each address on the public webhook and chat page routes, unknown bots included', async () => {
+    await inOneRateWindow();
     const webhookStatuses: number[] = [];
     for (let i = 0; i < 5; i++) {
       webhookStatuses.push((await requestJson(stack.baseUrl, `/webhooks/telegram/no-such-bot-${i}`, { body: {}, admin: false })).status);

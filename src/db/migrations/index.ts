@@ -20,6 +20,7 @@ import * as whatsappTemplates from './2026-12-04T0105-whatsapp-templates';
 import * as outboundAttachments from './2026-12-04T0110-outbound-attachments';
 import * as messageChanges from './2026-12-04T0120-message-changes';
 import * as choices from './2026-12-04T0130-choices';
+import * as rateLimits from './2026-12-04T0200-rate-limits';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0110-outbound-attachments': outboundAttachments,
   '2026-12-04T0120-message-changes': messageChanges,
   '2026-12-04T0130-choices': choices,
+  '2026-12-04T0200-rate-limits': rateLimits,
 };

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import type { Kysely } from 'kysely';
@@ -7,7 +8,7 @@ import type { Database } from '../../db/schema';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { bearerToken } from '../bearer-token';
-import { clientAddress, type RateCounter } from './rate-limit';
+import type { RateCounter } from './rate-limit';
 
 /**
  * Who is calling: `Authorization: Bearer <key>` or `X-API-Key: <key>`, checked against the bootstrap
@@ -18,8 +19,11 @@ export function authenticate({
   db,
   bootstrapAdminKey,
   failures,
+  clientAddress,
 }: {
   db: Kysely<Database>;
+  /** Who is asking: the peer, or the client a trusted proxy names. */
+  clientAddress: (c: Context<AppEnv>) => string | undefined;
   bootstrapAdminKey: string | undefined;
   /** Failed attempts per IP address: past the limit, that address is refused (429) until the window ends. */
   failures: RateCounter;
@@ -27,9 +31,9 @@ export function authenticate({
   const bootstrap = bootstrapAdminKey ? digest(bootstrapAdminKey) : undefined;
   return createMiddleware<AppEnv>(async function authenticate(c, next) {
     const address = clientAddress(c) ?? 'unknown';
-    failures.check(c, address);
-    const refuse = (message: string): never => {
-      failures.hit(c, address);
+    await failures.check(c, address);
+    const refuse = async (message: string): Promise<never> => {
+      await failures.hit(c, address);
       throw new AppError('unauthorized', message);
     };
     const offered = bearerToken(c.req.header('authorization')) ?? c.req.header('x-api-key');

@@ -3,8 +3,12 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
+import type { RateStore } from './rate-store';
+import { isTrustedProxy } from './trusted-proxies';
 
 export interface RateLimitOptions {
+  /** The limit's own name, the same in every instance: its counts are kept apart from other limits'. */
+  name: string;
   /** What the limit is per, for the error message: "API key", "IP address". */
   per: string;
   /** Requests allowed per window. */
@@ -16,57 +20,64 @@ export interface RateLimitOptions {
 }
 
 /**
- * A fixed-window limit, counted in this process: with several API processes behind a load
- * balancer each counts on its own. `hit` counts one request for `key` and, over the limit, throws
- * 429 with Retry-After. Keys are whatever the caller has verified: an address, a key id, a visitor.
+ * A fixed-window limit, counted in a store every API instance shares (Postgres), so N instances
+ * allow the limit, not N times it. Windows start on the clock's minute, the same for every
+ * instance. `hit` counts one request for `key` and, over the limit, throws 429 with Retry-After.
+ * Keys are whatever the caller has verified: an address, a key id, a visitor.
  */
 export type RateCounter = ReturnType<typeof createRateCounter>;
 
-export function createRateCounter({ per, limit, windowMs = 60_000 }: Omit<RateLimitOptions, 'keyOf'>) {
-  const windows = new Map<string, { startedAt: number; count: number }>();
-  function refuse(c: Context<AppEnv>, window: { startedAt: number }, now: number): never {
-    const retryAfter = Math.max(1, Math.ceil((window.startedAt + windowMs - now) / 1000));
+export function createRateCounter({ name, per, limit, windowMs = 60_000 }: Omit<RateLimitOptions, 'keyOf'>, store: RateStore) {
+  // Each limit counts apart: the same address has a webhook limit and a failed-login limit.
+  const scoped = (key: string) => `${name}|${key}`;
+  const windowOf = (now: number) => Math.floor(now / windowMs) * windowMs;
+  function refuse(c: Context<AppEnv>, windowStart: number, now: number): never {
+    const retryAfter = Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
     c.header('Retry-After', String(retryAfter));
     throw new AppError('rate_limited', `Too many requests for this ${per}: at most ${limit} a minute. Retry in ${retryAfter} s.`);
   }
   return {
     /** Throws 429 if `key` has used up this window, without counting this request. */
-    check(c: Context<AppEnv>, key: string) {
+    async check(c: Context<AppEnv>, key: string) {
       const now = Date.now();
-      const window = windows.get(key);
-      if (window && now - window.startedAt < windowMs && window.count >= limit) refuse(c, window, now);
+      const count = await store.peek(scoped(key), windowOf(now));
+      if (count !== null && count >= limit) refuse(c, windowOf(now), now);
     },
-    hit(c: Context<AppEnv>, key: string) {
+    async hit(c: Context<AppEnv>, key: string) {
       const now = Date.now();
-      if (windows.size > 50_000) {
-        for (const [k, w] of windows) if (now - w.startedAt >= windowMs) windows.delete(k);
-      }
-      let window = windows.get(key);
-      if (!window || now - window.startedAt >= windowMs) {
-        window = { startedAt: now, count: 0 };
-        windows.set(key, window);
-      }
-      window.count += 1;
-      if (window.count > limit) refuse(c, window, now);
+      const count = await store.increment(scoped(key), windowOf(now), windowMs);
+      if (count !== null && count > limit) refuse(c, windowOf(now), now);
     },
   };
 }
 
 /** The same limit as middleware, keyed on something known before the handler runs (the address, the API key). */
-export function rateLimit({ keyOf, ...options }: RateLimitOptions) {
-  const counter = createRateCounter(options);
+export function rateLimit({ keyOf, ...options }: RateLimitOptions, store: RateStore) {
+  const counter = createRateCounter(options, store);
   return createMiddleware<AppEnv>(async function rateLimit(c, next) {
     const key = keyOf(c);
-    if (key !== undefined) counter.hit(c, key);
+    if (key !== undefined) await counter.hit(c, key);
     return next();
   });
 }
 
-/** The peer's address; behind a proxy, every client shares the proxy's. */
-export function clientAddress(c: Context<AppEnv>): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
+/**
+ * The client's address. Behind proxies listed in `TRUSTED_PROXIES`, the address the nearest
+ * untrusted hop gave in `X-Forwarded-For`; otherwise the peer's own. A header a client sets is
+ * never believed: only what a trusted proxy appended.
+ */
+export function clientAddressBehind(trusted: readonly string[]) {
+  return (c: Context<AppEnv>): string | undefined => {
+    let peer: string | undefined;
+    try {
+      peer = getConnInfo(c).remote.address;
+    } catch {
+      return undefined;
+    }
+    if (!peer || !isTrustedProxy(peer, trusted)) return peer;
+    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean);
+    // From the right: each trusted proxy appended the address it got the request from.
+    for (let i = hops.length - 1; i >= 0; i--) if (!isTrustedProxy(hops[i]!, trusted)) return hops[i];
+    return hops[0] ?? peer;
+  };
 }

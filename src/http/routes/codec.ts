@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { timingSafeEqual } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Payload, PayloadCodec } from '@temporalio/common';
@@ -6,7 +7,7 @@ import { cors } from 'hono/cors';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { readJsonBody } from '../json-body';
-import { clientAddress, type RateCounter } from '../middleware/rate-limit';
+import type { RateCounter } from '../middleware/rate-limit';
 import { errorResponses } from '../openapi/error-responses';
 import { serveRoute } from '../openapi/serve-route';
 
@@ -48,10 +49,11 @@ export interface CodecRoutesDeps {
   allowedOrigins: string[];
   /** Wrong tokens count as failed authentication, like wrong API keys. */
   failures: RateCounter;
+  clientAddress: (c: Context<AppEnv>) => string | undefined;
 }
 
 /** `/codec/<token>/decode|encode`: lets the Temporal Web UI read the encrypted history it shows. */
-export function createCodecRoutes({ codec, uiToken, allowedOrigins, failures }: CodecRoutesDeps) {
+export function createCodecRoutes({ codec, uiToken, allowedOrigins, failures, clientAddress }: CodecRoutesDeps) {
   const app = new OpenAPIHono<AppEnv>();
   app.use('*', cors({ origin: allowedOrigins, allowHeaders: ['Content-Type', 'X-Namespace', 'Authorization'], allowMethods: ['POST'] }));
   const expected = uiToken ? Buffer.from(uiToken) : undefined;
@@ -59,10 +61,10 @@ export function createCodecRoutes({ codec, uiToken, allowedOrigins, failures }: 
   for (const action of ['decode', 'encode'] as const) {
     serveRoute(app, codecRoute(action), async (c) => {
       const address = clientAddress(c) ?? 'unknown';
-      failures.check(c, address);
+      await failures.check(c, address);
       const offered = Buffer.from(c.req.param('token'));
       if (!codec || !expected || offered.length !== expected.length || !timingSafeEqual(offered, expected)) {
-        failures.hit(c, address);
+        await failures.hit(c, address);
         throw new AppError('not_found', 'No codec route here: check TEMPORAL_CODEC_UI_TOKEN, and that TEMPORAL_PAYLOAD_KEY is not off.');
       }
       const { payloads } = await readJsonBody(c, PayloadsSchema);

@@ -178,7 +178,7 @@ export function createWebchatRoutes(deps: WebchatRoutesDeps) {
   serveRoute(app, postMessageRoute, async (c) => {
     const bot = await requireBot(bots, c.req.param('botId'));
     const visitorId = await verifyVisitorToken({ secret: tokenSecret, botId: bot.id, token: bearerToken(c.req.header('authorization')) });
-    deps.visitorLimit?.hit(c, visitorId);
+    await deps.visitorLimit?.hit(c, visitorId);
     const body = await readJsonBody(c, WebchatMessageSchema);
     await acceptMessage(intake, {
       botId: bot.id,
