@@ -93,6 +93,39 @@ describe('Proactive messages and WhatsApp templates', () => {
     expect(sends[1]!.body.template).toEqual({ name: 'reply_waiting', language: { code: 'en_US' }, components: [{ type: 'body', parameters: [{ type: 'text', text: 'Shall we deliver tomorrow?' }] }] });
   });
 
+  it("offers an intent's choices as reply buttons, and answers a press once, however often it is pressed", async () => {
+    const intents = [{ name: 'delivery', description: 'When will it arrive', examples: ['when does it arrive'], action: { type: 'reply', text: 'Which order?', choices: [{ id: 'o1', title: 'Order #1' }, { id: 'o2', title: 'Order #2' }] } }];
+    expect((await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}`, { method: 'PATCH', body: { intents } })).status).toBe(200);
+    stack.fakeOpenAI.setClassification({ kind: 'keywords', force: { intent: 'delivery', intentConfidence: 0.95 } });
+    try {
+      const from = waId();
+      const inbound = (message: Record<string, unknown>) => ({
+        object: 'whatsapp_business_account',
+        entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1555', phone_number_id: PHONE_NUMBER_ID }, messages: [{ from, timestamp: '1749416383', ...message }] } }] }],
+      });
+      const post = (message: Record<string, unknown>) => postMetaWebhook(`${stack.baseUrl}/webhooks/whatsapp/${stack.botId}`, inbound(message), { appSecret: APP_SECRET });
+      expect((await post({ id: `wamid.q${++counter}`, type: 'text', text: { body: 'when does it arrive' } })).status).toBe(200);
+      const [offer] = await waitForSends(from, 1);
+      expect(offer!.body).toMatchObject({
+        type: 'interactive',
+        interactive: { type: 'button', body: { text: 'Which order?' }, action: { buttons: [{ type: 'reply', reply: { id: 'o1', title: 'Order #1' } }, { type: 'reply', reply: { id: 'o2', title: 'Order #2' } }] } },
+      });
+      const ours = (await stack.db.selectFrom('messages').select('delivery_ids').where('text', '=', 'Which order?').executeTakeFirstOrThrow()).delivery_ids[0]!;
+
+      stack.fakeOpenAI.setClassification({ kind: 'keywords' });
+      const press = () => post({ id: `wamid.p${++counter}`, type: 'interactive', context: { from: '15550783881', id: ours }, interactive: { type: 'button_reply', button_reply: { id: 'o2', title: 'Order #2' } } });
+      expect((await press()).status).toBe(200);
+      const sends = await waitForSends(from, 2);
+      expect(sends[1]!.body.text.body).toBe('echo: Order #2 (choice: o2)');
+      expect((await press()).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(sendsTo(from)).toHaveLength(2);
+    } finally {
+      stack.fakeOpenAI.setClassification({ kind: 'keywords' });
+      await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}`, { method: 'PATCH', body: { intents: [] } });
+    }
+  });
+
   it('refuses what cannot be right, and nothing is sent', async () => {
     const to = waId();
     const text = 'hello';
