@@ -12,4 +12,6 @@ export interface Actor {
   id: string;
   name: string;
   role: Role;
+  /** The bots it may see and act on; absent: every bot. */
+  bots?: string[];
 }

@@ -117,6 +117,8 @@ export interface BotChannelsTable {
 }
 
 export interface ApiKeysTable {
+  /** The bots this key may see and act on; null: every bot. */
+  bot_ids: ColumnType<string[] | null, string | null | undefined, string | null>;
   id: Generated<string>;
   name: string;
   role: 'admin' | 'operator' | 'viewer';

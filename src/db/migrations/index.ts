@@ -21,6 +21,7 @@ import * as outboundAttachments from './2026-12-04T0110-outbound-attachments';
 import * as messageChanges from './2026-12-04T0120-message-changes';
 import * as choices from './2026-12-04T0130-choices';
 import * as rateLimits from './2026-12-04T0200-rate-limits';
+import * as keyScopes from './2026-12-04T0210-key-scopes';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0120-message-changes': messageChanges,
   '2026-12-04T0130-choices': choices,
   '2026-12-04T0200-rate-limits': rateLimits,
+  '2026-12-04T0210-key-scopes': keyScopes,
 };

@@ -6,11 +6,11 @@ export type ApiKeyRow = Selectable<ApiKeysTable>;
 
 export async function insertApiKey(
   db: Kysely<Database>,
-  args: { name: string; role: Role; hash: string; prefix: string; createdBy: string },
+  args: { name: string; role: Role; hash: string; prefix: string; createdBy: string; bots?: string[] },
 ): Promise<ApiKeyRow> {
   return db
     .insertInto('api_keys')
-    .values({ name: args.name, role: args.role, key_hash: args.hash, key_prefix: args.prefix, created_by: args.createdBy })
+    .values({ name: args.name, role: args.role, key_hash: args.hash, key_prefix: args.prefix, created_by: args.createdBy, bot_ids: args.bots ? JSON.stringify(args.bots) : null })
     .returningAll()
     .executeTakeFirstOrThrow();
 }

@@ -22,8 +22,9 @@ export async function findBotRecord(db: Kysely<Database>, botId: string): Promis
 }
 
 /** A page of bots that are not deleted, by id. `after` is the last id of the previous page. */
-export async function listBots(db: Kysely<Database>, args: { limit: number; after?: string }): Promise<BotRecord[]> {
+export async function listBots(db: Kysely<Database>, args: { limit: number; after?: string; onlyIds?: string[] }): Promise<BotRecord[]> {
   let query = selectLiveBots(db);
+  if (args.onlyIds) query = args.onlyIds.length > 0 ? query.where('id', 'in', args.onlyIds) : query.where(sql<boolean>`false`);
   if (args.after !== undefined) query = query.where('id', '>', args.after);
   const rows = await query.orderBy('id').limit(args.limit).execute();
   return rows.map(toBotRecord);

@@ -95,10 +95,11 @@ export interface ConversationFilters {
 /** A page of conversations, newest first. The cursor is the last row's `(started_at, id)`. */
 export async function listConversations(
   db: Kysely<Database>,
-  args: ConversationFilters & { limit: number; after?: { startedAt: string; id: string } },
+  args: ConversationFilters & { limit: number; after?: { startedAt: string; id: string }; onlyBots?: string[] },
 ): Promise<ConversationRow[]> {
   let query = db.selectFrom('conversations').selectAll();
   if (args.botId) query = query.where('bot_id', '=', args.botId);
+  if (args.onlyBots) query = args.onlyBots.length > 0 ? query.where('bot_id', 'in', args.onlyBots) : query.where(sql<boolean>`false`);
   if (args.platform) query = query.where('platform', '=', args.platform);
   if (args.status) query = query.where('status', '=', args.status);
   if (args.after) {

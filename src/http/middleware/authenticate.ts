@@ -49,7 +49,7 @@ export function authenticate({
       const hint = bootstrap ? 'Ask an admin for a key (POST /v1/api-keys).' : 'Set ADMIN_API_KEY and restart to bootstrap an admin.';
       return refuse(`The API key is unknown or revoked. ${hint}`);
     }
-    c.set('actor', { id: key.id, name: key.name, role: key.role });
+    c.set('actor', { id: key.id, name: key.name, role: key.role, ...(key.bot_ids && { bots: key.bot_ids }) });
     return next();
   });
 }

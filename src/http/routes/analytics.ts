@@ -1,3 +1,4 @@
+import { requireBotInScope } from '../bot-scope';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import { BotIdSchema } from '../../bots/bot-id';
@@ -93,6 +94,7 @@ export function createAnalyticsRoutes({ db }: { db: Kysely<Database> }) {
   const app = new OpenAPIHono<AppEnv>();
   serveRoute(app, summaryRoute, async (c) => {
     const query = readQuery(c, SummaryQuerySchema);
+    requireBotInScope(c, query.botId);
     const from = parseInstant(query.from);
     const to = parseInstant(query.to);
     if (from >= to) throw new AppError('validation_failed', '`from` must be before `to`.');

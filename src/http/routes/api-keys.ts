@@ -1,3 +1,4 @@
+import { BotIdSchema } from '../../bots/bot-id';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import { generateApiKey } from '../../auth/api-key-secrets';
@@ -15,12 +16,15 @@ import { serveRoute } from '../openapi/serve-route';
 const CreateApiKeySchema = z.object({
   name: z.string().trim().min(1).max(100),
   role: z.enum(ROLES),
+  /** Limits the key to these bots, on /v1 and in the console; absent: every bot. */
+  bots: z.array(BotIdSchema).min(1).max(100).optional().openapi({ description: 'The bots this key may see and act on; absent: every bot. A scoped key gets 404 for any other bot.' }),
 });
 
 const API_KEY_EXAMPLE = {
   id: '3f6c1d2e-7a8b-4c9d-8e0f-1a2b3c4d5e6f',
   name: 'reporting',
   role: 'viewer',
+  bots: null,
   prefix: 'co_3Xa9kQ',
   createdBy: 'ADMIN_API_KEY',
   createdAt: '2025-06-01T10:00:00.000Z',
@@ -33,6 +37,7 @@ const ApiKeySchema = z
     id: z.string().openapi({ format: 'uuid' }),
     name: z.string(),
     role: z.enum(ROLES),
+    bots: z.array(z.string()).nullable().openapi({ description: 'The bots it is limited to; null: every bot.' }),
     prefix: z.string().openapi({ description: 'The first characters of the key, to tell keys apart.' }),
     createdBy: z.string(),
     createdAt: z.string().openapi({ format: 'date-time' }),
@@ -123,6 +128,7 @@ function toApiKeyView(row: ApiKeyRow): ApiKey {
     id: row.id,
     name: row.name,
     role: row.role,
+    bots: row.bot_ids,
     prefix: row.key_prefix,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),

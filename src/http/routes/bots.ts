@@ -1,3 +1,4 @@
+import { scopedBots } from '../bot-scope';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
@@ -184,7 +185,7 @@ export function createBotRoutes({ db, bots, temporal }: BotRoutesDeps) {
   serveRoute(app, listBotsRoute, async (c) => {
     const query = readQuery(c, ListQuerySchema);
     const after = query.cursor ? decodeCursor(query.cursor, CursorSchema).id : undefined;
-    const rows = await listBots(db, { after, limit: query.limit + 1 });
+    const rows = await listBots(db, { after, limit: query.limit + 1, onlyIds: scopedBots(c) });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     const nextCursor = rows.length > query.limit && last ? encodeCursor({ id: last.id }) : null;

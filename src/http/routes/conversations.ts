@@ -1,3 +1,4 @@
+import { botInScope, scopedBots } from '../bot-scope';
 import { isFetchableUrl, MAX_OUTBOUND_ATTACHMENTS } from '../../conversations/outbound-attachment';
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
@@ -199,7 +200,7 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
   serveRoute(app, listConversationsRoute, async (c) => {
     const query = readQuery(c, ListQuerySchema);
     const after = query.cursor ? decodeCursor(query.cursor, CursorSchema) : undefined;
-    const rows = await listConversations(db, { ...query, after, limit: query.limit + 1 });
+    const rows = await listConversations(db, { ...query, after, limit: query.limit + 1, onlyBots: scopedBots(c) });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     const nextCursor =
@@ -208,12 +209,12 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
   });
 
   serveRoute(app, getConversationRoute, async (c) => {
-    const row = await requireConversation(db, c.req.param('id'));
+    const row = await requireConversation(db, c.req.param('id'), c);
     return c.json({ data: { ...toConversationView(row), usage: await sumConversationUsage(db, row.id) } });
   });
 
   serveRoute(app, listMessagesRoute, async (c) => {
-    const row = await requireConversation(db, c.req.param('id'));
+    const row = await requireConversation(db, c.req.param('id'), c);
     const query = readQuery(c, MessagesQuerySchema);
     const rows = await listMessages(db, { conversationIds: [row.id], afterSeq: query.cursor, limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
@@ -224,19 +225,19 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
   });
 
   serveRoute(app, handoffRoute, async (c) => {
-    const row = await requireConversation(db, c.req.param('id'));
+    const row = await requireConversation(db, c.req.param('id'), c);
     const state = await runOperatorAction(temporal, row, operatorName(c), (handle, action) => handle.executeUpdate(handoffUpdate, { args: [action] }));
     return c.json({ data: { id: row.id, status: state.status } });
   });
 
   serveRoute(app, releaseRoute, async (c) => {
-    const row = await requireConversation(db, c.req.param('id'));
+    const row = await requireConversation(db, c.req.param('id'), c);
     const state = await runOperatorAction(temporal, row, operatorName(c), (handle, action) => handle.executeUpdate(releaseUpdate, { args: [action] }));
     return c.json({ data: { id: row.id, status: state.status } });
   });
 
   serveRoute(app, agentMessageRoute, async (c) => {
-    const row = await requireConversation(db, c.req.param('id'));
+    const row = await requireConversation(db, c.req.param('id'), c);
     const body = await readJsonBody(c, AgentMessageSchema);
     const messageId = body.messageId ?? randomUUID();
     // Sent before: the conversation forgets a message once it is out, the record does not.
@@ -252,7 +253,7 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
   });
 
   serveRoute(app, endRoute, async (c) => {
-    const row = await requireConversation(db, c.req.param('id'));
+    const row = await requireConversation(db, c.req.param('id'), c);
     if (row.status === 'ended') throw new AppError('conflict', 'The conversation has already ended.');
     // The workflow id is reused by later conversations of the same chat: make sure the running one is this one.
     const handle = temporal.workflow.getHandle(row.workflow_id);
@@ -293,9 +294,10 @@ function operatorName(c: Context<AppEnv>): string {
   return c.get('actor')?.name ?? 'operator';
 }
 
-async function requireConversation(db: Kysely<Database>, id: string): Promise<ConversationRow> {
+async function requireConversation(db: Kysely<Database>, id: string, c: Context<AppEnv>): Promise<ConversationRow> {
   if (!z.uuid().safeParse(id).success) throw new AppError('not_found', `No conversation with id "${id}".`);
   const row = await findConversation(db, id);
-  if (!row) throw new AppError('not_found', `No conversation with id "${id}".`);
+  // A key limited to other bots is told what it would be told of a conversation that does not exist.
+  if (!row || !botInScope(c, row.bot_id)) throw new AppError('not_found', `No conversation with id "${id}".`);
   return row;
 }

@@ -1,3 +1,4 @@
+import { botInScope } from '../bot-scope';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import { readMediaFile } from '../../db/queries/media';
@@ -33,7 +34,7 @@ export function createMediaRoutes({ db }: { db: Kysely<Database> }) {
   serveRoute(app, mediaRoute, async (c) => {
     const id = c.req.param('id');
     const file = z.uuid().safeParse(id).success ? await readMediaFile(db, id) : undefined;
-    if (!file) throw new AppError('not_found', `No file with id "${id}".`);
+    if (!file || !botInScope(c, file.bot_id)) throw new AppError('not_found', `No file with id "${id}".`);
     const inline = SHOWN_INLINE.test(file.mime_type);
     const name = (file.name ?? `${file.kind}-${file.id}`).replace(/["\\\r\n]/g, '_');
     return c.body(new Uint8Array(file.bytes), 200, {
