@@ -1,3 +1,4 @@
+import type { Actor } from '../auth/roles';
 import type { Choice } from '../conversations/choices';
 import type { PreviousText, Reaction } from '../conversations/message-change';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
@@ -208,6 +209,15 @@ export interface RateLimitWindowsTable {
   hits: number;
 }
 
+/** A console sign-in: the session token's hash, who signed in, the form token, when it ends. */
+export interface ConsoleSessionsTable {
+  token_hash: string;
+  actor: ColumnType<Actor, string, string>;
+  csrf_token: string;
+  expires_at: Date;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   bots: BotsTable;
   conversations: ConversationsTable;
@@ -221,4 +231,5 @@ export interface Database {
   bot_tools: BotToolsTable;
   media: MediaTable;
   rate_limit_windows: RateLimitWindowsTable;
+  console_sessions: ConsoleSessionsTable;
 }

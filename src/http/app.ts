@@ -1,3 +1,4 @@
+import { createConsoleRoutes } from './console/console-routes';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { cors } from 'hono/cors';
@@ -111,6 +112,11 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
       failures: authFailures,
       clientAddress,
     }),
+  );
+
+  app.route(
+    '/console',
+    createConsoleRoutes({ db, bootstrapAdminKey: config.adminApiKey, secureCookies: config.publicUrl?.startsWith('https:') ?? false, failures: authFailures, clientAddress }),
   );
 
   const v1 = new OpenAPIHono<AppEnv>();

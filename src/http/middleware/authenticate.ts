@@ -1,9 +1,7 @@
 import type { Context } from 'hono';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import type { Kysely } from 'kysely';
-import { hashApiKey } from '../../auth/api-key-secrets';
-import { useApiKey } from '../../db/queries/api-keys';
+import { identifyKey } from '../../auth/identify-key';
 import type { Database } from '../../db/schema';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
@@ -28,7 +26,6 @@ export function authenticate({
   /** Failed attempts per IP address: past the limit, that address is refused (429) until the window ends. */
   failures: RateCounter;
 }) {
-  const bootstrap = bootstrapAdminKey ? digest(bootstrapAdminKey) : undefined;
   return createMiddleware<AppEnv>(async function authenticate(c, next) {
     const address = clientAddress(c) ?? 'unknown';
     await failures.check(c, address);
@@ -40,20 +37,12 @@ export function authenticate({
     if (!offered) {
       return refuse('Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".');
     }
-    if (bootstrap && timingSafeEqual(digest(offered), bootstrap)) {
-      c.set('actor', { id: 'bootstrap', name: 'ADMIN_API_KEY', role: 'admin' });
-      return next();
-    }
-    const key = await useApiKey(db, hashApiKey(offered));
-    if (!key) {
-      const hint = bootstrap ? 'Ask an admin for a key (POST /v1/api-keys).' : 'Set ADMIN_API_KEY and restart to bootstrap an admin.';
+    const actor = await identifyKey(db, bootstrapAdminKey, offered);
+    if (!actor) {
+      const hint = bootstrapAdminKey ? 'Ask an admin for a key (POST /v1/api-keys).' : 'Set ADMIN_API_KEY and restart to bootstrap an admin.';
       return refuse(`The API key is unknown or revoked. ${hint}`);
     }
-    c.set('actor', { id: key.id, name: key.name, role: key.role, ...(key.bot_ids && { bots: key.bot_ids }) });
+    c.set('actor', actor);
     return next();
   });
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
