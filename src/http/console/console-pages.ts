@@ -17,6 +17,7 @@ function layout(title: string, body: Html): Html {
     <meta name="color-scheme" content="light dark" />
     <title>${title} · Chat orchestrator console</title>
     <link rel="stylesheet" href="/console/assets/console.css" />
+    <link rel="icon" href="/console/assets/icon.svg" type="image/svg+xml" />
   </head>
   <body>
     ${body}

@@ -22,6 +22,7 @@ const COOKIE = 'console_session';
 /** A session ends this long after sign-in; sign in again then. */
 const SESSION_MS = 8 * 60 * 60 * 1000;
 const STYLESHEET = readFileSync(join(__dirname, 'console.css'), 'utf8');
+const ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="12" rx="3" fill="#0b57d0"/><path d="M4 12v4l4-4z" fill="#0b57d0"/></svg>';
 /** No inline script or style, nothing from elsewhere, no framing. */
 const CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -44,6 +45,7 @@ export function createConsoleRoutes(deps: ConsoleRoutesDeps) {
   });
 
   app.get('/assets/console.css', (c) => c.body(STYLESHEET, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  app.get('/assets/icon.svg', (c) => c.body(ICON, 200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' }));
   app.get('/sign-in', (c) => c.html(signInPage()));
 
   app.post('/sign-in', async (c) => {
@@ -122,8 +124,14 @@ async function inbox(db: Kysely<Database>, actor: Actor): Promise<InboxRow[]> {
   return rows.map((r) => ({ id: r.id, botId: r.bot_id, platform: r.platform, chatId: r.chat_id, status: r.status, lastMessageAt: r.last_message_at, lastText: r.last_text }));
 }
 
-/** A form posted from the console's own pages (with SameSite=Strict cookies, a second fence). */
+/**
+ * A form posted from the console's own pages: browsers say so in `Sec-Fetch-Site`; older ones by an
+ * `Origin` that is ours (with `Referrer-Policy: no-referrer` a browser may send `null`, which only
+ * passes where `Sec-Fetch-Site` vouches). With SameSite=Strict cookies and form tokens, a third fence.
+ */
 function sameOrigin(c: Context<AppEnv>): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined) return site === 'same-origin';
   const origin = c.req.header('origin');
   return origin === undefined || origin === new URL(c.req.url).origin;
 }
