@@ -383,6 +383,8 @@ describe('Telegram', () => {
 
         const contact = { update_id: nextUpdateId++, message: { message_id: 1403, date: 1441645532, chat: privateChat(chatId), from: person(chatId), contact: { phone_number: '+4712345678', first_name: 'Ada', last_name: 'Lovelace' } } };
         expect((await post(contact)).status).toBe(200);
+        // One at a time: queued together, one person's messages would be one turn.
+        await waitForSends(chatId, 2);
         const venue = {
           update_id: nextUpdateId++,
           message: {
