@@ -323,7 +323,8 @@ function slackChange(event: EventCallback['event'], botUserIds: string[]): Messa
   const reaction = ReactionSchema.safeParse(event);
   if (reaction.success && !botUserIds.includes(reaction.data.user)) {
     const { item, user, reaction: emoji, type } = reaction.data;
-    return { kind: 'reaction', ref: slackMessageKey(item), userId: user, emoji, added: type === 'reaction_added' };
+    // A person's message by its key; the bot's reply by the ts chat.postMessage returned.
+    return { kind: 'reaction', ref: slackMessageKey(item), reply: { chatId: item.channel, platformMessageId: item.ts }, userId: user, emoji, added: type === 'reaction_added' };
   }
   return undefined;
 }
