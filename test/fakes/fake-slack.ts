@@ -5,6 +5,9 @@ import type {
   FileShareMessageEvent,
   GenericMessageEvent,
   MessageChangedEvent,
+  MessageDeletedEvent,
+  ReactionAddedEvent,
+  ReactionRemovedEvent,
   SlackEvent,
 } from '@slack/types';
 import { type FakePlatformApi, type RecordedRequest, type ScriptedAnswer, startFakePlatformApi } from './fake-platform-api';
@@ -196,9 +199,9 @@ export function slackBotMessage(args: { channel: string; text: string }): BotMes
   return { type: 'message', subtype: 'bot_message', channel: args.channel, channel_type: 'channel', text: args.text, bot_id: SLACK_BOT_ID, ts, event_ts: ts };
 }
 
-/** An edit: subtype `message_changed`, the new message nested. */
-export function slackMessageChanged(args: { channel: string; text: string }): MessageChangedEvent {
-  const original = slackUserMessage({ channel: args.channel, text: 'before' });
+/** An edit: subtype `message_changed`, the new message nested, the one it replaces beside it (a message of its own when none is given). */
+export function slackMessageChanged(args: { channel: string; text: string; original?: GenericMessageEvent }): MessageChangedEvent {
+  const original = args.original ?? slackUserMessage({ channel: args.channel, text: 'before' });
   const ts = nextSlackTs();
   return {
     type: 'message',
@@ -210,5 +213,40 @@ export function slackMessageChanged(args: { channel: string; text: string }): Me
     event_ts: ts,
     message: { ...original, text: args.text, edited: { user: original.user, ts } },
     previous_message: original,
+  };
+}
+
+/** A delete: subtype `message_deleted`, naming the message by `deleted_ts`. */
+export function slackMessageDeleted(original: GenericMessageEvent): MessageDeletedEvent {
+  const ts = nextSlackTs();
+  return {
+    type: 'message',
+    subtype: 'message_deleted',
+    hidden: true,
+    channel: original.channel,
+    channel_type: original.channel_type,
+    ts,
+    event_ts: ts,
+    deleted_ts: original.ts,
+    previous_message: original,
+  };
+}
+
+/** `reaction_added` or `reaction_removed` by `user` on the message `ts` in `channel` (a person's, or one of the bot's replies). */
+export function slackReaction(args: {
+  type: 'reaction_added' | 'reaction_removed';
+  user: string;
+  reaction: string;
+  channel: string;
+  ts: string;
+  itemUser: string;
+}): ReactionAddedEvent | ReactionRemovedEvent {
+  return {
+    type: args.type,
+    user: args.user,
+    reaction: args.reaction,
+    item_user: args.itemUser,
+    item: { type: 'message', channel: args.channel, ts: args.ts },
+    event_ts: nextSlackTs(),
   };
 }
