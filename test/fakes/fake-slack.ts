@@ -37,7 +37,6 @@ export interface FakeSlack extends FakePlatformApi {
 }
 
 export async function startFakeSlack({ botToken }: { botToken: string }): Promise<FakeSlack> {
-  let sent = 0;
   const files = new Map<string, { url: string; mimetype: string; name: string; size: number }>();
   const api = await startFakePlatformApi((request) => {
     if (request.method === 'GET' && request.path.startsWith('/api/files.info')) return answerFilesInfo(request, botToken, files);
@@ -45,7 +44,7 @@ export async function startFakeSlack({ botToken }: { botToken: string }): Promis
       if (request.headers.authorization !== `Bearer ${botToken}`) return { status: 200, json: { ok: false, error: 'invalid_auth' } };
       return { status: 200, json: { ok: true, url: 'https://fake.slack.com/', team: 'Fake Team', user: 'fakebot', team_id: SLACK_TEAM_ID, user_id: SLACK_BOT_USER_ID, bot_id: SLACK_BOT_ID } };
     }
-    return answerPostMessage(request, botToken, ++sent);
+    return answerPostMessage(request, botToken);
   });
   return {
     ...api,
@@ -76,7 +75,7 @@ function answerFilesInfo(request: RecordedRequest, botToken: string, files: Map<
   return { status: 200, json: { ok: true, file: { id: fileId, name: file.name, mimetype: file.mimetype, size: file.size, url_private: file.url, url_private_download: file.url } } };
 }
 
-function answerPostMessage(request: RecordedRequest, botToken: string, n: number): ScriptedAnswer {
+function answerPostMessage(request: RecordedRequest, botToken: string): ScriptedAnswer {
   if (request.method !== 'POST' || request.path !== '/api/chat.postMessage') return { status: 404, json: { ok: false, error: 'unknown_method' } };
   if (!request.headers.authorization) return { status: 200, json: { ok: false, error: 'not_authed' } };
   if (request.headers.authorization !== `Bearer ${botToken}`) return { status: 200, json: { ok: false, error: 'invalid_auth' } };
@@ -85,7 +84,8 @@ function answerPostMessage(request: RecordedRequest, botToken: string, n: number
   if (!channel) return { status: 200, json: { ok: false, error: 'channel_not_found' } };
   if (!text) return { status: 200, json: { ok: false, error: 'no_text' } };
   if (text.length > 40_000) return { status: 200, json: { ok: false, error: 'msg_too_long' } };
-  const ts = `${Math.floor(Date.now() / 1000)}.${String(n).padStart(6, '0')}`;
+  // Slack's ts is unique in its channel: one counter with the events' ts, so a reply's never equals a person's.
+  const ts = nextSlackTs();
   const message = { type: 'message', subtype: 'bot_message', text, user: SLACK_BOT_USER_ID, bot_id: SLACK_BOT_ID, ts, ...(thread_ts && { thread_ts }) };
   return { status: 200, json: { ok: true, channel, ts, message } };
 }
