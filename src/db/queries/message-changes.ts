@@ -36,10 +36,11 @@ export async function applyMessageChange(db: Kysely<Database>, args: { botId: st
         return true;
       }
       case 'delete':
-        // Erased for privacy: the text, every earlier version, and the files kept from it (with a voice note's transcript).
+        // Erased for privacy: the text, every earlier version, and the files kept from it (with a
+        // voice note's transcript). Its reactions go with it, as they do on the platform.
         await tx
           .updateTable('messages')
-          .set({ text: '', previous_texts: '[]', attachments: '[]', deleted_at: sql`coalesce(deleted_at, now())` })
+          .set({ text: '', previous_texts: '[]', attachments: '[]', reactions: '[]', deleted_at: sql`coalesce(deleted_at, now())` })
           .where('id', '=', row.id)
           .execute();
         await tx.deleteFrom('media').where('bot_id', '=', args.botId).where('platform', '=', args.platform).where('platform_message_id', '=', row.platform_message_id!).execute();
