@@ -36,6 +36,8 @@ export type WebhookOutcome =
       reply?: WebhookReply;
       /** Presses to acknowledge once Temporal holds them (`acknowledge`): Telegram's callback query ids. */
       acknowledge?: string[];
+      /** Edits and reactions that came in the same batch (Meta batches entries), applied after the messages. */
+      changes?: MessageChange[];
     }
   /** A handshake or protocol answer (Slack's challenge, Discord's PONG): nothing is accepted. */
   | { kind: 'reply'; reply: WebhookReply }

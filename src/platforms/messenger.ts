@@ -67,13 +67,14 @@ export const messenger: MessagingPlatform<MessengerCredentials> = {
     signatureHeaders: ['X-Hub-Signature-256'],
     credentialsExample: { pageAccessToken: 'EAAB…', appSecret: '4b2f…', verifyToken: 'a-verify-token' },
   },
-  // The fields carry what parseWebhook reads: messages and postbacks (tapped buttons, "Get Started").
+  // The fields carry what parseWebhook reads: messages, postbacks (tapped buttons, "Get Started"),
+  // and the edits and reactions it stores.
   setUpWebhook: ({ webhookUrl, credentials }) =>
     metaConsoleSetup({
       where: 'https://developers.facebook.com/apps → your app → Messenger → Messenger API Settings → Configure webhooks',
       webhookUrl,
       verifyToken: credentials.verifyToken,
-      fields: ['messages', 'messaging_postbacks'],
+      fields: ['messages', 'messaging_postbacks', 'message_edits', 'message_reactions'],
     }),
   answerHandshake: (request, credentials) => answerHubChallenge(request, credentials.verifyToken),
   verifyRequest: (request, credentials) => verifyHubSignature(request, credentials.appSecret),
@@ -91,8 +92,8 @@ export const messenger: MessagingPlatform<MessengerCredentials> = {
       }
     }
     if (messages.length === 0 && changes.length > 0) return { kind: 'changes', changes };
-    if (messages.length === 0) return { kind: 'ignored', reason: 'no message for the bot (echoes, receipts, reactions, edits)' };
-    return { kind: 'messages', messages };
+    if (messages.length === 0) return { kind: 'ignored', reason: 'no message for the bot (echoes, receipts)' };
+    return { kind: 'messages', messages, ...(changes.length > 0 && { changes }) };
   },
   // Meta's attachment URLs are signed links to its CDN: they need no token, and expire.
   fetchMedia: ({ attachment, maxBytes }) => downloadBytes({ url: attachment.ref, maxBytes, what: 'Messenger attachment download' }),
@@ -179,7 +180,11 @@ function changesOf(event: MessagingEvent): MessageChange[] {
   if (event.message_edit) return [{ kind: 'edit', ref: event.message_edit.mid, text: event.message_edit.text }];
   const { reaction } = event;
   if (!reaction) return [];
-  return [{ kind: 'reaction', ref: reaction.mid, userId: event.sender.id, emoji: reaction.emoji ?? '', added: reaction.action === 'react' }];
+  // Messenger keeps one reaction per person and message: a new one replaces the last, and an
+  // `unreact` (which may name no emoji) takes it away. The message is the person's or, mostly, the Page's reply.
+  const target = { ref: reaction.mid, reply: { chatId: event.sender.id, platformMessageId: reaction.mid }, userId: event.sender.id };
+  const cleared: MessageChange = { kind: 'reaction', ...target, emoji: '', added: false };
+  return reaction.action === 'react' && reaction.emoji ? [cleared, { kind: 'reaction', ...target, emoji: reaction.emoji, added: true }] : [cleared];
 }
 
 /** Choices as quick replies: at most 13, titles of 20 characters; a tap comes back with its payload. */

@@ -76,8 +76,10 @@ export const slack: MessagingPlatform<SlackCredentials> = {
       'https://api.slack.com/apps → your app',
       {
         'Event Subscriptions → Request URL': webhookUrl,
-        'Event Subscriptions → Subscribe to bot events': 'app_mention, message.im (to answer every message in channels the bot is in: also message.channels, message.groups, message.mpim)',
-        'OAuth & Permissions → Bot Token Scopes': 'app_mentions:read, chat:write, im:history (with the channel events: also channels:history, groups:history, mpim:history)',
+        'Event Subscriptions → Subscribe to bot events':
+          'app_mention, message.im, reaction_added, reaction_removed (to answer every message in channels the bot is in: also message.channels, message.groups, message.mpim)',
+        'OAuth & Permissions → Bot Token Scopes':
+          'app_mentions:read, chat:write, im:history, reactions:read (with the channel events: also channels:history, groups:history, mpim:history)',
         'App Home → Messages Tab': 'on, with "Allow users to send Slash commands and messages from the messages tab" ticked',
       },
       'Store the credentials first (PUT /v1/bots/{botId}/channels/slack): Slack verifies the Request URL with a signed challenge. Reinstall the app when Slack asks.',
@@ -323,7 +325,8 @@ function slackChange(event: EventCallback['event'], botUserIds: string[]): Messa
   const reaction = ReactionSchema.safeParse(event);
   if (reaction.success && !botUserIds.includes(reaction.data.user)) {
     const { item, user, reaction: emoji, type } = reaction.data;
-    return { kind: 'reaction', ref: slackMessageKey(item), userId: user, emoji, added: type === 'reaction_added' };
+    // A person's message by its key; the bot's reply by the ts chat.postMessage returned.
+    return { kind: 'reaction', ref: slackMessageKey(item), reply: { chatId: item.channel, platformMessageId: item.ts }, userId: user, emoji, added: type === 'reaction_added' };
   }
   return undefined;
 }

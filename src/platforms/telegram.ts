@@ -218,11 +218,11 @@ function reactionChanges(update: NonNullable<z.infer<typeof UpdateSchema>['messa
   if (!update.user) return { kind: 'ignored', reason: 'an anonymous reaction' };
   const emoji = (list: typeof update.new_reaction) => list.flatMap((r) => (r.type === 'emoji' && r.emoji ? [r.emoji] : []));
   const [before, after] = [emoji(update.old_reaction), emoji(update.new_reaction)];
-  const ref = telegramNativeId(update);
-  const userId = String(update.user.id);
+  // A person's own message by its chat and message_id; the bot's reply by the message_id its send returned.
+  const target = { ref: telegramNativeId(update), reply: { chatId: String(update.chat.id), platformMessageId: String(update.message_id) }, userId: String(update.user.id) };
   const changes: MessageChange[] = [
-    ...before.filter((e) => !after.includes(e)).map((e) => ({ kind: 'reaction' as const, ref, userId, emoji: e, added: false })),
-    ...after.filter((e) => !before.includes(e)).map((e) => ({ kind: 'reaction' as const, ref, userId, emoji: e, added: true })),
+    ...before.filter((e) => !after.includes(e)).map((e) => ({ kind: 'reaction' as const, ...target, emoji: e, added: false })),
+    ...after.filter((e) => !before.includes(e)).map((e) => ({ kind: 'reaction' as const, ...target, emoji: e, added: true })),
   ];
   return changes.length > 0 ? { kind: 'changes', changes } : { kind: 'ignored', reason: 'a reaction that changed nothing' };
 }

@@ -153,7 +153,7 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
     }
     // Meta sends messages and statuses in separate notifications; should one ever carry both, the
     // messages must be accepted (or Meta retries them) and the failures are left to the log.
-    if (messages.length > 0) return { kind: 'messages', messages };
+    if (messages.length > 0) return { kind: 'messages', messages, ...(changes.length > 0 && { changes }) };
     if (changes.length > 0) return { kind: 'changes', changes };
     if (failures.length > 0) return { kind: 'delivery-failed', failures };
     return { kind: 'ignored', reason: 'no message for the bot (statuses, reactions, unsupported types)' };
@@ -288,14 +288,16 @@ function messageContent(reply: OutboundReply) {
 }
 
 /**
- * A reaction: WhatsApp allows one per person and message, so a new one replaces the last, and an
- * empty emoji takes it away.
+ * A reaction: WhatsApp allows one per person and message, so a new one replaces the last, and one
+ * without an emoji (Meta leaves the field out when a person takes theirs back) takes it away.
  */
 function reactionChanges(message: WhatsAppMessage): MessageChange[] {
   const { reaction } = message;
   if (!reaction) return [];
-  const cleared: MessageChange = { kind: 'reaction', ref: reaction.message_id, userId: message.from, emoji: '', added: false };
-  return reaction.emoji ? [cleared, { kind: 'reaction', ref: reaction.message_id, userId: message.from, emoji: reaction.emoji, added: true }] : [cleared];
+  // Meta sends reactions to the business's messages, the bot's replies; a wamid names either kind.
+  const target = { ref: reaction.message_id, reply: { chatId: message.from, platformMessageId: reaction.message_id }, userId: message.from };
+  const cleared: MessageChange = { kind: 'reaction', ...target, emoji: '', added: false };
+  return reaction.emoji ? [cleared, { kind: 'reaction', ...target, emoji: reaction.emoji, added: true }] : [cleared];
 }
 
 /** Up to three choices as reply buttons (titles of 20 characters), more as a list (24). */

@@ -112,7 +112,7 @@ describe('registering webhooks', () => {
     expect(await settingsOf('messenger')).toEqual({
       'Callback URL': `${PUBLIC_URL}/webhooks/messenger/${botId()}`,
       'Verify token': 'messenger-verify',
-      'Webhook fields to subscribe': 'messages, messaging_postbacks',
+      'Webhook fields to subscribe': 'messages, messaging_postbacks, message_edits, message_reactions',
     });
     expect(await settingsOf('whatsapp')).toEqual({
       'Callback URL': `${PUBLIC_URL}/webhooks/whatsapp/${botId()}`,

@@ -139,3 +139,32 @@ export async function postMetaWebhook(
   const response = await fetch(url, { method: 'POST', headers, body: raw });
   return { status: response.status, text: await response.text() };
 }
+
+/**
+ * A WhatsApp user's reaction to a message (`messages[]` item of type `reaction`), as the Cloud API's
+ * reaction webhook reference shows it: taking a reaction back sends one without `emoji`.
+ */
+export function whatsappReaction(args: { from: string; id: string; messageId: string; emoji?: string }) {
+  return {
+    from: args.from,
+    id: args.id,
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    type: 'reaction',
+    reaction: { message_id: args.messageId, ...(args.emoji !== undefined && { emoji: args.emoji }) },
+  };
+}
+
+/** A Messenger `message_reactions` event: `react` with the emoji, or `unreact`. */
+export function messengerReaction(args: { psid: string; pageId: string; mid: string; action: 'react' | 'unreact'; emoji?: string; reaction?: string }) {
+  return {
+    sender: { id: args.psid },
+    recipient: { id: args.pageId },
+    timestamp: Date.now(),
+    reaction: { mid: args.mid, action: args.action, ...(args.emoji !== undefined && { emoji: args.emoji, reaction: args.reaction ?? 'other' }) },
+  };
+}
+
+/** A Messenger `message_edits` event: the message's new text, and how many times it was edited. */
+export function messengerEdit(args: { psid: string; pageId: string; mid: string; text: string; numEdit?: number }) {
+  return { sender: { id: args.psid }, recipient: { id: args.pageId }, timestamp: Date.now(), message_edit: { mid: args.mid, text: args.text, num_edit: args.numEdit ?? 1 } };
+}

@@ -5,6 +5,9 @@ import type {
   FileShareMessageEvent,
   GenericMessageEvent,
   MessageChangedEvent,
+  MessageDeletedEvent,
+  ReactionAddedEvent,
+  ReactionRemovedEvent,
   SlackEvent,
 } from '@slack/types';
 import { type FakePlatformApi, type RecordedRequest, type ScriptedAnswer, startFakePlatformApi } from './fake-platform-api';
@@ -34,7 +37,6 @@ export interface FakeSlack extends FakePlatformApi {
 }
 
 export async function startFakeSlack({ botToken }: { botToken: string }): Promise<FakeSlack> {
-  let sent = 0;
   const files = new Map<string, { url: string; mimetype: string; name: string; size: number }>();
   const api = await startFakePlatformApi((request) => {
     if (request.method === 'GET' && request.path.startsWith('/api/files.info')) return answerFilesInfo(request, botToken, files);
@@ -42,7 +44,7 @@ export async function startFakeSlack({ botToken }: { botToken: string }): Promis
       if (request.headers.authorization !== `Bearer ${botToken}`) return { status: 200, json: { ok: false, error: 'invalid_auth' } };
       return { status: 200, json: { ok: true, url: 'https://fake.slack.com/', team: 'Fake Team', user: 'fakebot', team_id: SLACK_TEAM_ID, user_id: SLACK_BOT_USER_ID, bot_id: SLACK_BOT_ID } };
     }
-    return answerPostMessage(request, botToken, ++sent);
+    return answerPostMessage(request, botToken);
   });
   return {
     ...api,
@@ -73,7 +75,7 @@ function answerFilesInfo(request: RecordedRequest, botToken: string, files: Map<
   return { status: 200, json: { ok: true, file: { id: fileId, name: file.name, mimetype: file.mimetype, size: file.size, url_private: file.url, url_private_download: file.url } } };
 }
 
-function answerPostMessage(request: RecordedRequest, botToken: string, n: number): ScriptedAnswer {
+function answerPostMessage(request: RecordedRequest, botToken: string): ScriptedAnswer {
   if (request.method !== 'POST' || request.path !== '/api/chat.postMessage') return { status: 404, json: { ok: false, error: 'unknown_method' } };
   if (!request.headers.authorization) return { status: 200, json: { ok: false, error: 'not_authed' } };
   if (request.headers.authorization !== `Bearer ${botToken}`) return { status: 200, json: { ok: false, error: 'invalid_auth' } };
@@ -82,7 +84,8 @@ function answerPostMessage(request: RecordedRequest, botToken: string, n: number
   if (!channel) return { status: 200, json: { ok: false, error: 'channel_not_found' } };
   if (!text) return { status: 200, json: { ok: false, error: 'no_text' } };
   if (text.length > 40_000) return { status: 200, json: { ok: false, error: 'msg_too_long' } };
-  const ts = `${Math.floor(Date.now() / 1000)}.${String(n).padStart(6, '0')}`;
+  // Slack's ts is unique in its channel: one counter with the events' ts, so a reply's never equals a person's.
+  const ts = nextSlackTs();
   const message = { type: 'message', subtype: 'bot_message', text, user: SLACK_BOT_USER_ID, bot_id: SLACK_BOT_ID, ts, ...(thread_ts && { thread_ts }) };
   return { status: 200, json: { ok: true, channel, ts, message } };
 }
@@ -196,9 +199,9 @@ export function slackBotMessage(args: { channel: string; text: string }): BotMes
   return { type: 'message', subtype: 'bot_message', channel: args.channel, channel_type: 'channel', text: args.text, bot_id: SLACK_BOT_ID, ts, event_ts: ts };
 }
 
-/** An edit: subtype `message_changed`, the new message nested. */
-export function slackMessageChanged(args: { channel: string; text: string }): MessageChangedEvent {
-  const original = slackUserMessage({ channel: args.channel, text: 'before' });
+/** An edit: subtype `message_changed`, the new message nested, the one it replaces beside it (a message of its own when none is given). */
+export function slackMessageChanged(args: { channel: string; text: string; original?: GenericMessageEvent }): MessageChangedEvent {
+  const original = args.original ?? slackUserMessage({ channel: args.channel, text: 'before' });
   const ts = nextSlackTs();
   return {
     type: 'message',
@@ -210,5 +213,40 @@ export function slackMessageChanged(args: { channel: string; text: string }): Me
     event_ts: ts,
     message: { ...original, text: args.text, edited: { user: original.user, ts } },
     previous_message: original,
+  };
+}
+
+/** A delete: subtype `message_deleted`, naming the message by `deleted_ts`. */
+export function slackMessageDeleted(original: GenericMessageEvent): MessageDeletedEvent {
+  const ts = nextSlackTs();
+  return {
+    type: 'message',
+    subtype: 'message_deleted',
+    hidden: true,
+    channel: original.channel,
+    channel_type: original.channel_type,
+    ts,
+    event_ts: ts,
+    deleted_ts: original.ts,
+    previous_message: original,
+  };
+}
+
+/** `reaction_added` or `reaction_removed` by `user` on the message `ts` in `channel` (a person's, or one of the bot's replies). */
+export function slackReaction(args: {
+  type: 'reaction_added' | 'reaction_removed';
+  user: string;
+  reaction: string;
+  channel: string;
+  ts: string;
+  itemUser: string;
+}): ReactionAddedEvent | ReactionRemovedEvent {
+  return {
+    type: args.type,
+    user: args.user,
+    reaction: args.reaction,
+    item_user: args.itemUser,
+    item: { type: 'message', channel: args.channel, ts: args.ts },
+    event_ts: nextSlackTs(),
   };
 }

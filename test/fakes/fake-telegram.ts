@@ -1,3 +1,4 @@
+import type { ReactionTypeEmoji, Update } from '@grammyjs/types';
 import { type FakePlatformApi, type RecordedRequest, type ScriptedAnswer, startFakePlatformApi } from './fake-platform-api';
 
 /** One message the fake Bot API accepted through sendMessage. */
@@ -301,4 +302,37 @@ function telegramHtmlProblem(html: string): string | undefined {
 
 function unescapeHtml(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+}
+
+/** The person and private chat of Telegram's webhook guide examples, for updates built here. */
+function privateChatOf(id: number) {
+  return { id, type: 'private' as const, first_name: 'Test Firstname', last_name: 'Test Lastname', username: 'Testusername' };
+}
+function personOf(id: number) {
+  return { id, is_bot: false as const, first_name: 'Test Firstname', last_name: 'Test Lastname', username: 'Testusername' };
+}
+
+/** An `edited_message` update: a person's message in their private chat, as it reads after the edit. */
+export function telegramEditedMessage(args: { updateId: number; chatId: number; messageId: number; text: string }): Update {
+  const date = Math.floor(Date.now() / 1000);
+  return {
+    update_id: args.updateId,
+    edited_message: { message_id: args.messageId, date: date - 60, edit_date: date, chat: privateChatOf(args.chatId), from: personOf(args.chatId), text: args.text },
+  } as Update;
+}
+
+/** A `message_reaction` update: the emoji the person had on the message, and those they have now. */
+export function telegramReaction(args: { updateId: number; chatId: number; messageId: number; before: string[]; after: string[] }): Update {
+  const emoji = (list: string[]) => list.map((e) => ({ type: 'emoji' as const, emoji: e })) as ReactionTypeEmoji[];
+  return {
+    update_id: args.updateId,
+    message_reaction: {
+      chat: privateChatOf(args.chatId),
+      message_id: args.messageId,
+      user: personOf(args.chatId),
+      date: Math.floor(Date.now() / 1000),
+      old_reaction: emoji(args.before),
+      new_reaction: emoji(args.after),
+    },
+  };
 }

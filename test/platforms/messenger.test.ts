@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import { ApplicationFailure } from '@temporalio/common';
 import { graphFailure } from '../../src/platforms/meta-graph';
-import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph, postMetaWebhook } from '../fakes/fake-meta-graph';
+import { type FakeMetaGraph, graphError, messengerEdit, messengerReaction, signHubBody, startFakeMetaGraph, postMetaWebhook } from '../fakes/fake-meta-graph';
 import { chatMessages, modelImages, modelInputs, waitForReplies } from '../support/conversation-probes';
 import type { TestStack } from '../support/test-stack';
 import { usePlatformTestStack } from '../support/platform-test-stack';
@@ -197,6 +198,35 @@ describe('Messenger', () => {
     const bobIn = (await chatMessages(stack, bob)).filter((r) => r.direction === 'inbound').map((r) => r.text);
     expect(aliceIn).toEqual(['first from alice', 'second from alice']);
     expect(bobIn).toEqual(['only from bob']);
+  });
+
+  it("keeps an edit's old text and a reaction on the Page's reply until it is taken back, and answers neither", async () => {
+    const psid = uid('psid');
+    const mid = uid('mid');
+    expect((await postWebhook(pageWebhook([textMessage(psid, mid, 'I need size 42')]))).status).toBe(200);
+    await waitForDeliveries(psid, 1);
+
+    expect((await postWebhook(pageWebhook([messengerEdit({ psid, pageId: PAGE_ID, mid, text: 'I need size 43' })]))).status).toBe(200);
+    const stored = await stack.db.selectFrom('messages').select(['text', 'previous_texts', 'edited_at']).where('platform_message_id', '=', mid).executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ text: 'I need size 43', previous_texts: [{ text: 'I need size 42' }] });
+    expect(stored.edited_at).not.toBeNull();
+
+    // A reaction names the Page's reply by the message_id the Send API returned.
+    const [reply] = await waitFor('the reply stored with its message_id', async () => {
+      const rows = (await storedRows(psid)).filter((r) => r.direction === 'outbound');
+      return rows.length > 0 && rows[0]!.delivery_ids.length > 0 && rows;
+    });
+    const ours = reply!.delivery_ids[0]!;
+    const reactions = async () =>
+      (await stack.db.selectFrom('messages').select('reactions').where('bot_id', '=', stack.botId).where('direction', '=', 'outbound').where(sql<boolean>`delivery_ids ? ${ours}`).executeTakeFirstOrThrow()).reactions;
+    expect((await postWebhook(pageWebhook([messengerReaction({ psid, pageId: PAGE_ID, mid: ours, action: 'react', emoji: '\u2764\uFE0F', reaction: 'love' })]))).status).toBe(200);
+    expect(await reactions()).toEqual([{ userId: psid, emoji: '\u2764\uFE0F' }]);
+    expect((await postWebhook(pageWebhook([messengerReaction({ psid, pageId: PAGE_ID, mid: ours, action: 'unreact' })]))).status).toBe(200);
+    expect(await reactions()).toEqual([]);
+
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(sendsTo(psid)).toHaveLength(1);
+    expect(modelInputs(stack)).toEqual(['I need size 42']);
   });
 
   it('answers 200 to echoes, deliveries, reads, reactions, edits and other objects, and does nothing', async () => {

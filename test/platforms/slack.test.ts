@@ -12,6 +12,8 @@ import {
   slackEventCallback,
   slackFileShare,
   slackMessageChanged,
+  slackMessageDeleted,
+  slackReaction,
   slackSignatureHeaders,
   slackUserMessage,
   startFakeSlack,
@@ -155,72 +157,52 @@ describe('Slack', () => {
     expect(post!.body.text).toBe('*Done*: see <https://docs.example.com/guide|the guide> and `npm start`.');
   });
 
-  it('records an edit, a delete and reactions on the stored message, and answers none of them', async () => {
+  it('records an edit, a delete and reactions on the stored messages, and answers none of them', async () => {
     const event = slackUserMessage({ channel: 'D0CHANGE01', text: 'my order number is 12345' });
     await deliver(slackEventCallback(event));
     await waitForPosts('D0CHANGE01', 1);
-    const stored = () => stack.db.selectFrom('messages').select(['text', 'previous_texts', 'deleted_at', 'reactions']).where('platform_message_id', '=', `D0CHANGE01:${event.ts}`).executeTakeFirstOrThrow();
+    const stored = () =>
+      stack.db.selectFrom('messages').select(['text', 'previous_texts', 'edited_at', 'deleted_at', 'reactions']).where('platform_message_id', '=', `D0CHANGE01:${event.ts}`).executeTakeFirstOrThrow();
+    const reaction = (type: 'reaction_added' | 'reaction_removed', ts: string, itemUser: string) =>
+      deliver(slackEventCallback(slackReaction({ type, user: event.user, reaction: 'thumbsup', channel: 'D0CHANGE01', ts, itemUser })));
 
-    const edited = { type: 'message', subtype: 'message_changed', channel: 'D0CHANGE01', hidden: true, ts: nextSlackTs(), event_ts: nextSlackTs(),
-      message: { type: 'message', user: event.user, text: 'my order number is 12346', ts: event.ts, edited: { user: event.user, ts: nextSlackTs() } },
-      previous_message: { type: 'message', user: event.user, text: event.text, ts: event.ts } };
-    expect((await deliver(slackEventCallback(edited as never))).status).toBe(200);
-    const reaction = (type: string) => ({ type, user: event.user, reaction: 'thumbsup', item: { type: 'message', channel: 'D0CHANGE01', ts: event.ts }, item_user: event.user, event_ts: nextSlackTs() });
-    expect((await deliver(slackEventCallback(reaction('reaction_added') as never))).status).toBe(200);
+    expect((await deliver(slackEventCallback(slackMessageChanged({ channel: 'D0CHANGE01', text: 'my order number is 12346', original: event })))).status).toBe(200);
+    expect((await reaction('reaction_added', event.ts, event.user)).status).toBe(200);
     expect(await stored()).toMatchObject({ text: 'my order number is 12346', previous_texts: [{ text: 'my order number is 12345' }], reactions: [{ userId: event.user, emoji: 'thumbsup' }] });
-    expect((await deliver(slackEventCallback(reaction('reaction_removed') as never))).status).toBe(200);
+    expect((await stored()).edited_at).not.toBeNull();
+    expect((await reaction('reaction_removed', event.ts, event.user)).status).toBe(200);
+    expect((await stored()).reactions).toEqual([]);
+
+    // A thumbs-up on the bot's answer is kept on the answer.
+    const answer = await waitFor('the answer stored with its ts', async () => {
+      const row = await stack.db.selectFrom('messages').select(['id', 'delivery_ids']).where('conversation_id', 'in', stack.db.selectFrom('conversations').select('id').where('chat_id', '=', 'D0CHANGE01')).where('direction', '=', 'outbound').executeTakeFirst();
+      return row && row.delivery_ids.length > 0 && row;
+    });
+    expect((await reaction('reaction_added', answer.delivery_ids[0]!, SLACK_BOT_USER_ID)).status).toBe(200);
+    const reactionsOnAnswer = async () => (await stack.db.selectFrom('messages').select('reactions').where('id', '=', answer.id).executeTakeFirstOrThrow()).reactions;
+    expect(await reactionsOnAnswer()).toEqual([{ userId: event.user, emoji: 'thumbsup' }]);
+
+    // Operators read what it said before the edit; viewers do not.
+    const conversationId = (await stack.db.selectFrom('conversations').select('id').where('chat_id', '=', 'D0CHANGE01').executeTakeFirstOrThrow()).id;
+    const viewerKey = (await requestJson(stack.baseUrl, '/v1/api-keys', { body: { name: 'edits viewer', role: 'viewer' } })).body.data.key;
+    const asOperator = (await requestJson(stack.baseUrl, `/v1/conversations/${conversationId}/messages`)).body.data;
+    const asViewer = (await requestJson(stack.baseUrl, `/v1/conversations/${conversationId}/messages`, { headers: { authorization: `Bearer ${viewerKey}` } })).body.data;
+    expect(asOperator[0]).toMatchObject({ text: 'my order number is 12346', editedAt: expect.any(String), previousTexts: [{ text: 'my order number is 12345' }], deleted: false });
+    expect(asOperator[1]).toMatchObject({ direction: 'outbound', reactions: [{ userId: event.user, emoji: 'thumbsup' }] });
+    expect(asViewer[0]).toMatchObject({ text: 'my order number is 12346', editedAt: expect.any(String) });
+    expect(asViewer[0]).not.toHaveProperty('previousTexts');
 
     // A delete erases the text and every earlier version, for privacy.
-    const deleted = { type: 'message', subtype: 'message_deleted', channel: 'D0CHANGE01', hidden: true, deleted_ts: event.ts, ts: nextSlackTs(), event_ts: nextSlackTs() };
-    expect((await deliver(slackEventCallback(deleted as never))).status).toBe(200);
+    expect((await deliver(slackEventCallback(slackMessageDeleted(event)))).status).toBe(200);
     const after = await stored();
-    expect(after).toMatchObject({ text: '', previous_texts: [], reactions: [] });
+    expect(after).toMatchObject({ text: '', previous_texts: [] });
     expect(after.deleted_at).not.toBeNull();
+    expect((await requestJson(stack.baseUrl, `/v1/conversations/${conversationId}/messages`)).body.data[0]).toMatchObject({ text: '', previousTexts: [], deleted: true });
+
+    // None of it was answered: one reply, to the one message, and one model call.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(postsTo('D0CHANGE01')).toHaveLength(1);
-  });
-
-  it('posts a bot intent\'s choices as buttons, and answers a press at the interactions URL in the thread, acknowledging it at once', async () => {
-    const intents = [{ name: 'order_help', description: 'Help with an order', examples: ['help with my order'], action: { type: 'reply', text: 'What about your order?', choices: [{ id: 'track', title: 'Track it' }, { id: 'cancel', title: 'Cancel it' }] } }];
-    expect((await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}`, { method: 'PATCH', body: { intents } })).status).toBe(200);
-    try {
-      stack.fakeOpenAI.setClassification({ kind: 'keywords', force: { intent: 'order_help', intentConfidence: 0.95 } });
-      const event = slackUserMessage({ channel: 'C0BUTTONS1', text: 'help with my order' });
-      await deliver(slackEventCallback(event));
-      const [offer] = await waitForPosts('C0BUTTONS1', 1);
-      expect(offer!.body.blocks[1]).toEqual({
-        type: 'actions',
-        elements: [
-          { type: 'button', text: { type: 'plain_text', text: 'Track it' }, value: 'track', action_id: 'choice_0' },
-          { type: 'button', text: { type: 'plain_text', text: 'Cancel it' }, value: 'cancel', action_id: 'choice_1' },
-        ],
-      });
-      const offerTs = (await stack.db.selectFrom('messages').select('delivery_ids').where('text', '=', 'What about your order?').executeTakeFirstOrThrow()).delivery_ids[0]!;
-
-      stack.fakeOpenAI.setClassification({ kind: 'keywords' });
-      const payload = {
-        type: 'block_actions',
-        user: { id: event.user },
-        channel: { id: 'C0BUTTONS1' },
-        container: { type: 'message', message_ts: offerTs, channel_id: 'C0BUTTONS1', thread_ts: event.ts },
-        message: { ts: offerTs, thread_ts: event.ts, text: 'What about your order?' },
-        actions: [{ type: 'button', action_id: 'choice_0', value: 'track', text: { type: 'plain_text', text: 'Track it' }, action_ts: nextSlackTs() }],
-      };
-      const form = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
-      const response = await fetch(`${stack.baseUrl}/webhooks/slack/${stack.botId}/interactions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignatureHeaders(SIGNING_SECRET, form) },
-        body: form,
-      });
-      expect([response.status, await response.text()]).toEqual([200, '']);
-      const posts = await waitForPosts('C0BUTTONS1', 2);
-      expect(posts[1]!.body).toMatchObject({ thread_ts: event.ts, text: 'echo: Track it (choice: track)' });
-
-      const forged = await fetch(`${stack.baseUrl}/webhooks/slack/${stack.botId}/interactions`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...slackSignatureHeaders('wrong', form) }, body: form });
-      expect(forged.status).toBe(401);
-    } finally {
-      stack.fakeOpenAI.setClassification({ kind: 'keywords' });
-      await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}`, { method: 'PATCH', body: { intents: [] } });
-    }
+    expect(modelInputs(stack)).toEqual(['my order number is 12345']);
   });
 
   it("reads Slack's escaping on the way in and escapes &, < and > on the way out", async () => {

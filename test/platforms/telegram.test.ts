@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { parseTelegramUpdate, telegram, TelegramCredentialsSchema, verifyTelegramSecret } from '../../src/platforms/telegram';
-import { type FakeTelegram, startFakeTelegram, telegramAnswers } from '../fakes/fake-telegram';
+import { type FakeTelegram, startFakeTelegram, telegramAnswers, telegramEditedMessage, telegramReaction } from '../fakes/fake-telegram';
 import { telegramHeaders } from '../fakes/webhook-signers';
 import { modelImages, modelInputs } from '../support/conversation-probes';
 import { requestJson } from '../support/http';
@@ -180,26 +180,37 @@ describe('Telegram', () => {
     });
 
     describe('edits and reactions', () => {
-      it('keeps an edit\'s old text, stores reactions as they come and go, and answers neither', async () => {
+      it('keeps an edit\'s old text, stores reactions on the message and on the bot\'s reply as they come and go, and answers none', async () => {
         const chatId = newChat();
         const original = textUpdate(chatId, 'I want the blue one', { message_id: 4100 });
         expect((await post(original)).status).toBe(200);
         await waitForSends(chatId, 1);
 
-        const edit = { update_id: nextUpdateId++, edited_message: { message_id: 4100, date: 1441645532, edit_date: 1441645600, chat: privateChat(chatId), from: person(chatId), text: 'I want the red one' } };
-        expect(await post(edit)).toEqual({ status: 200, body: { ok: true } });
-        const react = (old_reaction: unknown[], new_reaction: unknown[]) => ({
-          update_id: nextUpdateId++,
-          message_reaction: { chat: privateChat(chatId), message_id: 4100, user: person(chatId), date: 1441645700, old_reaction, new_reaction },
-        });
-        expect((await post(react([], [{ type: 'emoji', emoji: '👍' }, { type: 'emoji', emoji: '🔥' }]))).status).toBe(200);
-        expect((await post(react([{ type: 'emoji', emoji: '👍' }, { type: 'emoji', emoji: '🔥' }], [{ type: 'emoji', emoji: '🔥' }]))).status).toBe(200);
+        const edit = (messageId: number) => telegramEditedMessage({ updateId: nextUpdateId++, chatId, messageId, text: 'I want the red one' });
+        expect(await post(edit(4100))).toEqual({ status: 200, body: { ok: true } });
+        const react = (messageId: number, before: string[], after: string[]) => post(telegramReaction({ updateId: nextUpdateId++, chatId, messageId, before, after }));
+        expect((await react(4100, [], ['👍', '🔥'])).status).toBe(200);
+        expect((await react(4100, ['👍', '🔥'], ['🔥'])).status).toBe(200);
         // A change to a message the bot never stored is acknowledged and ignored.
-        expect((await post({ ...edit, update_id: nextUpdateId++, edited_message: { ...edit.edited_message, message_id: 9999 } })).status).toBe(200);
+        expect((await post(edit(9999))).status).toBe(200);
+        expect((await react(9999, [], ['👍'])).status).toBe(200);
 
         const row = await stack.db.selectFrom('messages').select(['text', 'previous_texts', 'edited_at', 'reactions']).where('platform_message_id', '=', String(original.update_id)).executeTakeFirstOrThrow();
         expect(row).toMatchObject({ text: 'I want the red one', previous_texts: [{ text: 'I want the blue one' }], reactions: [{ userId: String(chatId), emoji: '🔥' }] });
         expect(row.edited_at).not.toBeNull();
+
+        // A reaction to the bot's reply, by the message_id sendMessage returned, is kept on the reply; taking it back removes it.
+        const reply = await waitFor('the reply stored with its message_id', async () => {
+          const found = await stack.db.selectFrom('messages').innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+            .select(['messages.id', 'messages.delivery_ids']).where('conversations.chat_id', '=', String(chatId)).where('messages.direction', '=', 'outbound').executeTakeFirst();
+          return found && found.delivery_ids.length > 0 && found;
+        });
+        const replyReactions = async () => (await stack.db.selectFrom('messages').select('reactions').where('id', '=', reply.id).executeTakeFirstOrThrow()).reactions;
+        expect((await react(Number(reply.delivery_ids[0]), [], ['👍'])).status).toBe(200);
+        expect(await replyReactions()).toEqual([{ userId: String(chatId), emoji: '👍' }]);
+        expect((await react(Number(reply.delivery_ids[0]), ['👍'], [])).status).toBe(200);
+        expect(await replyReactions()).toEqual([]);
+
         await new Promise((resolve) => setTimeout(resolve, 500));
         expect(fake.sends(String(chatId))).toHaveLength(1);
         expect(modelInputs(stack)).toEqual(['I want the blue one']);

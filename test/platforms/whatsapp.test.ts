@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { whatsapp } from '../../src/platforms/whatsapp';
-import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph, postMetaWebhook } from '../fakes/fake-meta-graph';
+import { type FakeMetaGraph, graphError, signHubBody, startFakeMetaGraph, postMetaWebhook, whatsappReaction } from '../fakes/fake-meta-graph';
 import { chatMessages, modelImages, modelInputs, waitForReplies } from '../support/conversation-probes';
 import type { TestStack } from '../support/test-stack';
 import { usePlatformTestStack } from '../support/platform-test-stack';
@@ -231,20 +232,28 @@ describe('WhatsApp', () => {
     expect(await inbound(bob)).toEqual(['only from bob']);
   });
 
-  it("stores a person's reaction on their message, replaced by the next and taken away by an empty one, and answers none", async () => {
+  it("stores a person's reaction on the bot's reply, replaced by the next and taken away by one without an emoji, and answers none", async () => {
     const from = waId();
-    const theirs = wamid();
-    expect((await postWebhook(accountWebhook([messagesChange([textMessage(from, theirs, 'thanks a lot')])]))).status).toBe(200);
+    expect((await postWebhook(accountWebhook([messagesChange([textMessage(from, wamid(), 'thanks a lot')])]))).status).toBe(200);
     await waitForDeliveries(from, 1);
-    const react = (emoji: string) => postWebhook(accountWebhook([messagesChange([{ from, id: wamid(), timestamp: '1749416383', type: 'reaction', reaction: { message_id: theirs, emoji } }])]));
-    const reactions = async () => (await stack.db.selectFrom('messages').select('reactions').where('platform_message_id', '=', theirs).executeTakeFirstOrThrow()).reactions;
+    // Meta sends reactions to the business's messages: the reply, by the wamid the send returned.
+    const [reply] = await waitFor('the reply stored with its wamid', async () => {
+      const rows = await outboundRows(from);
+      return rows.length > 0 && rows[0]!.delivery_ids.length > 0 && rows;
+    });
+    const ours = reply!.delivery_ids[0]!;
+    const react = (emoji?: string) => postWebhook(accountWebhook([messagesChange([whatsappReaction({ from, id: wamid(), messageId: ours, ...(emoji !== undefined && { emoji }) })])]));
+    const reactions = async () =>
+      (await stack.db.selectFrom('messages').select('reactions').where('bot_id', '=', stack.botId).where('direction', '=', 'outbound').where(sql<boolean>`delivery_ids ? ${ours}`).executeTakeFirstOrThrow()).reactions;
     expect((await react('👍')).status).toBe(200);
     expect(await reactions()).toEqual([{ userId: from, emoji: '👍' }]);
     expect((await react('❤️')).status).toBe(200);
     expect(await reactions()).toEqual([{ userId: from, emoji: '❤️' }]);
-    expect((await react('')).status).toBe(200);
+    expect((await react()).status).toBe(200);
     expect(await reactions()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(sendsTo(from)).toHaveLength(1);
+    expect(stack.fakeOpenAI.chatCalls()).toHaveLength(1);
   });
 
   it('answers 200 to sent, delivered and read statuses, reactions, unsupported types and other numbers, and does nothing', async () => {

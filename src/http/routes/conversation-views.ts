@@ -146,7 +146,10 @@ export const MessageSchema = z
       description: "What the bot's pipeline understood of a person's message: sentiment, intent and language. Null for the bot's and operators' messages, and for messages no turn took (during a handoff).",
     }),
     editedAt: z.string().nullable().openapi({ format: 'date-time', description: 'When the person last edited it; `previousTexts` holds what it said before.' }),
-    previousTexts: z.array(z.object({ text: z.string(), replacedAt: z.string() })).openapi({ description: 'Earlier versions of an edited message, oldest first.' }),
+    previousTexts: z
+      .array(z.object({ text: z.string(), replacedAt: z.string() }))
+      .optional()
+      .openapi({ description: 'Earlier versions of an edited message, oldest first. For operators and admins: absent for viewer keys.' }),
     deleted: z.boolean().openapi({ description: 'The person deleted it: its text, earlier versions and files were erased.' }),
     reactions: z.array(z.object({ userId: z.string(), emoji: z.string() })).openapi({ description: 'Reactions to it, by whom.' }),
     usage: UsageTotalsSchema.extend({ steps: z.array(StepUsageSchema) })
@@ -209,6 +212,12 @@ export function toMessageView(row: MessageRow, media: ReadonlyMap<string, KeptMe
           },
     createdAt: row.created_at.toISOString(),
   };
+}
+
+/** A message as a viewer key reads it: without the versions the person replaced by editing. */
+export function withoutPreviousTexts(message: Message): Message {
+  const { previousTexts: _replaced, ...rest } = message;
+  return rest;
 }
 
 function understandingOf(row: MessageRow): Message['understanding'] {

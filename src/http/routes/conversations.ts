@@ -19,6 +19,7 @@ import {
   handoffUpdate,
   releaseUpdate,
 } from '../../../workflows/definitions';
+import { roleAllows } from '../../auth/roles';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { decodeCursor, encodeCursor } from '../cursor';
@@ -27,7 +28,7 @@ import { errorResponses } from '../openapi/error-responses';
 import { dataOf, pageOf } from '../openapi/page';
 import { UuidParamsSchema } from '../openapi/path-params';
 import { serveRoute } from '../openapi/serve-route';
-import { CONVERSATION_EXAMPLE, ConversationDetailSchema, ConversationSchema, MESSAGE_EXAMPLE, MessageSchema, toConversationView, toMessageView } from './conversation-views';
+import { CONVERSATION_EXAMPLE, ConversationDetailSchema, ConversationSchema, MESSAGE_EXAMPLE, MessageSchema, toConversationView, toMessageView, withoutPreviousTexts } from './conversation-views';
 
 const ListQuerySchema = z.object({
   botId: BotIdSchema.optional(),
@@ -221,7 +222,10 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
     const nextCursor = rows.length > query.limit ? (page[page.length - 1]?.seq ?? null) : null;
     const withMedia = page.filter((m) => m.direction === 'inbound' && m.platform_message_id !== null && m.attachments.length > 0);
     const media = await mediaOfMessages(db, { botId: row.bot_id, platform: row.platform, platformMessageIds: withMedia.map((m) => m.platform_message_id!) });
-    return c.json({ data: page.map((m) => toMessageView(m, media)), nextCursor });
+    // What a person said before an edit is for the team that runs conversations, not for viewers.
+    const seesPreviousTexts = roleAllows(c.get('actor')?.role ?? 'viewer', 'operator');
+    const views = page.map((m) => toMessageView(m, media));
+    return c.json({ data: seesPreviousTexts ? views : views.map(withoutPreviousTexts), nextCursor });
   });
 
   serveRoute(app, handoffRoute, async (c) => {

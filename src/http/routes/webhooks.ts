@@ -6,6 +6,7 @@ import type { ChannelDirectory } from '../../channels/channel-directory';
 import type { MessageIntake } from '../../temporal/message-intake';
 import { isOurDelivery, markDeliveryFailed } from '../../db/queries/messages';
 import { applyMessageChange } from '../../db/queries/message-changes';
+import { type MessageChange, normaliseChange } from '../../conversations/message-change';
 import type { Database } from '../../db/schema';
 import {
   isMessagingPlatform,
@@ -181,6 +182,13 @@ export function createWebhookRoutes({ db, bots, channels, intake, platforms, pla
       receivedAt: new Date().toISOString(),
     });
     const logger = c.get('logger');
+    // Edits, deletes and reactions change the record, straight in Postgres; the bot answers none of them.
+    const applyChanges = async (changes: MessageChange[]) => {
+      for (const change of changes) {
+        const applied = await applyMessageChange(db, { botId: bot.id, platform: module.platform, change: normaliseChange(change) });
+        if (!applied) logger.debug({ platform: module.platform, change: change.kind }, 'A change to a message we never stored: ignored');
+      }
+    };
     switch (outcome.kind) {
       case 'reply':
         return respond(c, outcome.reply);
@@ -188,11 +196,7 @@ export function createWebhookRoutes({ db, bots, channels, intake, platforms, pla
         logger.debug({ platform: module.platform, reason: outcome.reason }, 'Webhook ignored');
         return c.json({ ok: true });
       case 'changes':
-        // Edits, deletes and reactions change the record; the bot answers none of them.
-        for (const change of outcome.changes) {
-          const applied = await applyMessageChange(db, { botId: bot.id, platform: module.platform, change });
-          if (!applied) logger.debug({ platform: module.platform, change: change.kind }, 'A change to a message we never stored: ignored');
-        }
+        await applyChanges(outcome.changes);
         return c.json({ ok: true });
       case 'delivery-failed':
         for (const failure of outcome.failures) {
@@ -209,6 +213,7 @@ export function createWebhookRoutes({ db, bots, channels, intake, platforms, pla
           }
           await acceptMessage(intake, { ...message, requestId: c.get('requestId') });
         }
+        await applyChanges(outcome.changes ?? []);
         // The platform's acknowledgement of a press (Telegram's answerCallbackQuery): best effort, after Temporal holds it.
         for (const token of outcome.acknowledge ?? []) {
           await module.acknowledge?.({ token, credentials: credentials.data, baseUrl: platformBaseUrls[module.platform] ?? '' }).catch((error: unknown) => {
