@@ -18,6 +18,8 @@ export interface FakeDiscord extends FakePlatformApi {
 
 export async function startFakeDiscord(options: {
   botToken: string;
+  /** Who the bot is, as `GET /users/@me` answers to its token. */
+  botUser?: { id: string; username: string };
   /** Where `GET /gateway/bot` sends the bot: a fake Gateway's ws:// address. */
   gatewayUrl?: string;
 }): Promise<FakeDiscord> {
@@ -51,6 +53,14 @@ export async function startFakeDiscord(options: {
       return {
         status: 200,
         json: { url: options.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 } },
+      };
+    }
+    if (path === '/users/@me' && request.method === 'GET') {
+      if (request.headers.authorization !== `Bot ${options.botToken}`) return discordError(401, 0, '401: Unauthorized');
+      const { id, username } = options.botUser ?? { id: '1100000000000000001', username: 'fake-discord-bot' };
+      return {
+        status: 200,
+        json: { id, username, avatar: null, discriminator: '0', public_flags: 0, flags: 0, bot: true, banner: null, accent_color: null, global_name: null, mfa_enabled: false, locale: 'en-US', premium_type: 0, email: null, verified: true },
       };
     }
     const channel = /^\/channels\/([^/]+)\/messages$/.exec(path);

@@ -22,6 +22,10 @@ export interface FakeMetaGraph extends FakePlatformApi {
   addWhatsAppMedia(mediaId: string, media: { bytes: Buffer; mimeType: string; accessToken: string; size?: number }): void;
   /** An attachment on Meta's CDN, as Messenger links to it: a signed URL that needs no token. */
   addCdnFile(name: string, file: { bytes: Buffer; contentType: string }): string;
+  /** A Page whose token `GET /{version}/me?access_token=…` answers with the Page's name and id. */
+  addPage(page: { pageAccessToken: string; id: string; name: string }): void;
+  /** A WhatsApp business number that `GET /{version}/{phone-number-id}` (Bearer) describes. */
+  addPhoneNumber(number: { phoneNumberId: string; accessToken: string; displayPhoneNumber: string; verifiedName: string }): void;
 }
 
 const MESSENGER_PATH = /^\/v\d+\.\d+\/me\/messages(\?|$)/;
@@ -49,11 +53,29 @@ function answerTyping(request: RecordedRequest): ScriptedAnswer | undefined {
 }
 
 const MEDIA_PATH = /^\/v\d+\.\d+\/([^/?]+)$/;
+const ME_PATH = /^\/v\d+\.\d+\/me(\?|$)/;
+const INVALID_TOKEN = graphError(190, { message: 'Invalid OAuth access token - Cannot parse access token' });
 
 export async function startFakeMetaGraph(): Promise<FakeMetaGraph> {
   let sent = 0;
   const media = new Map<string, { url: string; mimeType: string; size: number; accessToken: string }>();
+  const pages = new Map<string, { id: string; name: string }>();
+  const numbers = new Map<string, { accessToken: string; displayPhoneNumber: string; verifiedName: string }>();
   const api = await startFakePlatformApi((request) => {
+    // "Who am I": a Page token names its Page; a WhatsApp number is described to its token.
+    if (request.method === 'GET' && ME_PATH.test(request.path)) {
+      const page = pages.get(new URL(request.path, 'http://x').searchParams.get('access_token') ?? '');
+      return page ? { status: 200, json: { name: page.name, id: page.id } } : INVALID_TOKEN;
+    }
+    const number = request.method === 'GET' ? numbers.get(decodeURIComponent(MEDIA_PATH.exec(request.path)?.[1] ?? '')) : undefined;
+    if (number) {
+      if (request.headers.authorization !== `Bearer ${number.accessToken}`) return { ...INVALID_TOKEN, status: 401 };
+      const id = decodeURIComponent(MEDIA_PATH.exec(request.path)![1]!);
+      return {
+        status: 200,
+        json: { verified_name: number.verifiedName, code_verification_status: 'VERIFIED', display_phone_number: number.displayPhoneNumber, quality_rating: 'GREEN', platform_type: 'CLOUD_API', throughput: { level: 'STANDARD' }, id },
+      };
+    }
     const mediaId = request.method === 'GET' ? MEDIA_PATH.exec(request.path)?.[1] : undefined;
     if (mediaId) {
       const found = media.get(decodeURIComponent(mediaId));
@@ -92,9 +114,13 @@ export async function startFakeMetaGraph(): Promise<FakeMetaGraph> {
       media.set(mediaId, { url, mimeType, size: size ?? bytes.length, accessToken });
     },
     addCdnFile: (name, file) => api.serveFile(`/cdn/${name}`, file),
+    addPage: ({ pageAccessToken, ...page }) => void pages.set(pageAccessToken, page),
+    addPhoneNumber: ({ phoneNumberId, ...number }) => void numbers.set(phoneNumberId, number),
     reset: () => {
       api.reset();
       media.clear();
+      pages.clear();
+      numbers.clear();
     },
   };
 }
