@@ -10,18 +10,26 @@ export function createPlatformSend({ adapters, metrics, breakers }: Pick<Activit
   return async function send(reply: OutboundReply): Promise<DeliveryReceipt> {
     const adapter = adapters[reply.key.platform];
     if (!adapter) throw permanentFailure(`No adapter sends to ${reply.key.platform}`, 'PlatformNotSupported');
-    const timer = metrics.sendDuration.startTimer({ platform: reply.key.platform });
+    // Timed around the platform's own call: a send an open breaker holds back is no platform latency.
+    const timedSend = async () => {
+      const timer = metrics.sendDuration.startTimer({ platform: reply.key.platform });
+      try {
+        const receipt = await adapter.send(reply);
+        timer({ outcome: 'sent' });
+        return receipt;
+      } catch (error) {
+        timer({ outcome: failureClass(error) });
+        throw error;
+      }
+    };
     try {
       // Platforms we call go through their breaker; the web chat and the API channel are ours.
       const external = reply.key.platform !== 'webchat' && reply.key.platform !== 'api';
-      const receipt = external ? await breakers.run(reply.key.platform, () => adapter.send(reply)) : await adapter.send(reply);
-      timer({ outcome: 'sent' });
+      const receipt = external ? await breakers.run(reply.key.platform, timedSend) : await timedSend();
       log.info('Reply sent', { outboundKey: reply.outboundKey, parts: receipt.platformMessageIds.length });
       return receipt;
     } catch (error) {
-      const failure = failureClass(error);
-      timer({ outcome: failure });
-      metrics.sendFailures.inc({ platform: reply.key.platform, class: failure });
+      metrics.sendFailures.inc({ platform: reply.key.platform, class: failureClass(error) });
       throw error;
     }
   };

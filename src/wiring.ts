@@ -187,7 +187,8 @@ export async function createDiscordGatewayServices(config: Config, endpoints: En
 /** What the worker's activities need: the activities' own declaration of it, built here. */
 export type WorkerDeps = ActivityDeps;
 
-export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDeps {
+/** `logger`: the process's, which the circuit breakers log their opening and closing to. */
+export function createWorkerDeps(config: Config, databaseUrl: string, logger: Logger = createLogger({ level: config.logLevel, format: config.logFormat })): WorkerDeps {
   const db = createDb({ connectionString: databaseUrl });
   const channels = createChannels(config, db);
   const messaging = Object.values(MESSAGING_PLATFORM_MODULES).map((module) =>
@@ -195,7 +196,7 @@ export function createWorkerDeps(config: Config, databaseUrl: string): WorkerDep
   );
   const metrics = processMetrics();
   metrics.watchDbPool(() => dbPoolStats(db));
-  const breakers = processBreakers({ settings: config.circuitBreaker, metrics, logger: createLogger({ level: config.logLevel, format: config.logFormat }).child({ component: 'circuit-breakers' }) });
+  const breakers = processBreakers({ settings: config.circuitBreaker, metrics, logger: logger.child({ component: 'circuit-breakers' }) });
   return {
     db,
     breakers,

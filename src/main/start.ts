@@ -64,7 +64,7 @@ runMain('start', async ({ config, logger, onShutdown }) => {
   const worker = await createConversationWorker({
     config,
     temporalAddress: temporal.address,
-    deps: createWorkerDeps(config, databaseUrl),
+    deps: createWorkerDeps(config, databaseUrl, logger),
     logger,
   });
   const running = worker.worker.run();

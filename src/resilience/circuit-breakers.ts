@@ -21,6 +21,9 @@ export interface BreakerSettings {
   halfOpenAfterMs: number;
 }
 
+/** The model's endpoints: an open breaker there means "answer without it now". */
+const MODEL_DEPENDENCIES = new Set(['model', 'moderation']);
+
 export const DEFAULT_BREAKER_SETTINGS: BreakerSettings = { failures: 5, halfOpenAfterMs: 30_000 };
 
 export interface CircuitBreakers {
@@ -30,8 +33,16 @@ export interface CircuitBreakers {
   states(): Record<string, 'closed' | 'open' | 'half-open'>;
 }
 
-/** Only failures that say the dependency is unwell count: a request refused as bad (a 400) does not. */
-const countsAsFailure = handleWhen((error) => !(error instanceof BrokenCircuitError) && failureClass(error) !== 'permanent');
+/**
+ * Only failures that say the dependency is unwell count: a request refused as bad (a 400) does not.
+ * Nor does a platform's rate limit (429): the platform answers and names its wait, which the send's
+ * retry honours already; often it is one busy chat's limit, and should not hold back every other.
+ * The model's rate limit does count: a model that keeps refusing is better answered by the fallback.
+ */
+function countsAsFailure(dependency: string) {
+  const counted = MODEL_DEPENDENCIES.has(dependency) ? ['transient', 'rate_limited'] : ['transient'];
+  return handleWhen((error) => !(error instanceof BrokenCircuitError) && counted.includes(failureClass(error)));
+}
 
 export function createCircuitBreakers(deps: { settings?: BreakerSettings; metrics?: Metrics; logger?: Pick<Logger, 'warn' | 'info'> }): CircuitBreakers {
   const settings = deps.settings ?? DEFAULT_BREAKER_SETTINGS;
@@ -40,7 +51,7 @@ export function createCircuitBreakers(deps: { settings?: BreakerSettings; metric
   function breakerOf(dependency: string) {
     let entry = breakers.get(dependency);
     if (entry) return entry;
-    const policy = circuitBreaker(countsAsFailure, { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.failures) });
+    const policy = circuitBreaker(countsAsFailure(dependency), { halfOpenAfter: settings.halfOpenAfterMs, breaker: new ConsecutiveBreaker(settings.failures) });
     const created = { policy, openedAt: 0 };
     policy.onBreak(() => {
       created.openedAt = Date.now();
@@ -74,9 +85,6 @@ export function createCircuitBreakers(deps: { settings?: BreakerSettings; metric
     },
   };
 }
-
-/** The model's endpoints: an open breaker there means "answer without it now". */
-const MODEL_DEPENDENCIES = new Set(['model', 'moderation']);
 
 /**
  * What an open breaker throws. The model's: a permanent failure, so the turn stops asking and

@@ -18,14 +18,20 @@ describe('circuit breakers', () => {
 
     // Each turn's failing calls (the classification and the reply) count, until three in a row open it.
     let callsBefore = -1;
+    const tookMs: number[] = [];
     for (let turn = 1; turn <= 4; turn++) {
       callsBefore = stack.fakeOpenAI.chatCalls().length + stack.fakeOpenAI.classifyCalls().length;
+      const started = Date.now();
       const answer = await postApiMessage(stack, 'breaker', `m${turn}`, `are you there? (${turn})`, true);
+      tookMs.push(Date.now() - started);
       expect(answer.body.reply).toMatchObject({ status: 'replied', kind: 'fallback' });
     }
     // By the last turn the open breaker answered: the model was not asked at all.
     expect(stack.fakeOpenAI.chatCalls().length + stack.fakeOpenAI.classifyCalls().length).toBe(callsBefore);
     expect(callsBefore).toBeGreaterThanOrEqual(3);
+    // The first turn waited between its tries of the model (and opened the breaker); the next ones answered at once.
+    expect(tookMs[0]).toBeGreaterThan(1_000);
+    for (const ms of tookMs.slice(1)) expect(ms).toBeLessThan(1_000);
 
     const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
     expect(metrics).toMatch(/^chat_circuit_open\{dependency="model"\} 1$/m);

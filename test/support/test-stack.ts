@@ -132,7 +132,7 @@ export async function startStack(servers: StackServers, options: TestStackOption
       const created = await createConversationWorker({
         config,
         temporalAddress,
-        deps: createWorkerDeps(config, databaseUrl),
+        deps: createWorkerDeps(config, databaseUrl, logger),
         logger,
       });
       const running = created.worker.run();

@@ -1,6 +1,8 @@
+import type { Logger } from 'pino';
 import { ApplicationFailure } from '@temporalio/common';
+import { createMetrics } from '../../src/metrics/metrics';
 import { createCircuitBreakers } from '../../src/resilience/circuit-breakers';
-import { permanentFailure } from '../../src/temporal/failures';
+import { permanentFailure, rateLimitedFailure } from '../../src/temporal/failures';
 
 const failing = () => Promise.reject(new Error('HTTP 503'));
 
@@ -31,5 +33,28 @@ describe('circuit breakers', () => {
     await expect(breakers.run('model', async () => 'reply')).rejects.toMatchObject({ type: 'ModelCircuitOpen', nonRetryable: true });
     // Other dependencies have breakers of their own.
     expect(await breakers.run('slack', async () => 'ok')).toBe('ok');
+  });
+
+  it("leaves a platform's breaker closed through its rate limits, which the send's retry waits out, and opens the model's", async () => {
+    const breakers = createCircuitBreakers({ settings: { failures: 2, halfOpenAfterMs: 60_000 } });
+    const tooMany = () => Promise.reject(rateLimitedFailure('429 Too Many Requests: retry after 1', 1_000, 'TelegramRateLimited'));
+    for (let i = 0; i < 5; i++) await breakers.run('telegram', tooMany).catch(() => undefined);
+    expect(breakers.states()).toEqual({ telegram: 'closed' });
+    for (let i = 0; i < 2; i++) await breakers.run('model', () => Promise.reject(rateLimitedFailure('429 rate limit', 20_000, 'ModelRateLimited'))).catch(() => undefined);
+    expect(breakers.states()).toEqual({ telegram: 'closed', model: 'open' });
+  });
+
+  it('logs and measures each opening and closing', async () => {
+    const lines: string[] = [];
+    const write = (_: object, msg?: string) => void lines.push(msg ?? '');
+    const logger = { warn: write, info: write } as unknown as Pick<Logger, 'warn' | 'info'>;
+    const metrics = createMetrics();
+    const breakers = createCircuitBreakers({ settings: { failures: 1, halfOpenAfterMs: 50 }, metrics, logger });
+    await breakers.run('slack', failing).catch(() => undefined);
+    expect(await metrics.registry.getSingleMetricAsString('chat_circuit_open')).toContain('chat_circuit_open{dependency="slack"} 1');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await breakers.run('slack', async () => 'ok');
+    expect(await metrics.registry.getSingleMetricAsString('chat_circuit_open')).toContain('chat_circuit_open{dependency="slack"} 0');
+    expect(lines).toEqual([expect.stringMatching(/slack opened/), expect.stringMatching(/slack half-open/), expect.stringMatching(/slack closed/)]);
   });
 });
