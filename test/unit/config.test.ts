@@ -40,6 +40,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/ADMIN_API_KEY: is required[\s\S]*WEBCHAT_TOKEN_SECRET: is required/);
   });
 
+  it('reads the trusted proxies and the circuit breaker settings, and refuses a proxy named by host name', () => {
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.10' }).trustedProxies).toEqual(['10.0.0.0/8', '192.168.1.10']);
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(() => loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8,ingress.internal' })).toThrow(/TRUSTED_PROXIES: must be addresses or CIDR ranges, comma-separated; not ingress.internal/);
+    expect(loadConfig({ CIRCUIT_BREAKER_FAILURES: '3', CIRCUIT_BREAKER_HALF_OPEN_SECONDS: '2.5' }).circuitBreaker).toEqual({ failures: 3, halfOpenAfterMs: 2_500 });
+    expect(() => loadConfig({ CIRCUIT_BREAKER_FAILURES: '0' })).toThrow(/CIRCUIT_BREAKER_FAILURES/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', OPENAI_API_KEY: ' ' })).toMatchObject({ databaseUrl: undefined, openai: { apiKey: undefined } });
   });

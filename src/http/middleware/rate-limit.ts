@@ -74,10 +74,18 @@ export function clientAddressBehind(trusted: readonly string[]) {
     } catch {
       return undefined;
     }
-    if (!peer || !isTrustedProxy(peer, trusted)) return peer;
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean);
-    // From the right: each trusted proxy appended the address it got the request from.
-    for (let i = hops.length - 1; i >= 0; i--) if (!isTrustedProxy(hops[i]!, trusted)) return hops[i];
-    return hops[0] ?? peer;
+    return peer && clientAddressOf(peer, c.req.header('x-forwarded-for'), trusted);
   };
+}
+
+/**
+ * Who sent a request that reached us from `peer` with this `X-Forwarded-For`. Each trusted proxy
+ * appends the address it got the request from, so the header is read from the right, past the
+ * trusted hops; what lies left of the first untrusted one is whatever the client wrote, and ignored.
+ */
+export function clientAddressOf(peer: string, forwardedFor: string | undefined, trusted: readonly string[]): string {
+  if (!isTrustedProxy(peer, trusted)) return peer;
+  const hops = (forwardedFor ?? '').split(',').map((hop) => hop.trim()).filter(Boolean);
+  for (let i = hops.length - 1; i >= 0; i--) if (!isTrustedProxy(hops[i]!, trusted)) return hops[i]!;
+  return hops[0] ?? peer;
 }
