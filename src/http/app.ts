@@ -25,6 +25,7 @@ import { httpMetrics } from './middleware/http-metrics';
 import { requestContext } from './middleware/request-context';
 import { httpTracing } from '../telemetry/tracing';
 import { createAnalyticsRoutes } from './routes/analytics';
+import { createConsoleApp } from './console/console-app';
 import { createApiDocsRoutes } from './routes/api-docs';
 import { createApiChannelRoutes } from './routes/api-channel';
 import { createBotToolRoutes } from './routes/bot-tools';
@@ -46,7 +47,7 @@ import { createWebhookRoutes } from './routes/webhooks';
 export interface AppDeps {
   config: Pick<
     Config,
-    'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal' | 'toolsAllowHttp' | 'publicUrl' | 'platformBaseUrls' | 'trustedProxies'
+    'adminApiKey' | 'console' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal' | 'toolsAllowHttp' | 'publicUrl' | 'platformBaseUrls' | 'trustedProxies'
   >;
   logger: Logger;
   db: Kysely<Database>;
@@ -129,6 +130,26 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   v1.route('/conversations', createConversationRoutes({ db, temporal }));
   v1.route('/media', createMediaRoutes({ db }));
   app.route('/v1', v1);
+
+  // The operator's console: pages for people, signed in with a session cookie rather than a key header.
+  app.route(
+    '/console',
+    createConsoleApp({
+      db,
+      temporal,
+      feed,
+      bots,
+      channels,
+      platforms,
+      bootstrapAdminKey: config.adminApiKey,
+      sessionTtlMs: config.console.sessionTtlMs,
+      publicUrl: config.publicUrl,
+      temporalUi: { url: config.temporal.uiUrl, namespace: config.temporal.namespace },
+      failures: authFailures,
+      clientAddress,
+      platformBaseUrls: config.platformBaseUrls,
+    }),
+  );
 
   // Public, outside `/v1`'s API keys. Generated once, from every route above and these two.
   app.route('/', createApiDocsRoutes({ document: () => document }));

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import { hashApiKey } from '../../auth/api-key-secrets';
 import { useApiKey } from '../../db/queries/api-keys';
 import type { Database } from '../../db/schema';
+import type { Actor } from '../../auth/roles';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
 import { bearerToken } from '../bearer-token';
@@ -40,20 +41,26 @@ export function authenticate({
     if (!offered) {
       return refuse('Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>".');
     }
-    if (bootstrap && timingSafeEqual(digest(offered), bootstrap)) {
-      c.set('actor', { id: 'bootstrap', name: 'ADMIN_API_KEY', role: 'admin' });
-      return next();
-    }
-    const key = await useApiKey(db, hashApiKey(offered));
-    if (!key) {
+    const actor = await findActorByKey({ db, bootstrap }, offered);
+    if (!actor) {
       const hint = bootstrap ? 'Ask an admin for a key (POST /v1/api-keys).' : 'Set ADMIN_API_KEY and restart to bootstrap an admin.';
       return refuse(`The API key is unknown or revoked. ${hint}`);
     }
-    c.set('actor', { id: key.id, name: key.name, role: key.role, ...(key.bot_ids && { bots: key.bot_ids }) });
+    c.set('actor', actor);
     return next();
   });
 }
 
-function digest(value: string): Buffer {
+/**
+ * Who holds this key: the bootstrap admin (compared in constant time with the digest of
+ * ADMIN_API_KEY) or a stored key that was not revoked. Also the console's sign-in.
+ */
+export async function findActorByKey({ db, bootstrap }: { db: Kysely<Database>; bootstrap: Buffer | undefined }, offered: string): Promise<Actor | undefined> {
+  if (bootstrap && timingSafeEqual(digest(offered), bootstrap)) return { id: 'bootstrap', name: 'ADMIN_API_KEY', role: 'admin' };
+  const key = await useApiKey(db, hashApiKey(offered));
+  return key && { id: key.id, name: key.name, role: key.role, ...(key.bot_ids && { bots: key.bot_ids }) };
+}
+
+export function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
