@@ -113,6 +113,19 @@ describeIfChromium('the operator console in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('opens the dashboard: figures and a chart for each measure, drawn from files the product serves', async () => {
+    await operator.getByRole('link', { name: 'Analytics' }).click();
+    await operator.getByRole('heading', { name: 'Analytics' }).waitFor();
+    await operator.locator('body[data-charts="drawn"]').waitFor({ state: 'attached', timeout: 20_000 });
+    expect(await operator.locator('#charts canvas').count()).toBe(7);
+    const figure = (label: string) => operator.locator('.figures li', { hasText: label }).locator('strong').textContent();
+    expect(await figure('Conversations started')).toBe('1');
+    expect(await figure('Messages in')).toBe('3');
+    expect(await figure('Handoffs')).toBe('1');
+    await shot(operator, 'console-analytics');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('reads well at 390 px wide in dark mode', async () => {
     const narrow = await (await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' })).newPage();
     watchErrors(narrow, 'narrow');
@@ -126,6 +139,10 @@ describeIfChromium('the operator console in a browser', () => {
     await narrow.getByRole('heading', { level: 2, name: 'Transcript' }).waitFor();
     expect(await narrow.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(narrow, 'console-conversation-390-dark');
+    await narrow.goto(`${stack.baseUrl}/console/analytics`);
+    await narrow.locator('body[data-charts="drawn"]').waitFor({ state: 'attached', timeout: 20_000 });
+    expect(await narrow.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(narrow, 'console-analytics-390-dark');
     expect(pageErrors).toEqual([]);
   });
 });

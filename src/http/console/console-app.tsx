@@ -18,6 +18,7 @@ import type { ChannelDirectory } from '../../channels/channel-directory';
 import type { MessagingPlatform } from '../../platforms/messaging-platform';
 import { type ConsoleEnv, sessionOf } from './console-env';
 import { clearSessionCookie, consoleSession, type CookiePolicy, startConsoleSession } from './console-session';
+import { createAnalyticsPages } from './analytics-routes';
 import { createConversationPages } from './conversation-routes';
 import { createInboxPages } from './inbox-routes';
 import { Layout, type PageContext } from './pages/layout';
@@ -117,6 +118,7 @@ export function createConsoleApp(deps: ConsoleDeps) {
   const pages = { db, pageContext, flash, temporal: deps.temporal, feed: deps.feed };
   app.route('/inbox', createInboxPages(pages));
   app.route('/', createConversationPages({ ...pages, temporalUi: deps.temporalUi }));
+  app.route('/analytics', createAnalyticsPages(pages));
 
   /** What every page needs: who is signed in, the CSRF token, and the previous action's message. */
   function pageContext(c: Context<ConsoleEnv>): PageContext {

@@ -28,3 +28,10 @@ export function formatMs(ms: number | null): string {
   if (ms === null) return '–';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** Dollars: cents for sums worth them, two significant digits below a cent. */
+export function formatUsd(usd: number | null): string {
+  if (usd === null) return '–';
+  if (usd === 0) return '$0';
+  return usd < 0.01 ? `$${Number(usd.toPrecision(2))}` : `$${usd.toFixed(2)}`;
+}
