@@ -147,7 +147,6 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
       temporalUi: { url: config.temporal.uiUrl, namespace: config.temporal.namespace },
       failures: authFailures,
       clientAddress,
-      platformBaseUrls: config.platformBaseUrls,
     }),
   );
 

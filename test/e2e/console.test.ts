@@ -140,6 +140,72 @@ describe('the operator console', () => {
     expect((await temp.get('/console/inbox')).status).toBe(303);
   });
 
+  it('creates, edits and disables a bot in forms checked by the API\'s schemas, with each error beside its field', async () => {
+    const admin = await signInToConsole(stack.baseUrl);
+    await admin.get('/console/bots/new');
+    const refused = await fetch(`${stack.baseUrl}/console/bots`, {
+      method: 'POST',
+      headers: { cookie: admin.cookie, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams({ _csrf: admin.csrf, id: 'Bad Id', name: 'Helper', systemPrompt: 'Help.', model: 'gpt-4o-mini', debounceMs: 'soon', intents: '[{"name":"x y"}]', enabled: 'on' }),
+      redirect: 'manual',
+    });
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    for (const field of ['id', 'debounceMs', 'intents']) expect(html).toContain(`id="${field}-error"`);
+    expect(html).toContain('aria-invalid="true"');
+    expect(html).toContain('value="soon"');
+    expect(await stack.db.selectFrom('bots').select('id').where('name', '=', 'Helper').execute()).toEqual([]);
+
+    const created = await admin.post('/console/bots', { id: 'helper', name: 'Helper', systemPrompt: 'Help.', model: 'gpt-4o-mini', debounceMs: '250', enabled: 'on' });
+    expect(created).toMatchObject({ status: 303, location: '/console/bots/helper', flash: 'Bot created.' });
+    const viaApi = await requestJson(stack.baseUrl, '/v1/bots/helper');
+    expect(viaApi.body.data).toMatchObject({ name: 'Helper', debounceMs: 250, enabled: true, moderationPolicy: 'block' });
+
+    const page = await admin.get('/console/bots/helper');
+    expect(page.html).toContain('Webhook URL');
+    expect(page.html).toContain('Set PUBLIC_URL');
+    const edited = await admin.post('/console/bots/helper', { id: 'helper', name: 'Helper 2', systemPrompt: 'Help.', model: 'gpt-4o-mini', debounceMs: '250', moderationPolicy: 'flag', vision: 'auto', intents: '[]', whatsappTemplates: '[]' });
+    expect(edited.flash).toMatch(/^Saved/);
+    expect((await requestJson(stack.baseUrl, '/v1/bots/helper')).body.data).toMatchObject({ name: 'Helper 2', enabled: false, moderationPolicy: 'flag' });
+  });
+
+  it('stores channel credentials without ever showing them, and canned responses operators insert', async () => {
+    const admin = await signInToConsole(stack.baseUrl);
+    await admin.get(`/console/bots/${stack.botId}`);
+    const bad = await admin.post(`/console/bots/${stack.botId}/channels/telegram`, { botToken: 'nope', secretToken: 's3cret-value' });
+    expect(bad.flash).toMatch(/were not stored: botToken: must be a token/);
+    const good = await admin.post(`/console/bots/${stack.botId}/channels/telegram`, { botToken: '123456:AAsecretTOKENvalue', secretToken: 's3cret-value' });
+    expect(good.flash).toBe('Stored the telegram credentials.');
+    const page = await admin.get(`/console/bots/${stack.botId}`);
+    expect(page.html).toContain('telegram: credentials stored');
+    expect(page.html).not.toContain('AAsecretTOKENvalue');
+    expect(page.html).not.toContain('s3cret-value');
+
+    await admin.post(`/console/bots/${stack.botId}/canned`, { title: 'Greeting', text: 'Hello! <b>How</b> can I help?' });
+    const conversation = await admin.get(`/console/conversations/${mine}`);
+    expect(conversation.html).toContain('<option value="Hello! &lt;b&gt;How&lt;/b&gt; can I help?">1. Greeting</option>');
+
+    const viewer = await signInToConsole(stack.baseUrl, await keyFor('Viv', 'viewer'));
+    await viewer.get(`/console/bots/${stack.botId}`);
+    expect((await viewer.post(`/console/bots/${stack.botId}`, { name: 'Taken' })).status).toBe(403);
+    expect((await viewer.post(`/console/bots/${stack.botId}/canned`, { title: 'x', text: 'y' })).status).toBe(403);
+  });
+
+  it('shows admins the audit log, filtered; nobody else', async () => {
+    const admin = await signInToConsole(stack.baseUrl);
+    const notes = await admin.get('/console/audit?action=%2Fnotes');
+    expect(notes.status).toBe(200);
+    expect(notes.html).toContain(`POST /console/conversations/${mine}/notes`);
+    expect(notes.html).not.toContain('POST /v1/api-keys');
+    const failed = await admin.get('/console/audit?failed=1');
+    expect(failed.html).toContain('<td>403</td>');
+    expect(failed.html).not.toContain('<td>303</td>');
+    const operator = await signInToConsole(stack.baseUrl, await keyFor('Otto', 'operator'));
+    expect((await operator.get('/console/audit')).status).toBe(403);
+    const scopedAdmin = await signInToConsole(stack.baseUrl, await keyFor('Ada', 'admin', [stack.botId]));
+    expect((await scopedAdmin.get('/console/audit')).status).toBe(403);
+  });
+
   it('writes what operators do in the console to the audit log', async () => {
     const rows = await stack.db.selectFrom('audit_log').select(['actor', 'action', 'status']).where('action', 'like', 'POST /console/%').execute();
     expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ action: `POST /console/conversations/${mine}/notes`, status: 303 })]));

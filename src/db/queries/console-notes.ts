@@ -30,3 +30,15 @@ export async function upsertCannedResponse(db: Kysely<Database>, args: { botId: 
 export async function deleteCannedResponse(db: Kysely<Database>, args: { botId: string; id: string }): Promise<void> {
   await db.deleteFrom('canned_responses').where('bot_id', '=', args.botId).where('id', '=', args.id).execute();
 }
+
+/** When a message last came in on each platform of the bot: each came through a webhook whose signature was verified. */
+export async function lastInboundByPlatform(db: Kysely<Database>, botId: string): Promise<Map<string, Date>> {
+  const rows = await db
+    .selectFrom('messages')
+    .select(['platform', (eb) => eb.fn.max('created_at').as('at')])
+    .where('bot_id', '=', botId)
+    .where('direction', '=', 'inbound')
+    .groupBy('platform')
+    .execute();
+  return new Map(rows.map((row) => [row.platform, new Date(row.at)]));
+}

@@ -19,6 +19,8 @@ import type { MessagingPlatform } from '../../platforms/messaging-platform';
 import { type ConsoleEnv, sessionOf } from './console-env';
 import { clearSessionCookie, consoleSession, type CookiePolicy, startConsoleSession } from './console-session';
 import { createAnalyticsPages } from './analytics-routes';
+import { createAuditPages } from './audit-routes';
+import { createBotPages } from './bot-routes';
 import { createConversationPages } from './conversation-routes';
 import { createInboxPages } from './inbox-routes';
 import { Layout, type PageContext } from './pages/layout';
@@ -35,7 +37,6 @@ const ASSETS: Record<string, { path: string; type: string }> = {
   'inbox.js': { path: join(ASSETS_DIR, 'inbox.js'), type: 'text/javascript; charset=utf-8' },
   'conversation.js': { path: join(ASSETS_DIR, 'conversation.js'), type: 'text/javascript; charset=utf-8' },
   'charts.js': { path: join(ASSETS_DIR, 'charts.js'), type: 'text/javascript; charset=utf-8' },
-  'bot-form.js': { path: join(ASSETS_DIR, 'bot-form.js'), type: 'text/javascript; charset=utf-8' },
   'uplot.js': { path: require.resolve('uplot/dist/uPlot.esm.js'), type: 'text/javascript; charset=utf-8' },
   'uplot.css': { path: require.resolve('uplot/dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
 };
@@ -59,7 +60,6 @@ export interface ConsoleDeps {
   /** Failed sign-ins per address, shared with `/v1`'s failed authentications. */
   failures: RateCounter;
   clientAddress: (c: Context<AppEnv>) => string | undefined;
-  platformBaseUrls: Record<string, string>;
 }
 
 /**
@@ -119,6 +119,8 @@ export function createConsoleApp(deps: ConsoleDeps) {
   app.route('/inbox', createInboxPages(pages));
   app.route('/', createConversationPages({ ...pages, temporalUi: deps.temporalUi }));
   app.route('/analytics', createAnalyticsPages(pages));
+  app.route('/audit', createAuditPages(pages));
+  app.route('/bots', createBotPages({ ...pages, bots: deps.bots, channels: deps.channels, platforms: deps.platforms, publicUrl: deps.publicUrl }));
 
   /** What every page needs: who is signed in, the CSRF token, and the previous action's message. */
   function pageContext(c: Context<ConsoleEnv>): PageContext {
