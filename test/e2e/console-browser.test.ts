@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../support/chromium';
 import { requestJson } from '../support/http';
+import { upsertCannedResponse } from '../../src/db/queries/console-notes';
 import { startTestStack, type TestStack } from '../support/test-stack';
 
 /**
@@ -34,6 +35,7 @@ describeIfChromium('the operator console in a browser', () => {
     stack = await startTestStack();
     const created = await requestJson(stack.baseUrl, '/v1/api-keys', { body: { name: 'Sam', role: 'operator' } });
     operatorKey = created.body.data.key;
+    await upsertCannedResponse(stack.db, { botId: stack.botId, title: 'Greeting', text: 'Hi, this is Sam. ' });
     browser = await launchChromium();
     operator = await (await browser.newContext({ viewport: { width: 1100, height: 800 }, colorScheme: 'light' })).newPage();
     person = await (await browser.newContext({ viewport: { width: 420, height: 700 } })).newPage();
@@ -94,7 +96,13 @@ describeIfChromium('the operator console in a browser', () => {
     await personSays('Is anyone there?');
     await operator.locator('#transcript li[data-author="user"]', { hasText: 'Is anyone there?' }).waitFor({ timeout: 20_000 });
 
-    await operator.getByLabel('Reply to the person').fill('Hi, this is Sam. Your parcel ships today.');
+    // A canned response on Alt+1, then the operator's own words after it.
+    const reply = operator.getByLabel('Reply to the person');
+    await reply.focus();
+    await operator.keyboard.press('Alt+1');
+    expect(await reply.inputValue()).toBe('Hi, this is Sam. ');
+    await operator.keyboard.type('Your parcel ships today.');
+    expect(await reply.inputValue()).toBe('Hi, this is Sam. Your parcel ships today.');
     await operator.getByRole('button', { name: 'Send reply' }).dblclick();
     await operator.getByRole('status').filter({ hasText: 'Sent.' }).waitFor();
     await person.locator('li.message[data-role="agent"] .message-text', { hasText: 'Your parcel ships today.' }).waitFor({ timeout: 20_000 });
@@ -143,6 +151,10 @@ describeIfChromium('the operator console in a browser', () => {
     await narrow.locator('body[data-charts="drawn"]').waitFor({ state: 'attached', timeout: 20_000 });
     expect(await narrow.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(narrow, 'console-analytics-390-dark');
+    await narrow.goto(`${stack.baseUrl}/console/bots/${stack.botId}`);
+    await narrow.getByText('Only an admin may change a bot.').waitFor();
+    expect(await narrow.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(narrow, 'console-bot-390-dark');
     expect(pageErrors).toEqual([]);
   });
 });
