@@ -29,6 +29,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The inbox: latest activity first.
   await sql`create index conversations_activity_idx on conversations ((coalesce(last_message_at, started_at)) desc, id desc)`.execute(db);
   await sql`create index conversations_handoff_idx on conversations (handoff_at) where status = 'handoff'`.execute(db);
+  // "Waiting for a human" asks whether an operator wrote since the handoff: operators' messages are
+  // few, so their own small index answers without reading the conversation's others.
+  await sql`create index messages_agent_idx on messages (conversation_id, created_at) where author = 'agent'`.execute(db);
 
   // Search over what was written: `ilike '%words%'` through a trigram index.
   await sql`create extension if not exists pg_trgm`.execute(db);
@@ -74,6 +77,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger conversations_announce_change on conversations`.execute(db);
   await sql`drop function announce_conversation_change()`.execute(db);
   await sql`drop index messages_text_trgm_idx`.execute(db);
+  await sql`drop index messages_agent_idx`.execute(db);
   await sql`drop index conversations_handoff_idx`.execute(db);
   await sql`drop index conversations_activity_idx`.execute(db);
   await db.schema.alterTable('conversations').dropColumn('assigned_to').dropColumn('assigned_name').dropColumn('handoff_at').execute();
