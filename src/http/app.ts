@@ -146,6 +146,8 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
       publicUrl: config.publicUrl,
       temporalUi: { url: config.temporal.uiUrl, namespace: config.temporal.namespace },
       failures: authFailures,
+      // The same per-key budget as /v1: a key spends it whichever way it comes.
+      requests: createRateCounter({ name: 'api-key', per: 'API key', limit: config.rateLimits.apiKey }, rates),
       clientAddress,
     }),
   );

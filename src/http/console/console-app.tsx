@@ -59,6 +59,8 @@ export interface ConsoleDeps {
   temporalUi: { url: string; namespace: string };
   /** Failed sign-ins per address, shared with `/v1`'s failed authentications. */
   failures: RateCounter;
+  /** Requests per signed-in key. */
+  requests?: RateCounter;
   clientAddress: (c: Context<AppEnv>) => string | undefined;
 }
 
@@ -104,6 +106,10 @@ export function createConsoleApp(deps: ConsoleDeps) {
   });
 
   app.use('*', consoleSession({ db }));
+  app.use('*', async function limitRequests(c, next) {
+    await deps.requests?.hit(c, c.get('actor')!.id);
+    return next();
+  });
   // Every change made in the console is in the audit log, as on /v1.
   app.use('*', auditTrail(db));
 
