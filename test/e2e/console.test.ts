@@ -79,6 +79,37 @@ describe('the operator console', () => {
     expect(inbox.html).not.toContain(other);
   });
 
+  it("streams a scoped key its bots' changes only, never naming another bot's conversation", async () => {
+    const scoped = await signInToConsole(stack.baseUrl, await keyFor('Streamer', 'viewer', [stack.botId]));
+    const controller = new AbortController();
+    const response = await fetch(`${stack.baseUrl}/console/inbox/events`, { headers: { cookie: scoped.cookie, accept: 'text/event-stream' }, signal: controller.signal });
+    let received = '';
+    void (async () => {
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          received += value;
+        }
+      } catch {
+        // closed
+      }
+    })();
+    try {
+      await waitFor('the stream to be ready', () => received.includes('event: ready'));
+      await requestJson(stack.baseUrl, `/v1/bots/${other}/messages`, { body: { chatId: 'bob', userId: 'bob', messageId: 'b-stream', text: 'Still waiting for that refund' } });
+      await postApiMessage(stack, 'alice', 'a-stream', 'And where is my parcel now?');
+      await waitFor('the row of its own bot', () => received.includes('And where is my parcel now?'));
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(received).toContain(`"id":"${mine}"`);
+      expect(received).not.toContain(theirs);
+      expect(received).not.toContain('Still waiting for that refund');
+    } finally {
+      controller.abort();
+    }
+  });
+
   it('gives a conversation to one operator: the second is told who has it', async () => {
     const sam = await signInToConsole(stack.baseUrl, await keyFor('Sam', 'operator'));
     const kim = await signInToConsole(stack.baseUrl, await keyFor('Kim', 'operator'));

@@ -93,8 +93,14 @@ export function createInboxPages({ db, feed, pageContext }: ConsolePages) {
         for (const id of ids) {
           const [row] = await listInbox(db, { ...view, ...(view.mine && { assignedTo: actor.id }), onlyBots, onlyId: id, limit: 1 }).catch(() => []);
           if (row) await send({ event: 'row', data: JSON.stringify({ id, activityAt: row.activityAt.toISOString(), html: await renderToString(<InboxItem row={row} />) }) });
-          else await send({ event: 'remove', data: JSON.stringify({ id }) });
+          // Removed only when the key may see it: another bot's conversation is never named, not even by id.
+          else if (await isInScope(id)) await send({ event: 'remove', data: JSON.stringify({ id }) });
         }
+      };
+      const isInScope = async (id: string) => {
+        if (!onlyBots) return true;
+        const [row] = await listInbox(db, { onlyBots, onlyId: id, limit: 1 }).catch(() => []);
+        return row !== undefined;
       };
       const unsubscribe = feed.subscribeAll((notice?: MessageNotice) => {
         // After the feed reconnected, changes may have been missed: the page reloads its list.
