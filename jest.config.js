@@ -9,7 +9,8 @@ const UNIT = ['<rootDir>/test/unit/**/*.test.ts', '<rootDir>/test/bench/**/*.tes
 
 const base = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // .tsx: the console's pages, server-rendered with hono/jsx.
+  transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic', importSource: 'hono/jsx' } } } }] },
 };
 
 /** @type {import('jest').Config} */

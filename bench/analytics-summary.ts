@@ -11,6 +11,7 @@ import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import { Client, Pool } from 'pg';
 import pino from 'pino';
 import { summarizeBotActivity } from '../src/db/queries/analytics';
+import { summarizeDailyActivity } from '../src/db/queries/analytics-series';
 import type { Database } from '../src/db/schema';
 import { formatMarkdownTable, writeBenchResult, writeStatusLine } from './support/bench-report';
 import { startBenchDatabase } from './support/bench-database';
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
         results.map((r) => [r.name, r.messagesInWindow.toLocaleString('en'), r.timingsMs.p50, r.timingsMs.p99, r.timingsMs.max]),
       ),
       '',
-      'Plans (EXPLAIN ANALYZE, BUFFERS), one line per statement of the summary:',
+      'Plans (EXPLAIN ANALYZE, BUFFERS), one line per statement of the summary (1–4) and of the console\'s per-day series (5–9):',
       '',
       formatMarkdownTable(
         ['window', 'statement', 'scans', 'seq scans', 'exec ms', 'buffers hit/read'],
@@ -149,6 +150,8 @@ async function explainSummary(
   captured.length = 0;
   setCapturing(true);
   await summarizeBotActivity(db, { botId, from, to });
+  // The console dashboard's per-day series over the same window: its statements follow the summary's.
+  await summarizeDailyActivity(db, { botId, from, to });
   setCapturing(false);
   const plans: PlanSummary[] = [];
   for (const query of captured) {

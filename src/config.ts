@@ -56,6 +56,10 @@ export const ConfigSchema = z
     // How many conversations a worker keeps in memory between turns; unset: the SDK's default, sized from the heap.
     WORKER_MAX_CACHED_WORKFLOWS: z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), z.coerce.number().int().min(0).default(DEFAULT_CACHED_CONVERSATIONS)),
     TEMPORAL_UI_PORT: port.default(8233),
+    // Where operators open the Temporal Web UI (the console links each conversation's workflow there).
+    TEMPORAL_UI_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    // How long a console sign-in lasts before the operator signs in again.
+    CONSOLE_SESSION_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(480),
     WORKFLOW_BUNDLE_PATH: optionalString,
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
@@ -204,6 +208,8 @@ function configFrom(e: Env) {
       cliPath: e.TEMPORAL_CLI_PATH,
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      /** The Web UI's address as operators reach it. */
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
       /** Conversations a worker keeps cached between turns; the rest replay when they next get a message. */
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       /** A pre-built workflow bundle (`npm run build:workflows`); unset: the bundle cache's. */
@@ -239,6 +245,7 @@ function configFrom(e: Env) {
     /** Per worker: consecutive failures that open a dependency's breaker, and how long it stays open. */
     circuitBreaker: { failures: e.CIRCUIT_BREAKER_FAILURES, halfOpenAfterMs: e.CIRCUIT_BREAKER_HALF_OPEN_SECONDS * 1000 },
     adminApiKey: e.ADMIN_API_KEY,
+    console: { sessionTtlMs: e.CONSOLE_SESSION_TTL_MINUTES * 60_000 },
     webchat: {
       // Development needs no setup: an unset secret is generated once per DATA_DIR (production requires it).
       tokenSecret: e.WEBCHAT_TOKEN_SECRET ?? localSecret(e.DATA_DIR, 'webchat-token-secret').value.toString('base64url'),

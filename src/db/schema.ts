@@ -1,4 +1,3 @@
-import type { Actor } from '../auth/roles';
 import type { Choice } from '../conversations/choices';
 import type { PreviousText, Reaction } from '../conversations/message-change';
 import type { OutboundAttachment } from '../conversations/outbound-attachment';
@@ -54,6 +53,11 @@ export interface ConversationsTable {
   handoff_count: Generated<number>;
   /** The running summary of the turns that no longer fit the bot's token budget. */
   summary: string | null;
+  /** The operator who took it in the console: their key's id and name. */
+  assigned_to: string | null;
+  assigned_name: string | null;
+  /** When it was last handed to a human: it waits for one from then until an operator writes. */
+  handoff_at: Timestamp | null;
 }
 
 export interface MessagesTable {
@@ -209,13 +213,35 @@ export interface RateLimitWindowsTable {
   hits: number;
 }
 
-/** A console sign-in: the session token's hash, who signed in, the form token, when it ends. */
+/** A console sign-in; the cookie holds the token, the table its hash. */
 export interface ConsoleSessionsTable {
   token_hash: string;
-  actor: ColumnType<Actor, string, string>;
+  key_id: string;
+  name: string;
+  role: 'admin' | 'operator' | 'viewer';
+  bot_ids: ColumnType<string[] | null, string | null, string | null>;
   csrf_token: string;
-  expires_at: Date;
-  created_at: Generated<Date>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+/** A bot's ready-made replies, inserted by operators in the console. */
+export interface CannedResponsesTable {
+  id: Generated<string>;
+  bot_id: string;
+  title: string;
+  text: string;
+  created_at: Timestamp;
+}
+
+/** Operators' private notes on a conversation; never sent. */
+export interface ConversationNotesTable {
+  id: Generated<string>;
+  conversation_id: string;
+  author: string;
+  text: string;
+  created_at: Timestamp;
 }
 
 export interface Database {
@@ -232,4 +258,6 @@ export interface Database {
   media: MediaTable;
   rate_limit_windows: RateLimitWindowsTable;
   console_sessions: ConsoleSessionsTable;
+  canned_responses: CannedResponsesTable;
+  conversation_notes: ConversationNotesTable;
 }

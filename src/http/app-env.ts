@@ -8,5 +8,7 @@ export interface AppEnv {
     logger: Logger;
     /** Set by `authenticate` on `/v1`. */
     actor: Actor | undefined;
+    /** Set by `consoleSession` on the console's pages (`/console`). */
+    session: { tokenHash: string; csrfToken: string; expiresAt: Date } | undefined;
   };
 }

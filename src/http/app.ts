@@ -1,4 +1,3 @@
-import { createConsoleRoutes } from './console/console-routes';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { cors } from 'hono/cors';
@@ -26,6 +25,7 @@ import { httpMetrics } from './middleware/http-metrics';
 import { requestContext } from './middleware/request-context';
 import { httpTracing } from '../telemetry/tracing';
 import { createAnalyticsRoutes } from './routes/analytics';
+import { createConsoleApp } from './console/console-app';
 import { createApiDocsRoutes } from './routes/api-docs';
 import { createApiChannelRoutes } from './routes/api-channel';
 import { createBotToolRoutes } from './routes/bot-tools';
@@ -47,7 +47,7 @@ import { createWebhookRoutes } from './routes/webhooks';
 export interface AppDeps {
   config: Pick<
     Config,
-    'adminApiKey' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal' | 'toolsAllowHttp' | 'publicUrl' | 'platformBaseUrls' | 'trustedProxies'
+    'adminApiKey' | 'console' | 'maxBodyBytes' | 'replyWaitTimeoutMs' | 'webchat' | 'rateLimits' | 'channelEncryptionKey' | 'temporal' | 'toolsAllowHttp' | 'publicUrl' | 'platformBaseUrls' | 'trustedProxies'
   >;
   logger: Logger;
   db: Kysely<Database>;
@@ -114,11 +114,6 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
     }),
   );
 
-  app.route(
-    '/console',
-    createConsoleRoutes({ db, bootstrapAdminKey: config.adminApiKey, secureCookies: config.publicUrl?.startsWith('https:') ?? false, failures: authFailures, clientAddress }),
-  );
-
   const v1 = new OpenAPIHono<AppEnv>();
   v1.use(authenticate({ db, bootstrapAdminKey: config.adminApiKey, failures: authFailures, clientAddress }));
   v1.use(rateLimit({ name: 'api-key', per: 'API key', limit: config.rateLimits.apiKey, keyOf: (c) => c.get('actor')?.id }, rates));
@@ -135,6 +130,27 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
   v1.route('/conversations', createConversationRoutes({ db, temporal }));
   v1.route('/media', createMediaRoutes({ db }));
   app.route('/v1', v1);
+
+  // The operator's console: pages for people, signed in with a session cookie rather than a key header.
+  app.route(
+    '/console',
+    createConsoleApp({
+      db,
+      temporal,
+      feed,
+      bots,
+      channels,
+      platforms,
+      bootstrapAdminKey: config.adminApiKey,
+      sessionTtlMs: config.console.sessionTtlMs,
+      publicUrl: config.publicUrl,
+      temporalUi: { url: config.temporal.uiUrl, namespace: config.temporal.namespace },
+      failures: authFailures,
+      // The same per-key budget as /v1: a key spends it whichever way it comes.
+      requests: createRateCounter({ name: 'api-key', per: 'API key', limit: config.rateLimits.apiKey }, rates),
+      clientAddress,
+    }),
+  );
 
   // Public, outside `/v1`'s API keys. Generated once, from every route above and these two.
   app.route('/', createApiDocsRoutes({ document: () => document }));

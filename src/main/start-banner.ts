@@ -29,6 +29,7 @@ export function startBanner({ config, port, temporalUiUrl, seconds }: BannerFact
     `  Chat orchestrator is ready (${seconds} s).`,
     '',
     `  Web chat      ${base}/chat/${config.defaultBot.id}`,
+    `  Console       ${base}/console${config.adminApiKey ? ' (sign in with an API key)' : ' (set ADMIN_API_KEY to sign in)'}`,
     `  API docs      ${base}/docs`,
     `  Health        ${base}/health/ready`,
     `  Temporal UI   ${temporalUiUrl ?? '(external Temporal: see your cluster UI)'}`,

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { Client } from 'pg';
+import { CONVERSATION_CHANNEL } from '../db/queries/conversations';
 import { MESSAGE_CHANNEL, type MessageNotice } from '../db/queries/messages';
 import { DRAFT_CHANNEL, type DraftNotice } from '../db/queries/reply-stream';
 
@@ -9,6 +10,11 @@ export interface MessageFeed {
   subscribe(conversationKey: string, listener: () => void): () => void;
   /** Calls `listener` with each piece of a reply the model is writing for `conversationKey`. */
   subscribeDrafts(conversationKey: string, listener: (draft: DraftNotice) => void): () => void;
+  /**
+   * Calls `listener` for every conversation that got a message or changed status or assignment (the
+   * console's inbox), and with no notice after any reconnect, to catch up.
+   */
+  subscribeAll(listener: (notice?: MessageNotice) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -20,12 +26,16 @@ export interface MessageFeed {
 export function createMessageFeed({ connectionString, logger }: { connectionString: string; logger: Logger }): MessageFeed {
   const listeners = new Map<string, Set<() => void>>();
   const draftListeners = new Map<string, Set<(draft: DraftNotice) => void>>();
+  const everyListener = new Set<(notice?: MessageNotice) => void>();
   let client: Client | undefined;
   let closed = false;
   let retryMs = 250;
   let reconnectTimer: NodeJS.Timeout | undefined;
 
-  const wakeAll = () => listeners.forEach((set) => set.forEach((listener) => listener()));
+  const wakeAll = () => {
+    listeners.forEach((set) => set.forEach((listener) => listener()));
+    everyListener.forEach((listener) => listener());
+  };
 
   async function connect(): Promise<void> {
     if (closed) return;
@@ -43,12 +53,15 @@ export function createMessageFeed({ connectionString, logger }: { connectionStri
         return;
       }
       const notice = JSON.parse(notification.payload) as MessageNotice;
+      everyListener.forEach((listener) => listener(notice));
+      if (notification.channel === CONVERSATION_CHANNEL) return;
       listeners.get(notice.conversationKey)?.forEach((listener) => listener());
     });
     try {
       await next.connect();
       await next.query(`LISTEN ${MESSAGE_CHANNEL}`);
       await next.query(`LISTEN ${DRAFT_CHANNEL}`);
+      await next.query(`LISTEN ${CONVERSATION_CHANNEL}`);
       // Closed while connecting: this connection must not outlive the feed.
       if (closed) {
         await next.end().catch(() => undefined);
@@ -80,6 +93,10 @@ export function createMessageFeed({ connectionString, logger }: { connectionStri
   return {
     subscribe: (conversationKey, listener) => addListener(listeners, conversationKey, listener),
     subscribeDrafts: (conversationKey, listener) => addListener(draftListeners, conversationKey, listener),
+    subscribeAll(listener) {
+      everyListener.add(listener);
+      return () => void everyListener.delete(listener);
+    },
     async close() {
       closed = true;
       clearTimeout(reconnectTimer);

@@ -23,6 +23,8 @@ import * as choices from './2026-12-04T0130-choices';
 import * as rateLimits from './2026-12-04T0200-rate-limits';
 import * as keyScopes from './2026-12-04T0210-key-scopes';
 import * as consoleSessions from './2026-12-04T0220-console-sessions';
+import * as operatorConsole from './2026-12-04T0300-console';
+import * as analyticsSeries from './2026-12-04T0301-analytics-series';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -54,4 +56,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0200-rate-limits': rateLimits,
   '2026-12-04T0210-key-scopes': keyScopes,
   '2026-12-04T0220-console-sessions': consoleSessions,
+  '2026-12-04T0300-console': operatorConsole,
+  '2026-12-04T0301-analytics-series': analyticsSeries,
 };

@@ -32,17 +32,19 @@ export const TOP_INTENTS = 10;
  */
 export async function summarizeBotActivity(
   db: Kysely<Database>,
-  args: { botId: string; from: Date; to: Date },
+  args: { botId: string; from: Date; to: Date; platform?: string },
 ): Promise<AnalyticsSummary> {
   const { botId, from, to } = args;
+  // The console's dashboard narrows to one platform.
+  const onPlatform = args.platform ? sql`and platform = ${args.platform}` : sql``;
   // Two range scans, one per index, so the cost follows the window rather than the bot's history.
   const conversations = await sql<{ started: string; ended: string; handoffs: string }>`
     select started.count as started, ended.count as ended, started.handoffs
     from (
       select count(*), coalesce(sum(handoff_count), 0) as handoffs from conversations
-      where bot_id = ${botId} and started_at >= ${from} and started_at < ${to}
+      where bot_id = ${botId} and started_at >= ${from} and started_at < ${to} ${onPlatform}
     ) started,
-    (select count(*) from conversations where bot_id = ${botId} and ended_at >= ${from} and ended_at < ${to}) ended
+    (select count(*) from conversations where bot_id = ${botId} and ended_at >= ${from} and ended_at < ${to} ${onPlatform}) ended
   `.execute(db);
 
   // One index-only scan of the window, already in platform order: counts per platform, and totals
@@ -65,7 +67,7 @@ export async function summarizeBotActivity(
       percentile_cont(0.5) within group (order by reply_wait_ms) as median,
       percentile_cont(0.95) within group (order by reply_wait_ms) as p95
     from messages
-    where bot_id = ${botId} and created_at >= ${from} and created_at < ${to}
+    where bot_id = ${botId} and created_at >= ${from} and created_at < ${to} ${onPlatform}
     group by grouping sets ((platform), ())
     order by platform
   `.execute(db);
@@ -74,7 +76,7 @@ export async function summarizeBotActivity(
   const understood = await sql<{ sentiment: string | null; intent: string | null; language: string | null; count: string }>`
     select sentiment, intent, language, count(*)
     from messages
-    where bot_id = ${botId} and created_at >= ${from} and created_at < ${to}
+    where bot_id = ${botId} and created_at >= ${from} and created_at < ${to} ${onPlatform}
       and direction = 'inbound' and understood_by is not null
     group by grouping sets ((sentiment), (intent), (language))
   `.execute(db);
@@ -86,7 +88,7 @@ export async function summarizeBotActivity(
       sum((step->>'completionTokens')::bigint) as completion,
       sum((step->>'costUsd')::numeric) as cost
     from messages, jsonb_array_elements(usage) as step
-    where bot_id = ${botId} and created_at >= ${from} and created_at < ${to}
+    where bot_id = ${botId} and created_at >= ${from} and created_at < ${to} ${onPlatform}
       and direction = 'outbound' and usage <> '[]'::jsonb
     group by 1
     order by cost desc nulls last, model

@@ -4,6 +4,9 @@ import type { ConversationsTable, Database } from '../schema';
 
 export type ConversationRow = Selectable<ConversationsTable>;
 
+/** The Postgres channel that announces a conversation's status or assignment change (a trigger sends it). */
+export const CONVERSATION_CHANNEL = 'conversation_changes';
+
 /** Returns the conversation's row, creating it on first call. Idempotent per run chain (`firstRunId`). */
 export async function openConversation(
   db: Kysely<Database>,
@@ -53,6 +56,8 @@ export async function updateConversationStatus(
     .set((eb) => ({
       status: args.status,
       handoff_count: args.status === 'handoff' ? eb('handoff_count', '+', 1) : eb.ref('handoff_count'),
+      // From now it waits for a human (the console's inbox); back with the bot, it waits for none.
+      handoff_at: args.status === 'handoff' ? sql<Date>`now()` : null,
     }))
     .where('id', '=', args.conversationId)
     .where('status', '!=', 'ended')

@@ -1,27 +1,19 @@
-import { botInScope, scopedBots } from '../bot-scope';
+import { scopedBots } from '../bot-scope';
+import { endConversation, releaseConversation, requireConversation, sendAgentMessage, takeOverConversation } from '../operator-actions';
 import { isFetchableUrl, MAX_OUTBOUND_ATTACHMENTS } from '../../conversations/outbound-attachment';
-import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { type Client, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Context } from 'hono';
 import type { Kysely } from 'kysely';
 import { BotIdSchema } from '../../bots/bot-id';
 import { PLATFORMS } from '../../conversations/platform';
 import { MAX_INBOUND_TEXT_LENGTH, normaliseText } from '../../conversations/normalise-inbound';
-import { type ConversationRow, findConversation, listConversations } from '../../db/queries/conversations';
-import { findOutboundMessage, listMessages, sumConversationUsage } from '../../db/queries/messages';
+import { listConversations } from '../../db/queries/conversations';
+import { listMessages, sumConversationUsage } from '../../db/queries/messages';
 import { mediaOfMessages } from '../../db/queries/media';
 import type { Database } from '../../db/schema';
-import {
-  agentMessageUpdate,
-  conversationStateQuery,
-  endConversationSignal,
-  handoffUpdate,
-  releaseUpdate,
-} from '../../../workflows/definitions';
 import { roleAllows } from '../../auth/roles';
 import type { AppEnv } from '../app-env';
-import { AppError } from '../app-error';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { readJsonBody, readQuery } from '../json-body';
 import { errorResponses } from '../openapi/error-responses';
@@ -230,78 +222,31 @@ export function createConversationRoutes({ db, temporal }: ConversationRoutesDep
 
   serveRoute(app, handoffRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'), c);
-    const state = await runOperatorAction(temporal, row, operatorName(c), (handle, action) => handle.executeUpdate(handoffUpdate, { args: [action] }));
-    return c.json({ data: { id: row.id, status: state.status } });
+    return c.json({ data: { id: row.id, status: await takeOverConversation(temporal, row, operatorName(c)) } });
   });
 
   serveRoute(app, releaseRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'), c);
-    const state = await runOperatorAction(temporal, row, operatorName(c), (handle, action) => handle.executeUpdate(releaseUpdate, { args: [action] }));
-    return c.json({ data: { id: row.id, status: state.status } });
+    return c.json({ data: { id: row.id, status: await releaseConversation(temporal, row, operatorName(c)) } });
   });
 
   serveRoute(app, agentMessageRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'), c);
     const body = await readJsonBody(c, AgentMessageSchema);
-    const messageId = body.messageId ?? randomUUID();
-    // Sent before: the conversation forgets a message once it is out, the record does not.
-    if (body.messageId && (await findOutboundMessage(db, { conversationId: row.id, outboundKey: `agent:${messageId}` }))) {
-      return c.json({ data: { id: row.id, messageId, status: 'queued' as const } }, 202);
-    }
-    await runOperatorAction(temporal, row, operatorName(c), (handle, action) =>
-      handle.executeUpdate(agentMessageUpdate, {
-        args: [{ ...action, messageId, text: normaliseText(body.text).trim(), ...(body.attachments.length > 0 && { attachments: body.attachments }) }],
-      }),
-    );
-    return c.json({ data: { id: row.id, messageId, status: 'queued' } }, 202);
+    const { messageId } = await sendAgentMessage(db, temporal, row, operatorName(c), body);
+    return c.json({ data: { id: row.id, messageId, status: 'queued' as const } }, 202);
   });
 
   serveRoute(app, endRoute, async (c) => {
     const row = await requireConversation(db, c.req.param('id'), c);
-    if (row.status === 'ended') throw new AppError('conflict', 'The conversation has already ended.');
-    // The workflow id is reused by later conversations of the same chat: make sure the running one is this one.
-    const handle = temporal.workflow.getHandle(row.workflow_id);
-    const running = await handle.query(conversationStateQuery).catch(() => undefined);
-    if (running?.conversationId !== row.id) throw new AppError('conflict', 'The conversation has already ended.');
-    await handle.signal(endConversationSignal, { reason: 'ended by operator' });
+    await endConversation(temporal, row);
     return c.json({ data: { id: row.id, status: 'ending' } }, 202);
   });
 
   return app;
 }
 
-/**
- * Runs an operator action on the conversation's workflow. The workflow id is shared by every
- * conversation of a chat, so the action names this conversation and the workflow refuses it when
- * that one has ended: 409.
- */
-async function runOperatorAction<T>(
-  temporal: Client,
-  row: ConversationRow,
-  by: string,
-  act: (handle: WorkflowHandle, action: { conversationId: string; by: string }) => Promise<T>,
-): Promise<T> {
-  if (row.status === 'ended') throw new AppError('conflict', 'The conversation has already ended.');
-  try {
-    return await act(temporal.workflow.getHandle(row.workflow_id), { conversationId: row.id, by });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      throw new AppError('conflict', error.cause?.message ?? 'The conversation refused the action.');
-    }
-    if (error instanceof WorkflowNotFoundError) throw new AppError('conflict', 'The conversation has already ended.');
-    throw error;
-  }
-}
-
 /** Who acts, as the workflow logs it: the API key's name. */
 function operatorName(c: Context<AppEnv>): string {
   return c.get('actor')?.name ?? 'operator';
-}
-
-async function requireConversation(db: Kysely<Database>, id: string, c: Context<AppEnv>): Promise<ConversationRow> {
-  if (!z.uuid().safeParse(id).success) throw new AppError('not_found', `No conversation with id "${id}".`);
-  const row = await findConversation(db, id);
-  // A key limited to other bots is told what it would be told of a conversation that does not exist.
-  if (!row || !botInScope(c, row.bot_id)) throw new AppError('not_found', `No conversation with id "${id}".`);
-  return row;
 }
