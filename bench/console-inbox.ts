@@ -83,6 +83,8 @@ async function main(): Promise<void> {
         channels: undefined as never,
         platforms: {},
         bootstrapAdminKey: undefined,
+        encryptionKey: Buffer.alloc(32),
+        toolsAllowHttp: false,
         sessionTtlMs: 3_600_000,
         publicUrl: undefined,
         temporalUi: { url: 'http://localhost:8233', namespace: 'default' },

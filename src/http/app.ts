@@ -142,6 +142,8 @@ export function createApp({ config, logger, db, temporal, intake, bots, channels
       channels,
       platforms,
       bootstrapAdminKey: config.adminApiKey,
+      encryptionKey: config.channelEncryptionKey,
+      toolsAllowHttp: config.toolsAllowHttp,
       sessionTtlMs: config.console.sessionTtlMs,
       publicUrl: config.publicUrl,
       temporalUi: { url: config.temporal.uiUrl, namespace: config.temporal.namespace },

@@ -238,6 +238,33 @@ describe('the operator console', () => {
     expect((await viewer.post(`/console/bots/${stack.botId}/canned`, { title: 'x', text: 'y' })).status).toBe(403);
   });
 
+  it("gives a bot tools in a form checked by the API's schema, showing the signing secret once", async () => {
+    const admin = await signInToConsole(stack.baseUrl);
+    await admin.get(`/console/bots/${stack.botId}`);
+    const tool = { name: 'order_status', description: "Looks up an order's status.", parameters: '{"type": "object", "properties": {"order": {"type": "string"}}}', url: 'https://shop.example.com/tools/order', timeoutMs: '' };
+    const refused = await admin.post(`/console/bots/${stack.botId}/tools`, { ...tool, name: 'order status', parameters: '{"type": "object",', url: 'ftp://shop.example.com' });
+    expect(refused.status).toBe(400);
+    for (const field of ['name', 'parameters', 'url']) expect(refused.html).toContain(`id="tool-${field}-error"`);
+    expect(refused.html).toContain('value="order status"');
+    expect(await stack.db.selectFrom('bot_tools').select('name').where('bot_id', '=', stack.botId).execute()).toEqual([]);
+
+    const added = await admin.post(`/console/bots/${stack.botId}/tools`, tool);
+    expect(added.status).toBe(201);
+    const secret = /<code class="secret">(tlsec_[\w-]+)<\/code>/.exec(added.html)?.[1];
+    expect(secret).toBeDefined();
+    expect((await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}/tools`)).body.data).toEqual([expect.objectContaining({ name: 'order_status', url: tool.url, timeoutMs: 10_000 })]);
+    const again = await admin.get(`/console/bots/${stack.botId}`);
+    expect(again.html).toContain('order_status');
+    expect(again.html).not.toContain(secret!);
+    expect((await admin.post(`/console/bots/${stack.botId}/tools`, tool)).html).toContain('already has a tool named');
+
+    const viewer = await signInToConsole(stack.baseUrl, await keyFor('Tia', 'viewer'));
+    expect((await viewer.get(`/console/bots/${stack.botId}`)).html).not.toContain('Add a tool');
+    expect((await viewer.post(`/console/bots/${stack.botId}/tools/order_status/delete`)).status).toBe(403);
+    expect((await admin.post(`/console/bots/${stack.botId}/tools/order_status/delete`)).flash).toBe('Deleted the tool “order_status”.');
+    expect((await requestJson(stack.baseUrl, `/v1/bots/${stack.botId}/tools`)).body.data).toEqual([]);
+  });
+
   it('shows admins the audit log, filtered; nobody else', async () => {
     const admin = await signInToConsole(stack.baseUrl);
     const notes = await admin.get('/console/audit?action=%2Fnotes');

@@ -5,7 +5,7 @@ export interface ConsoleClient {
   cookie: string;
   csrf: string;
   get(path: string): Promise<{ status: number; html: string; location: string | null; headers: Headers }>;
-  post(path: string, fields?: Record<string, string>, options?: { csrf?: string | null; origin?: string }): Promise<{ status: number; location: string | null; flash: string | null }>;
+  post(path: string, fields?: Record<string, string>, options?: { csrf?: string | null; origin?: string }): Promise<{ status: number; location: string | null; flash: string | null; html: string }>;
 }
 
 /** Signs in with `key` (the admin key by default) and returns the signed-in client. */
@@ -39,7 +39,7 @@ export async function signInToConsole(baseUrl: string, key = TEST_ADMIN_KEY): Pr
       });
       const flash = answer.headers.getSetCookie().find((line) => line.startsWith('console_flash='));
       const text = flash ? decodeURIComponent(flash.split(';')[0]!.slice('console_flash='.length)) : null;
-      return { status: answer.status, location: answer.headers.get('location'), flash: text && (JSON.parse(text) as { text: string }).text };
+      return { status: answer.status, location: answer.headers.get('location'), flash: text && (JSON.parse(text) as { text: string }).text, html: await answer.text() };
     },
   };
   await client.get('/console/inbox');

@@ -6,16 +6,19 @@ import { isBotId } from '../../bots/bot-id';
 import type { ChannelDirectory } from '../../channels/channel-directory';
 import { deleteCannedResponse, lastInboundByPlatform, listCannedResponses, upsertCannedResponse } from '../../db/queries/console-notes';
 import { findBotRecord, insertBot, listBots, updateBot } from '../../db/queries/bots';
+import { deleteBotTool, listBotTools } from '../../db/queries/bot-tools';
 import type { MessagingPlatform } from '../../platforms/messaging-platform';
 import { webhookUrlFor } from '../../platforms/webhook-setup';
 import { roleAllows } from '../../auth/roles';
 import { AppError } from '../app-error';
 import { botInScope, scopedBots } from '../bot-scope';
+import { addBotTool } from '../bot-tool-actions';
 import { botFormValues, type FieldErrors, type FormFields, readBotEditForm, readNewBotForm } from './bot-form';
 import type { ConsolePages } from './console-app';
 import type { ConsoleEnv } from './console-env';
 import { requireRole } from './console-session';
-import { BotFormPage, BotsPage, type ChannelView } from './pages/bots-page';
+import { BotFormPage, BotsPage, type ChannelView, type ToolFormState } from './pages/bots-page';
+import { readToolForm } from './tool-form';
 
 const CannedFormSchema = z.object({ title: z.string().trim().min(1).max(100), text: z.string().trim().min(1).max(4000) });
 
@@ -24,6 +27,10 @@ export interface BotPagesDeps extends ConsolePages {
   channels: ChannelDirectory;
   platforms: Record<string, MessagingPlatform>;
   publicUrl: string | undefined;
+  /** Seals tools' signing secrets, as `/v1/bots/:botId/tools` does. */
+  encryptionKey: Buffer;
+  /** TOOLS_ALLOW_HTTP: tools may be plain-HTTP URLs (development). */
+  toolsAllowHttp: boolean;
 }
 
 /**
@@ -31,7 +38,7 @@ export interface BotPagesDeps extends ConsolePages {
  * (credentials write-only, the webhook URL, the last verified webhook) and its canned responses.
  * Everyone with the bot in scope reads; admins change.
  */
-export function createBotPages({ db, bots, channels, platforms, publicUrl, pageContext, flash }: BotPagesDeps) {
+export function createBotPages({ db, bots, channels, platforms, publicUrl, encryptionKey, toolsAllowHttp, pageContext, flash }: BotPagesDeps) {
   const app = new Hono<ConsoleEnv>();
   const isAdmin = (c: Context<ConsoleEnv>) => roleAllows(c.get('actor')!.role, 'admin');
 
@@ -41,11 +48,12 @@ export function createBotPages({ db, bots, channels, platforms, publicUrl, pageC
     return bot;
   }
 
-  async function editPage(c: Context<ConsoleEnv>, botId: string, values: FormFields, errors: FieldErrors, status: 200 | 400 = 200) {
-    const [stored, lastInbound, canned] = await Promise.all([
+  async function editPage(c: Context<ConsoleEnv>, botId: string, values: FormFields, errors: FieldErrors, status: 200 | 201 | 400 = 200, toolForm: ToolFormState = {}) {
+    const [stored, lastInbound, canned, tools] = await Promise.all([
       Promise.all(Object.values(platforms).map(async (module) => [module.platform, (await channels.find(botId, module.platform)) !== undefined] as const)),
       lastInboundByPlatform(db, botId),
       listCannedResponses(db, botId),
+      listBotTools(db, botId),
     ]);
     const channelViews: ChannelView[] = stored.map(([platform, isStored]) => ({
       platform,
@@ -54,7 +62,10 @@ export function createBotPages({ db, bots, channels, platforms, publicUrl, pageC
       webhook: webhookUrlFor({ publicUrl, platform, botId }),
       lastVerifiedAt: lastInbound.get(platform) ?? null,
     }));
-    return c.html(<BotFormPage page={pageContext(c)} mode="edit" values={values} errors={errors} canEdit={isAdmin(c)} channels={channelViews} canned={canned} />, status);
+    return c.html(
+      <BotFormPage page={pageContext(c)} mode="edit" values={values} errors={errors} canEdit={isAdmin(c)} channels={channelViews} canned={canned} tools={{ list: tools, ...toolForm }} />,
+      status,
+    );
   }
 
   app.get('/', async (c) => {
@@ -109,6 +120,31 @@ export function createBotPages({ db, bots, channels, platforms, publicUrl, pageC
     }
     await channels.save(bot.id, module.platform, credentials.data);
     return flash(c, back, { kind: 'notice', text: `Stored the ${module.platform} credentials.` });
+  });
+
+  app.post('/:botId/tools', async (c) => {
+    requireRole(c, 'admin');
+    const bot = await requireBotInConsole(c, c.req.param('botId'));
+    const typed = await c.req.parseBody();
+    const form = readToolForm(typed, { allowHttp: toolsAllowHttp });
+    if (!form.ok) return editPage(c, bot.id, botFormValues(bot), {}, 400, { values: form.values, errors: form.errors });
+    try {
+      const { row, secret } = await addBotTool({ db, encryptionKey }, bot.id, form.value);
+      // Shown on this page only: the secret is stored sealed and never shown again.
+      return await editPage(c, bot.id, botFormValues(bot), {}, 201, { created: { name: row.name, secret } });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      // A name the bot already has is the name's problem; a bot at its most tools, the form's.
+      return editPage(c, bot.id, botFormValues(bot), {}, 400, { values: typed, errors: error.code === 'conflict' ? { name: error.message } : { form: error.message } });
+    }
+  });
+
+  app.post('/:botId/tools/:name/delete', async (c) => {
+    requireRole(c, 'admin');
+    const bot = await requireBotInConsole(c, c.req.param('botId'));
+    const name = c.req.param('name');
+    const deleted = await deleteBotTool(db, { botId: bot.id, name });
+    return flash(c, `/console/bots/${bot.id}`, deleted ? { kind: 'notice', text: `Deleted the tool “${name}”.` } : { kind: 'error', text: `No tool named “${name}”.` });
   });
 
   app.post('/:botId/canned', async (c) => {

@@ -52,6 +52,10 @@ export interface ConsoleDeps {
   channels: ChannelDirectory;
   platforms: Record<string, MessagingPlatform>;
   bootstrapAdminKey: string | undefined;
+  /** Seals channel credentials and tools' signing secrets. */
+  encryptionKey: Buffer;
+  /** TOOLS_ALLOW_HTTP: tools may be plain-HTTP URLs (development). */
+  toolsAllowHttp: boolean;
   /** How long a sign-in lasts. */
   sessionTtlMs: number;
   /** Where people and platforms reach this server; an https URL makes the cookie Secure. */
@@ -126,7 +130,7 @@ export function createConsoleApp(deps: ConsoleDeps) {
   app.route('/', createConversationPages({ ...pages, temporalUi: deps.temporalUi }));
   app.route('/analytics', createAnalyticsPages(pages));
   app.route('/audit', createAuditPages(pages));
-  app.route('/bots', createBotPages({ ...pages, bots: deps.bots, channels: deps.channels, platforms: deps.platforms, publicUrl: deps.publicUrl }));
+  app.route('/bots', createBotPages({ ...pages, bots: deps.bots, channels: deps.channels, platforms: deps.platforms, publicUrl: deps.publicUrl, encryptionKey: deps.encryptionKey, toolsAllowHttp: deps.toolsAllowHttp }));
 
   /** What every page needs: who is signed in, the CSRF token, and the previous action's message. */
   function pageContext(c: Context<ConsoleEnv>): PageContext {

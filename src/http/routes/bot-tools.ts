@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Kysely } from 'kysely';
 import type { BotDirectory } from '../../bots/bot-directory';
-import { sealSecret } from '../../crypto/secret-box';
-import { type BotToolRow, countBotTools, deleteBotTool, insertBotTool, listBotTools } from '../../db/queries/bot-tools';
+import { type BotToolRow, deleteBotTool, listBotTools } from '../../db/queries/bot-tools';
 import type { Database } from '../../db/schema';
 import { MAX_TOOLS_PER_BOT, toolDefinitionSchema } from '../../tools/tool-schema';
 import type { AppEnv } from '../app-env';
 import { AppError } from '../app-error';
+import { addBotTool } from '../bot-tool-actions';
 import { readJsonBody } from '../json-body';
 import { requireBot } from '../message-acceptance';
 import { errorResponses } from '../openapi/error-responses';
@@ -109,20 +108,7 @@ export function createBotToolRoutes({ db, bots, encryptionKey, allowHttp }: BotT
   serveRoute(app, createToolRoute(allowHttp), async (c) => {
     const bot = await requireBot(bots, c.req.param('botId'));
     const body = await readJsonBody(c, definition);
-    if ((await countBotTools(db, bot.id)) >= MAX_TOOLS_PER_BOT) {
-      throw new AppError('validation_failed', `Bot "${bot.id}" has ${MAX_TOOLS_PER_BOT} tools, the most a bot may have. Delete one first.`);
-    }
-    const secret = `tlsec_${randomBytes(24).toString('base64url')}`;
-    const row = await insertBotTool(db, {
-      bot_id: bot.id,
-      name: body.name,
-      description: body.description,
-      parameters: body.parameters,
-      url: body.url,
-      sealed_secret: sealSecret(encryptionKey, secret),
-      timeout_ms: body.timeoutMs,
-    });
-    if (!row) throw new AppError('conflict', `Bot "${bot.id}" already has a tool named "${body.name}". Delete it first to replace it.`);
+    const { row, secret } = await addBotTool({ db, encryptionKey }, bot.id, body);
     // The signing secret is shown once; it is stored sealed.
     return c.json({ data: { ...toToolView(row), secret } }, 201);
   });

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { CannedResponseRow } from '../../../db/queries/console-notes';
 import type { BotRecord } from '../../../db/queries/bots';
+import type { BotToolRow } from '../../../db/queries/bot-tools';
 import type { FieldErrors, FormFields } from '../bot-form';
 import { formatInstant } from '../format';
 import { ActionButton, CsrfField, Layout, type PageContext } from './layout';
@@ -52,6 +53,13 @@ export interface ChannelView {
   lastVerifiedAt: Date | null;
 }
 
+/** What the tools section shows besides the list: a form typed wrong, or a new tool's secret, once. */
+export interface ToolFormState {
+  values?: FormFields;
+  errors?: FieldErrors;
+  created?: { name: string; secret: string };
+}
+
 /** A bot's settings form (new or edit), and for an existing bot its channels and canned responses. */
 export function BotFormPage(props: {
   page: PageContext;
@@ -61,6 +69,7 @@ export function BotFormPage(props: {
   canEdit: boolean;
   channels?: ChannelView[];
   canned?: CannedResponseRow[];
+  tools?: ToolFormState & { list: BotToolRow[] };
 }) {
   const { values, errors, page } = props;
   const botId = typeof values.id === 'string' ? values.id : '';
@@ -159,6 +168,7 @@ export function BotFormPage(props: {
         )}
       </form>
       {props.channels && <Channels botId={botId} channels={props.channels} page={page} canEdit={props.canEdit} />}
+      {props.tools && <Tools botId={botId} tools={props.tools} page={page} canEdit={props.canEdit} />}
       {props.canned && <Canned botId={botId} canned={props.canned} page={page} canEdit={props.canEdit} />}
     </Layout>
   );
@@ -217,6 +227,89 @@ function Canned(props: { botId: string; canned: CannedResponseRow[]; page: PageC
           <label for="canned-text">Text</label>
           <textarea id="canned-text" name="text" rows={2} required maxlength={4000}></textarea>
           <button type="submit">Add canned response</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+const TOOL_PARAMETERS_EXAMPLE = '{"type": "object", "properties": {"orderNumber": {"type": "string"}}, "required": ["orderNumber"]}';
+
+/** The tools the bot's model may call; admins add and delete them. A new tool's secret shows once. */
+function Tools(props: { botId: string; tools: ToolFormState & { list: BotToolRow[] }; page: PageContext; canEdit: boolean }) {
+  const { list, values = {}, errors = {}, created } = props.tools;
+  const value = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : '');
+  const input = (name: string, label: string, hint: string | undefined, control: (describedBy: string | undefined) => Child) => {
+    const describedBy = [hint && `tool-${name}-hint`, errors[name] && `tool-${name}-error`].filter(Boolean).join(' ') || undefined;
+    return (
+      <div class="field">
+        <label for={`tool-${name}`}>{label}</label>
+        {hint && (
+          <p class="hint" id={`tool-${name}-hint`}>
+            {hint}
+          </p>
+        )}
+        {control(describedBy)}
+        {errors[name] && (
+          <p class="field-error" id={`tool-${name}-error`}>
+            {errors[name]}
+          </p>
+        )}
+      </div>
+    );
+  };
+  const invalid = (name: string) => (errors[name] ? 'true' : undefined);
+  return (
+    <section aria-labelledby="tools-title">
+      <h2 id="tools-title">Tools</h2>
+      <p class="muted">HTTP endpoints the model may call in a turn, each request signed with the tool’s secret (docs/intelligence.md).</p>
+      {created && (
+        <div class="flash notice" role="status">
+          <p>
+            Added the tool “{created.name}”. Its signing secret, shown this once (it is stored sealed):
+          </p>
+          <p>
+            <code class="secret">{created.secret}</code>
+          </p>
+        </div>
+      )}
+      {list.length === 0 ? (
+        <p>No tools yet.</p>
+      ) : (
+        <ul class="tool-list">
+          {list.map((tool) => (
+            <li>
+              <strong>{tool.name}</strong>: {tool.description}
+              <br />
+              <code>{tool.url}</code> <span class="muted">· times out after {tool.timeout_ms / 1000} s</span>
+              <details>
+                <summary>Parameters</summary>
+                <pre>{JSON.stringify(tool.parameters, null, 2)}</pre>
+              </details>
+              {props.canEdit && <ActionButton action={`/console/bots/${props.botId}/tools/${encodeURIComponent(tool.name)}/delete`} label={`Delete the tool “${tool.name}”`} csrfToken={props.page.csrfToken} />}
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.canEdit && (
+        <form method="post" action={`/console/bots/${props.botId}/tools`} class="form-grid" novalidate>
+          <h3>Add a tool</h3>
+          {errors.form && (
+            <p class="flash error" role="alert">
+              {errors.form}
+            </p>
+          )}
+          <CsrfField token={props.page.csrfToken} />
+          {input('name', 'Name', 'Letters, digits, "_" and "-"; the model calls the tool by it.', (d) => <input id="tool-name" name="name" value={value('name')} aria-invalid={invalid('name')} aria-describedby={d} />)}
+          {input('description', 'Description', 'What it does and when to use it: the model reads this.', (d) => <input id="tool-description" name="description" value={value('description')} aria-invalid={invalid('description')} aria-describedby={d} />)}
+          {input('parameters', 'Parameters (JSON Schema)', `An object schema, e.g. ${TOOL_PARAMETERS_EXAMPLE}`, (d) => (
+            <textarea id="tool-parameters" name="parameters" rows={4} aria-invalid={invalid('parameters')} aria-describedby={d}>
+              {value('parameters')}
+            </textarea>
+          ))}
+          {input('url', 'URL', 'HTTPS.', (d) => <input id="tool-url" name="url" type="url" value={value('url')} aria-invalid={invalid('url')} aria-describedby={d} />)}
+          {input('timeoutMs', 'Timeout (ms)', 'From 1000 to 60000; blank: 10000.', (d) => <input id="tool-timeoutMs" name="timeoutMs" value={value('timeoutMs')} aria-invalid={invalid('timeoutMs')} aria-describedby={d} />)}
+          <button type="submit">Add tool</button>
         </form>
       )}
     </section>

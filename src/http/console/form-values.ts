@@ -1,0 +1,43 @@
+/**
+ * Reading an HTML form into what a zod schema takes: the console's forms know no rule of their own,
+ * only how each field is typed in, and show each schema error beside its field.
+ */
+import type { z } from 'zod';
+
+export type FormFields = Record<string, string | File | undefined>;
+/** An error beside each field that has one, by field name (`form` for the whole form). */
+export type FieldErrors = Record<string, string>;
+
+export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; values: FormFields };
+
+/** The schema's value, or each field's first error and what was typed, to show again. */
+export function validateForm<T>(schema: z.ZodType<T>, input: Record<string, unknown>, form: FormFields): FormResult<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const errors: FieldErrors = {};
+  for (const issue of parsed.error.issues) {
+    const field = typeof issue.path[0] === 'string' ? issue.path[0] : 'form';
+    const where = issue.path.length > 1 ? `${issue.path.slice(1).join('.')}: ` : '';
+    errors[field] ??= `${where}${issue.message}`;
+  }
+  return { ok: false, errors, values: form };
+}
+
+export function formText(value: string | File | undefined): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** A number when it is one; else the text, so the schema says what is wrong with it. */
+export function numberOrText(value: string): number | string {
+  const number = Number(value);
+  return Number.isFinite(number) ? number : value;
+}
+
+/** Parsed JSON, or the text: the schema then says it must be a list. */
+export function jsonOrText(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
