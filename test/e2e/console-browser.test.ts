@@ -72,6 +72,7 @@ describeIfChromium('the operator console in a browser', () => {
 
   it("shows a person's new message in the inbox without a reload", async () => {
     await operator.locator('body[data-live="connected"]').waitFor({ state: 'attached', timeout: 20_000 });
+    expect(await operator.locator('#inbox-connection').textContent()).toBe('Live: new messages appear without a reload.');
     await operator.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
     await person.goto(`${stack.baseUrl}/chat/${stack.botId}`);
     await person.locator('body[data-state="connected"]').waitFor({ state: 'attached', timeout: 20_000 });

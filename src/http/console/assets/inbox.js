@@ -2,10 +2,16 @@
 // HTML, rendered and escaped by the server; this module only places it.
 const list = document.getElementById('inbox');
 const live = document.getElementById('inbox-live');
+const connection = document.getElementById('inbox-connection');
+const showConnection = (state, text) => {
+  document.body.setAttribute('data-live', state);
+  if (connection) connection.textContent = text;
+};
 
 if (list && list.dataset.events) {
   const source = new EventSource(list.dataset.events);
-  source.addEventListener('ready', () => document.body.setAttribute('data-live', 'connected'));
+  showConnection('connecting', 'Connecting…');
+  source.addEventListener('ready', () => showConnection('connected', 'Live: new messages appear without a reload.'));
   source.addEventListener('row', (event) => {
     const { id, activityAt, html } = JSON.parse(event.data);
     document.getElementById(`c-${id}`)?.remove();
@@ -25,5 +31,6 @@ if (list && list.dataset.events) {
     document.getElementById(`c-${id}`)?.remove();
   });
   source.addEventListener('resync', () => window.location.reload());
-  source.addEventListener('error', () => document.body.setAttribute('data-live', 'reconnecting'));
+  // EventSource retries by itself; the page says so until the stream is back.
+  source.addEventListener('error', () => showConnection('reconnecting', 'Reconnecting… new messages will appear when the server answers again.'));
 }

@@ -68,7 +68,9 @@ export function InboxPage(props: { page: PageContext; rows: InboxRow[]; filters:
           Filter
         </button>
       </form>
-      <p id="inbox-live" class="live" role="status" aria-live="polite"></p>
+      <p class="live">
+        <span id="inbox-connection">Live updates need JavaScript: reload to see new messages.</span> <span id="inbox-live" role="status" aria-live="polite"></span>
+      </p>
       {props.rows.length === 0 && <p class="empty">No conversation matches.</p>}
       <ul id="inbox" class="inbox" data-events={props.eventsUrl} aria-label="Conversations">
         {props.rows.map((row) => (
