@@ -50,6 +50,8 @@ const CASES: Array<{ name: string; query: string; filters: Parameters<typeof lis
   { name: 'negative sentiment', query: 'negative=1', filters: { negative: true, limit: 51 } },
   { name: 'mine', query: 'mine=1', filters: { assignedTo: OPERATOR, limit: 51 } },
   { name: 'search "refund"', query: 'q=refund', filters: { search: 'refund', limit: 51 } },
+  // Written in one conversation of 10,000: only the trigram index finds it without reading every message.
+  { name: 'search "zx-4242" (one conversation)', query: 'q=zx-4242', filters: { search: 'zx-4242', limit: 51 } },
 ];
 
 async function main(): Promise<void> {
@@ -162,7 +164,8 @@ async function seed(db: Kysely<Database>): Promise<void> {
       case when i % 2 = 1 then 'user' else 'bot' end,
       case when i % 2 = 1 then c.chat_id || '-' || i end,
       case when i % 2 = 0 then 'out-' || i end,
-      case when i % 2 = 1 and (hashtext(c.chat_id) + i) % 50 = 0 then 'I want a refund for order ' || i
+      case when i = 1 and c.chat_id = 'chat-4242' then 'My tracking code is ZX-4242-Q'
+           when i % 2 = 1 and (hashtext(c.chat_id) + i) % 50 = 0 then 'I want a refund for order ' || i
            when i % 2 = 1 then 'Where is my order number ' || i || ' please?'
            else 'Your order ' || i || ' ships tomorrow.' end,
       case when i % 2 = 1 then 'message' else 'reply' end,
