@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_PATH, launchChromium, SCREENSHOT_DIR } from '../support/chromium';
 import { requestJson } from '../support/http';
 import { upsertCannedResponse } from '../../src/db/queries/console-notes';
-import { startTestStack, type TestStack } from '../support/test-stack';
+import { startTestStack, TEST_ADMIN_KEY, type TestStack } from '../support/test-stack';
 
 /**
  * The operator's console in a real headless Chromium, against the whole product, with a person on
@@ -132,6 +132,40 @@ describeIfChromium('the operator console in a browser', () => {
     expect(await figure('Messages in')).toBe('3');
     expect(await figure('Handoffs')).toBe('1');
     await shot(operator, 'console-analytics');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('reaches every control by keyboard, each with a label, on every page', async () => {
+    const admin = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
+    watchErrors(admin, 'admin');
+    await admin.goto(`${stack.baseUrl}/console/sign-in`);
+    await admin.getByLabel('API key').fill(TEST_ADMIN_KEY);
+    await admin.getByLabel('API key').press('Enter');
+    await admin.getByRole('heading', { name: 'Inbox' }).waitFor();
+    const conversation = await admin.locator('#inbox li a').first().getAttribute('href');
+    for (const path of ['/console/inbox', conversation!, '/console/analytics', `/console/bots/${stack.botId}`, '/console/audit']) {
+      await admin.goto(`${stack.baseUrl}${path}`);
+      await admin.locator('h1').first().waitFor();
+      // Every control a person could use, numbered; then Tab walks the page and notes which it reached.
+      const controls = await admin.evaluate(() => {
+        const selector = 'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), summary';
+        const visible = Array.from(document.querySelectorAll<HTMLElement>(selector)).filter((element) => element.getClientRects().length > 0 && !element.closest('details:not([open]) > :not(summary)'));
+        return visible.map((element, index) => {
+          element.dataset.control = String(index);
+          const labelled = element instanceof HTMLInputElement || element instanceof HTMLSelectElement || element instanceof HTMLTextAreaElement ? (element.labels?.length ?? 0) > 0 : (element.textContent ?? '').trim() !== '';
+          return { index, named: labelled || Boolean(element.getAttribute('aria-label') || element.getAttribute('aria-labelledby')), what: element.outerHTML.slice(0, 80) };
+        });
+      });
+      expect({ path, unnamed: controls.filter((control) => !control.named).map((control) => control.what) }).toEqual({ path, unnamed: [] });
+      const reached = new Set<string>();
+      await admin.locator('body').focus();
+      for (let press = 0; press < controls.length * 2 + 10; press++) {
+        await admin.keyboard.press('Tab');
+        const at = await admin.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.control);
+        if (at !== undefined) reached.add(at);
+      }
+      expect({ path, missed: controls.filter((control) => !reached.has(String(control.index))).map((control) => control.what) }).toEqual({ path, missed: [] });
+    }
     expect(pageErrors).toEqual([]);
   });
 

@@ -125,7 +125,7 @@ export function createConversationPages({ db, temporal, feed, pageContext, flash
   });
   act('unassign', async (c, row) => {
     await unassignConversation(db, { conversationId: row.id, actorId: actorOf(c).id });
-    return 'You gave the conversation up.';
+    return 'Unassigned: the conversation is no one’s now.';
   });
   act('end', async (_c, row) => {
     await endConversation(temporal, row);

@@ -52,10 +52,10 @@ export function ConversationPage(props: ConversationPageProps) {
       {acts ? (
         row.status !== 'ended' && (
           <div class="actions" aria-label="Conversation actions" role="group">
-            {!row.assigned_to && <ActionButton action={`${base}/take`} label="Take" csrfToken={page.csrfToken} />}
+            {!row.assigned_to && <ActionButton action={`${base}/take`} label="Assign to me" csrfToken={page.csrfToken} />}
             {row.status === 'active' && <ActionButton action={`${base}/take-over`} label="Take over" csrfToken={page.csrfToken} kind="primary" />}
             {row.status === 'handoff' && <ActionButton action={`${base}/release`} label="Release to the bot" csrfToken={page.csrfToken} />}
-            {mine && <ActionButton action={`${base}/unassign`} label="Give up" csrfToken={page.csrfToken} />}
+            {mine && <ActionButton action={`${base}/unassign`} label="Unassign me" csrfToken={page.csrfToken} />}
             <ActionButton action={`${base}/end`} label="End" csrfToken={page.csrfToken} kind="danger" />
           </div>
         )
