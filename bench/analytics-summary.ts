@@ -19,6 +19,7 @@ import { type PlanSummary, summarizeExplainJson } from './support/explain-plan-s
 import { summarizeLatencies } from './support/histogram';
 import { seedAnalyticsHistory, seededBotIds } from './support/seed-analytics-history';
 import { exitCleanlyOnInterrupt } from '../test/support/interrupts';
+import { positiveInteger } from './support/cli-options';
 
 const { values } = parseArgs({
   options: {
@@ -161,12 +162,6 @@ async function explainSummary(
     plans.push(summarizeExplainJson(explained.rows[0]!['QUERY PLAN']));
   }
   return plans;
-}
-
-function positiveInteger(name: string, value: string | undefined): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive whole number, got ${value}`);
-  return parsed;
 }
 
 main().catch((error: unknown) => {

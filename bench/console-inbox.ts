@@ -25,6 +25,7 @@ import { formatMarkdownTable, writeBenchResult, writeStatusLine } from './suppor
 import { startBenchDatabase } from './support/bench-database';
 import { type PlanSummary, summarizeExplainJson } from './support/explain-plan-summary';
 import { summarizeLatencies } from './support/histogram';
+import { positiveInteger } from './support/cli-options';
 
 const { values } = parseArgs({
   options: {
@@ -182,12 +183,6 @@ async function explain(db: Kysely<Database>, captured: CompiledQuery[], filters:
   const query = captured[0]!;
   const explained = await db.executeQuery<{ 'QUERY PLAN': unknown }>(CompiledQuery.raw(`explain (analyze, buffers, format json) ${query.sql}`, [...query.parameters]));
   return summarizeExplainJson(explained.rows[0]!['QUERY PLAN']);
-}
-
-function positiveInteger(name: string, value: string | undefined): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive whole number, got ${value}`);
-  return parsed;
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
 import type { AnalyticsSummary } from '../../../db/queries/analytics';
 import type { DailyActivity } from '../../../db/queries/analytics-series';
 import { formatMs, formatUsd } from '../format';
-import { Layout, type PageContext } from './layout';
+import { Layout, type PageContext, SelectField } from './layout';
 
 export interface AnalyticsView {
   botId: string | undefined;
@@ -45,27 +45,8 @@ export function AnalyticsPage(props: { page: PageContext; view: AnalyticsView; b
     <Layout title="Analytics" page={props.page} active="analytics" scripts={['/console/assets/charts.js']} styles={['/console/assets/uplot.css']}>
       <h1>Analytics</h1>
       <form method="get" action="/console/analytics" class="filters" aria-label="Choose what to show">
-        <div class="field">
-          <label for="bot">Bot</label>
-          <select id="bot" name="bot">
-            {props.bots.map((id) => (
-              <option value={id} selected={view.botId === id}>
-                {id}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="platform">Platform</label>
-          <select id="platform" name="platform">
-            <option value="">All</option>
-            {props.platforms.map((name) => (
-              <option value={name} selected={view.platform === name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField name="bot" label="Bot" options={props.bots} selected={view.botId} />
+        <SelectField name="platform" label="Platform" options={props.platforms} selected={view.platform} any="All" />
         <div class="field">
           <label for="from">From (UTC)</label>
           <input id="from" name="from" type="date" value={view.from} required />

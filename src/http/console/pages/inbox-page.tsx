@@ -1,12 +1,13 @@
 import type { InboxFilters, InboxRow } from '../../../db/queries/inbox';
 import { formatInstant, formatWait, previewText } from '../format';
-import { Layout, type PageContext } from './layout';
+import { Layout, type PageContext, SelectField } from './layout';
 
 export interface InboxView extends InboxFilters {
   mine?: boolean;
 }
 
 const AUTHOR = { user: 'Person', bot: 'Bot', agent: 'Operator' } as const;
+const STATUSES = ['active', 'handoff', 'ended'] as const;
 
 /** The inbox: filters, and the conversations, kept live by `inbox.js` over server-sent events. */
 export function InboxPage(props: { page: PageContext; rows: InboxRow[]; filters: InboxView; bots: string[]; platforms: readonly string[]; eventsUrl: string; nextUrl?: string }) {
@@ -19,39 +20,9 @@ export function InboxPage(props: { page: PageContext; rows: InboxRow[]; filters:
           <label for="q">Search messages</label>
           <input id="q" name="q" type="search" value={filters.search ?? ''} maxlength={200} />
         </div>
-        <div class="field">
-          <label for="bot">Bot</label>
-          <select id="bot" name="bot">
-            <option value="">Any</option>
-            {props.bots.map((id) => (
-              <option value={id} selected={filters.botId === id}>
-                {id}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="platform">Platform</label>
-          <select id="platform" name="platform">
-            <option value="">Any</option>
-            {props.platforms.map((name) => (
-              <option value={name} selected={filters.platform === name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="status">Status</label>
-          <select id="status" name="status">
-            <option value="">Any</option>
-            {(['active', 'handoff', 'ended'] as const).map((status) => (
-              <option value={status} selected={filters.status === status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField name="bot" label="Bot" options={props.bots} selected={filters.botId} any="Any" />
+        <SelectField name="platform" label="Platform" options={props.platforms} selected={filters.platform} any="Any" />
+        <SelectField name="status" label="Status" options={STATUSES} selected={filters.status} any="Any" />
         <fieldset class="checks">
           <legend>Show only</legend>
           <label>

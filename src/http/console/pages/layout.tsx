@@ -101,3 +101,23 @@ export function ActionButton(props: { action: string; label: string; csrfToken: 
     </form>
   );
 }
+
+/**
+ * A labelled choice among `options` for a GET filter form; `any` names the option that leaves it
+ * unset (absent when a value is required).
+ */
+export function SelectField(props: { name: string; label: string; options: readonly string[]; selected: string | undefined; any?: string }) {
+  return (
+    <div class="field">
+      <label for={props.name}>{props.label}</label>
+      <select id={props.name} name={props.name}>
+        {props.any !== undefined && <option value="">{props.any}</option>}
+        {props.options.map((option) => (
+          <option value={option} selected={props.selected === option}>
+            {option}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
