@@ -19,6 +19,11 @@ export interface InboundMessage {
   platform: Platform;
   chatId: string;
   userId: string;
+  /**
+   * How the platform names the person, where the webhook says (Telegram, WhatsApp, Discord):
+   * shown to operators beside their messages, never sent to the model.
+   */
+  userName?: string;
   /** The platform's dedupe key for this delivery, unique per bot and platform. */
   messageId: string;
   text: string;
@@ -34,4 +39,9 @@ export interface InboundMessage {
   nativeId?: string;
   /** What the platform needs to answer in place: a thread, an interaction token. */
   replyContext?: Record<string, string>;
+}
+
+/** `userName` for a message, when the platform gave one: spread into an `InboundMessage`. */
+export function withUserName(name: string | null | undefined): Pick<InboundMessage, 'userName'> {
+  return name ? { userName: name } : {};
 }

@@ -43,11 +43,12 @@ export function isCleanId(value: string, maxLength = MAX_INBOUND_ID_LENGTH): boo
 }
 
 /** The message as the conversation will see it. Idempotent: normalising twice changes nothing more. */
-export function normaliseInbound(message: InboundMessage): InboundMessage {
+export function normaliseInbound({ userName, ...message }: InboundMessage): InboundMessage {
   return {
     ...message,
     chatId: normaliseId(message.chatId, MAX_CHAT_ID_LENGTH),
     userId: normaliseId(message.userId),
+    ...personName(userName),
     messageId: normaliseId(message.messageId),
     ...(message.nativeId !== undefined && { nativeId: normaliseId(message.nativeId) }),
     ...(message.payload !== undefined && { payload: normaliseId(message.payload) }),
@@ -55,6 +56,12 @@ export function normaliseInbound(message: InboundMessage): InboundMessage {
     attachments: message.attachments.map(normaliseAttachment),
     replyContext: message.replyContext && mapValues(message.replyContext, (value) => normaliseText(value, MAX_INBOUND_TEXT_LENGTH)),
   };
+}
+
+/** A person's name as shown to operators: one line, at most 100 characters, left out when blank. */
+function personName(name: string | undefined): { userName?: string } {
+  const clean = name === undefined ? '' : normaliseId(name, 100).trim();
+  return clean === '' ? {} : { userName: clean };
 }
 
 function normaliseAttachment(attachment: Attachment): Attachment {

@@ -47,6 +47,8 @@ export interface ConversationsTable {
   status: Generated<'active' | 'handoff' | 'ended'>;
   started_at: Timestamp;
   last_message_at: Timestamp | null;
+  /** The latest name a person's message came with (`messages.user_name`). */
+  person_name: string | null;
   ended_at: Timestamp | null;
   end_reason: string | null;
   last_error: JSONColumnType<{ type: string; message: string; at: string }> | null;
@@ -74,6 +76,8 @@ export interface MessagesTable {
   /** Deterministic key of a reply; outbound messages only. */
   outbound_key: string | null;
   user_id: string | null;
+  /** How the platform names the person (inbound only, where the webhook says). */
+  user_name: string | null;
   text: string;
   attachments: ColumnType<unknown[], string | undefined, string>;
   kind: 'message' | 'reply' | 'fallback' | 'refusal' | 'notice';

@@ -1,6 +1,7 @@
 import type { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { z } from 'zod';
 import type { Attachment } from '../conversations/inbound-message';
+import { discordDisplayName } from './discord-names';
 
 // Option types, checked against discord-api-types (types only at run time).
 const SUBCOMMAND = 1 satisfies ApplicationCommandOptionType.Subcommand;
@@ -122,7 +123,7 @@ function readableValue(option: CommandOption, resolved: CommandData['resolved'])
 function userName(id: string, resolved: CommandData['resolved']): string | undefined {
   const user = resolved?.users?.[id];
   if (!user) return undefined;
-  const name = resolved?.members?.[id]?.nick || user.global_name || user.username;
+  const name = discordDisplayName(user, resolved?.members?.[id]?.nick);
   return name ? `@${name}` : undefined;
 }
 

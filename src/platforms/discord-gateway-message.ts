@@ -1,7 +1,8 @@
 import type { GatewayIntentBits, MessageType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import type { InboundMessage } from '../conversations/inbound-message';
+import { type InboundMessage, withUserName } from '../conversations/inbound-message';
 import { discordAttachment } from './discord-command';
+import { discordDisplayName } from './discord-names';
 
 /**
  * What the bot asks the Gateway for: messages in servers and in DMs. Not the privileged Message
@@ -19,7 +20,9 @@ const MessageCreateSchema = z.object({
   guild_id: z.string().optional(),
   type: z.number().int(),
   content: z.string(),
-  author: z.object({ id: z.string().min(1), bot: z.boolean().optional() }),
+  author: z.object({ id: z.string().min(1), bot: z.boolean().optional(), username: z.string().optional(), global_name: z.string().nullish() }),
+  /** In a server: the author as a member, with their nickname there. */
+  member: z.object({ nick: z.string().nullish() }).optional(),
   webhook_id: z.string().optional(),
   mentions: z.array(z.object({ id: z.string() })).default([]),
   attachments: z.array(z.object({ url: z.string(), filename: z.string().optional(), content_type: z.string().optional() })).default([]),
@@ -52,6 +55,7 @@ export function parseGatewayMessage(args: { botId: string; botUserId: string; da
       // A thread is a channel of its own: its messages are a conversation of their own.
       chatId: message.channel_id,
       userId: message.author.id,
+      ...withUserName(discordDisplayName(message.author, message.member?.nick)),
       messageId: message.id,
       text,
       attachments,

@@ -14,13 +14,14 @@ import type {
   RESTRateLimit,
 } from 'discord-api-types/v10';
 import { z } from 'zod';
-import type { InboundMessage } from '../conversations/inbound-message';
+import { type InboundMessage, withUserName } from '../conversations/inbound-message';
 import { attachmentLinkText } from '../conversations/outbound-attachment';
 import { parseRetryAfterMs, permanentFailure, rateLimitedFailure } from '../temporal/failures';
 import { CommandDataSchema, commandText, readCommand, stringOption } from './discord-command';
 import type { MessagingPlatform, WebhookOutcome, WebhookRequest } from './messaging-platform';
 import type { DeliveryReceipt, OutboundReply, TypingSignal } from './platform-adapter';
 import { consoleSetup } from './webhook-setup';
+import { discordDisplayName } from './discord-names';
 
 export const DiscordCredentialsSchema = z.object({
   applicationId: z.string().min(1),
@@ -54,7 +55,7 @@ const NO_MENTIONS = { parse: [] };
 /** How long one call to Discord may take before it counts as a transient failure. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
-const UserSchema = z.object({ id: z.string().min(1), bot: z.boolean().optional() });
+const UserSchema = z.object({ id: z.string().min(1), bot: z.boolean().optional(), username: z.string().optional(), global_name: z.string().nullish() });
 
 /** The parts of an interaction this adapter reads; Discord sends many more fields. */
 const InteractionSchema = z.object({
@@ -64,7 +65,7 @@ const InteractionSchema = z.object({
   token: z.string().min(1).optional(),
   channel_id: z.string().min(1).optional(),
   channel: z.object({ id: z.string().min(1) }).optional(),
-  member: z.object({ user: UserSchema.optional() }).optional(),
+  member: z.object({ user: UserSchema.optional(), nick: z.string().nullish() }).optional(),
   user: UserSchema.optional(),
   data: CommandDataSchema.optional(),
 });
@@ -159,6 +160,7 @@ export function parseDiscordInteraction(args: { botId: string; body: unknown; ap
     platform: 'discord',
     chatId,
     userId: user.id,
+    ...withUserName(discordDisplayName(user, interaction.member?.nick)),
     // Discord never redelivers an interaction, but its id is unique: a replayed request changes nothing.
     messageId: interaction.id,
     text,
@@ -194,6 +196,7 @@ function componentPress(args: { botId: string; applicationId: string; receivedAt
     platform: 'discord',
     chatId,
     userId: user.id,
+    ...withUserName(discordDisplayName(user, interaction.member?.nick)),
     messageId: `press:${press.data.message.id}:${id}`,
     text: label,
     attachments: [],

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ApiResponse, File, Message, Opts } from '@grammyjs/types';
 import { z } from 'zod';
-import type { Attachment, InboundMessage } from '../conversations/inbound-message';
+import { type Attachment, type InboundMessage, withUserName } from '../conversations/inbound-message';
 import { splitChatId, threadChatId } from '../conversations/shared-space';
 import type { MessageChange } from '../conversations/message-change';
 import type { Choice } from '../conversations/choices';
@@ -28,6 +28,21 @@ const SEND_TIMEOUT_MS = 20_000;
 
 const FileSchema = z.object({ file_id: z.string(), mime_type: z.string().optional(), file_name: z.string().optional() });
 
+/** A User: its id, and the name people see. */
+const UserSchema = z.object({
+  id: z.number().int(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+});
+
+/** How Telegram shows a user: first and last name, else @username. */
+function telegramUserName(user: z.infer<typeof UserSchema>): string | undefined {
+  const name = [user.first_name, user.last_name].filter(Boolean).join(' ');
+  return name || (user.username && `@${user.username}`) || undefined;
+}
+
 /** A Message, as far as this adapter reads it. */
 const MessageSchema = z.object({
       message_id: z.number().int(),
@@ -35,7 +50,7 @@ const MessageSchema = z.object({
       is_topic_message: z.boolean().optional(),
       is_automatic_forward: z.boolean().optional(),
       chat: z.object({ id: z.number().int(), type: z.string().optional() }),
-      from: z.object({ id: z.number().int(), is_bot: z.boolean().optional() }).optional(),
+      from: UserSchema.optional(),
       text: z.string().optional(),
       caption: z.string().optional(),
       photo: z.array(FileSchema).optional(),
@@ -61,7 +76,7 @@ const UpdateSchema = z.object({
   callback_query: z
     .object({
       id: z.string(),
-      from: z.object({ id: z.number().int() }),
+      from: UserSchema,
       data: z.string().optional(),
       message: z
         .object({
@@ -156,6 +171,7 @@ export function parseTelegramUpdate(botId: string, body: unknown, receivedAt: st
     platform: 'telegram',
     chatId: telegramConversationChatId(message),
     userId: String(message.from.id),
+    ...withUserName(telegramUserName(message.from)),
     // update_id is what Telegram repeats when it redelivers; message_id is only unique per chat.
     messageId: String(updateId),
     // Edits and reactions name the message by its chat and message_id.
@@ -198,6 +214,7 @@ function pressOf(botId: string, query: NonNullable<z.infer<typeof UpdateSchema>[
     platform: 'telegram',
     chatId: telegramConversationChatId(message),
     userId: String(query.from.id),
+    ...withUserName(telegramUserName(query.from)),
     messageId: `press:${message.chat.id}:${message.message_id}:${data}`,
     text: title,
     attachments: [],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Attachment, InboundMessage } from '../conversations/inbound-message';
+import { type Attachment, type InboundMessage, withUserName } from '../conversations/inbound-message';
 import {
   answerHubChallenge,
   describeGraphError,
@@ -32,7 +32,21 @@ const ChangeValueSchema = z.object({
   metadata: z.object({ phone_number_id: GraphIdSchema }).optional(),
   messages: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
+  contacts: z.array(z.unknown()).optional(),
 });
+
+/** Who sent the change's messages: their wa_id and WhatsApp profile name. */
+const SenderSchema = z.object({ wa_id: z.string(), profile: z.object({ name: z.string() }) });
+
+/** The profile names of the change's senders, by wa_id; a sender without a readable one is left out. */
+function profileNames(contacts: readonly unknown[] | undefined): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const contact of contacts ?? []) {
+    const sender = SenderSchema.safeParse(contact);
+    if (sender.success) names.set(sender.data.wa_id, sender.data.profile.name);
+  }
+  return names;
+}
 
 const MediaSchema = z.object({
   id: z.string().min(1),
@@ -139,10 +153,11 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
         const value = ChangeValueSchema.safeParse(change.value);
         // One app's webhook hears every number of the account: this bot answers for its own number only.
         if (!value.success || (value.data.metadata && value.data.metadata.phone_number_id !== credentials.phoneNumberId)) continue;
+        const names = profileNames(value.data.contacts);
         for (const item of value.data.messages ?? []) {
           const message = MessageSchema.safeParse(item);
           if (message.success && message.data.reaction) changes.push(...reactionChanges(message.data));
-          const inbound = message.success ? toInboundMessage(message.data, { botId, receivedAt }) : undefined;
+          const inbound = message.success ? toInboundMessage(message.data, { botId, receivedAt, ...withUserName(names.get(message.data.from)) }) : undefined;
           if (inbound) messages.push(inbound);
         }
         for (const item of value.data.statuses ?? []) {
@@ -186,7 +201,7 @@ export const whatsapp: MessagingPlatform<WhatsAppCredentials> = {
   },
 };
 
-function toInboundMessage(message: WhatsAppMessage, base: { botId: string; receivedAt: string }): InboundMessage | undefined {
+function toInboundMessage(message: WhatsAppMessage, base: { botId: string; receivedAt: string; userName?: string }): InboundMessage | undefined {
   const common = { ...base, platform: 'whatsapp' as const, chatId: message.from, userId: message.from, messageId: message.id };
   const content = readContent(message);
   if (!content) return undefined;

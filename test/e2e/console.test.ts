@@ -48,6 +48,22 @@ describe('the operator console', () => {
     expect(page.html).not.toContain('<script>alert(1)</script>');
   });
 
+  it("titles a conversation with the person's name where the platform gave one, escaped", async () => {
+    const admin = await signInToConsole(stack.baseUrl);
+    await stack.db.updateTable('conversations').set({ person_name: 'Maria <b>Lopez</b>' }).where('id', '=', mine).execute();
+    await stack.db.updateTable('messages').set({ user_name: 'Maria <b>Lopez</b>' }).where('conversation_id', '=', mine).where('author', '=', 'user').execute();
+    try {
+      const inbox = await admin.get('/console/inbox');
+      expect(inbox.html).toMatch(new RegExp(`id="c-${mine}"[\\s\\S]*?<span class="inbox-title">Maria &lt;b&gt;Lopez&lt;/b&gt;`));
+      const page = await admin.get(`/console/conversations/${mine}`);
+      expect(page.html).toContain('<strong>Maria &lt;b&gt;Lopez&lt;/b&gt;</strong> <span class="muted">person</span>');
+      expect(page.html).not.toContain('<b>Lopez</b>');
+    } finally {
+      await stack.db.updateTable('conversations').set({ person_name: null }).where('id', '=', mine).execute();
+      await stack.db.updateTable('messages').set({ user_name: null }).where('conversation_id', '=', mine).execute();
+    }
+  });
+
   it('refuses a change without the CSRF token, or from another site, and changes nothing', async () => {
     const admin = await signInToConsole(stack.baseUrl);
     expect((await admin.post(`/console/conversations/${mine}/take`, {}, { csrf: null })).status).toBe(403);

@@ -92,6 +92,20 @@ describe('Telegram', () => {
       ]);
     });
 
+    it("shows operators the person's name as Telegram gives it, on the message and the conversation, never to the model", async () => {
+      const chatId = newChat();
+      expect((await post(textUpdate(chatId, 'who am I?'))).status).toBe(200);
+      await waitForSends(chatId, 1);
+      const { id } = await stack.db.selectFrom('conversations').select('id').where('chat_id', '=', String(chatId)).executeTakeFirstOrThrow();
+      expect((await requestJson(stack.baseUrl, `/v1/conversations/${id}`)).body.data).toMatchObject({ chatId: String(chatId), personName: 'Test Firstname Test Lastname' });
+      const messages = (await requestJson(stack.baseUrl, `/v1/conversations/${id}/messages`)).body.data;
+      expect(messages.map((m: { author: string; userName: string | null }) => [m.author, m.userName])).toEqual([
+        ['user', 'Test Firstname Test Lastname'],
+        ['bot', null],
+      ]);
+      expect(JSON.stringify(stack.fakeOpenAI.chatCalls())).not.toContain('Test Firstname');
+    });
+
     it('answers in a group under its negative chat id, and inside the forum topic it was asked in', async () => {
       const groupId = -1001234567890;
       const inGroup = { update_id: nextUpdateId++, message: { message_id: 77, date: 1441645532, chat: supergroup(groupId), from: person(4242), text: 'hi all' } };

@@ -25,6 +25,7 @@ import * as keyScopes from './2026-12-04T0210-key-scopes';
 import * as consoleSessions from './2026-12-04T0220-console-sessions';
 import * as operatorConsole from './2026-12-04T0300-console';
 import * as analyticsSeries from './2026-12-04T0301-analytics-series';
+import * as personNames from './2026-12-04T0400-person-names';
 
 /**
  * Every migration, by name. Names sort in the order they run. A static list, rather than kysely's
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T0220-console-sessions': consoleSessions,
   '2026-12-04T0300-console': operatorConsole,
   '2026-12-04T0301-analytics-series': analyticsSeries,
+  '2026-12-04T0400-person-names': personNames,
 };

@@ -7,6 +7,8 @@ export interface InboxRow {
   botId: string;
   platform: string;
   chatId: string;
+  /** The latest name the person's messages came with, where the platform sends one. */
+  personName: string | null;
   status: 'active' | 'handoff' | 'ended';
   assignedTo: string | null;
   assignedName: string | null;
@@ -60,6 +62,7 @@ export async function listInbox(
       'c.bot_id',
       'c.platform',
       'c.chat_id',
+      'c.person_name',
       'c.status',
       'c.assigned_to',
       'c.assigned_name',
@@ -88,6 +91,7 @@ export async function listInbox(
     botId: row.bot_id,
     platform: row.platform,
     chatId: row.chat_id,
+    personName: row.person_name,
     status: row.status,
     assignedTo: row.assigned_to,
     assignedName: row.assigned_name,

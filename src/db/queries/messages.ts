@@ -42,6 +42,7 @@ export async function insertInboundMessages(
         native_id: m.nativeId ?? m.messageId,
         payload: m.payload ?? null,
         user_id: m.userId,
+        user_name: m.userName ?? null,
         text: m.text,
         attachments: JSON.stringify(m.attachments),
         kind: 'message' as const,
@@ -60,7 +61,7 @@ export async function insertInboundMessages(
   // and the notice. Its select sees the table as it was before the statement, so the owned ids are
   // those it inserted plus those an earlier attempt stored.
   const { rows } = await sql<{ platform_message_id: string }>`
-    with inserted as (${insert}), announced as (${touchAndAnnounce(db, conversationId)})
+    with inserted as (${insert}), announced as (${touchAndAnnounce(db, conversationId, [...messages].reverse().find((m) => m.userName)?.userName)})
     select platform_message_id from inserted
     union select platform_message_id from (${storedBefore}) as earlier
   `.execute(db);
@@ -183,10 +184,10 @@ export async function listMessages(
  * `MESSAGE_CHANNEL`. The notice is sent when the statement's transaction commits, so a listener
  * hears of a message only once it can read it. Meant as a CTE of the statement that stores.
  */
-function touchAndAnnounce(db: Kysely<Database>, conversationId: string) {
+function touchAndAnnounce(db: Kysely<Database>, conversationId: string, personName?: string) {
   return db
     .updateTable('conversations')
-    .set({ last_message_at: sql`now()` })
+    .set({ last_message_at: sql`now()`, ...(personName && { person_name: personName }) })
     .where('id', '=', conversationId)
     .returning(sql<string>`pg_notify(${MESSAGE_CHANNEL}, json_build_object('conversationId', id, 'conversationKey', conversation_key)::text)`.as('notice'));
 }

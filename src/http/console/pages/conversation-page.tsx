@@ -28,13 +28,13 @@ export function ConversationPage(props: ConversationPageProps) {
   const base = `/console/conversations/${row.id}`;
   const lastSeq = props.messages.at(-1)?.seq ?? '0';
   return (
-    <Layout title={`${row.chat_id} · ${row.bot_id}`} page={page} active="inbox" scripts={['/console/assets/conversation.js']}>
+    <Layout title={`${row.person_name ?? row.chat_id} · ${row.bot_id}`} page={page} active="inbox" scripts={['/console/assets/conversation.js']}>
       <p>
         <a href="/console/inbox">← Inbox</a>
       </p>
       <header class="conversation-head">
         <h1>
-          {row.chat_id} <span class="muted">· {row.bot_id} · {row.platform}</span>
+          {row.person_name ?? row.chat_id} <span class="muted">· {row.bot_id} · {row.platform}</span>
         </h1>
         <p class="conversation-state" id="conversation-state" data-status={row.status}>
           <span class={`badge status-${row.status}`}>{row.status}</span>{' '}
@@ -127,7 +127,13 @@ export function MessageItem({ message }: { message: Message }) {
   return (
     <li id={`m-${message.id}`} class={`message author-${message.author}`} data-seq={message.seq} data-author={message.author}>
       <p class="message-head">
-        <strong>{AUTHOR[message.author]}</strong>
+        {message.author === 'user' && message.userName ? (
+          <>
+            <strong>{message.userName}</strong> <span class="muted">person</span>
+          </>
+        ) : (
+          <strong>{AUTHOR[message.author]}</strong>
+        )}
         {message.kind !== 'message' && message.kind !== 'reply' && <span class="badge">{message.kind}</span>}
         {message.understanding && (
           <>

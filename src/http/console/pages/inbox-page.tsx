@@ -63,7 +63,7 @@ export function InboxItem({ row }: { row: InboxRow }) {
     <li id={`c-${row.id}`} class="inbox-item" data-activity={row.activityAt.toISOString()}>
       <a href={`/console/conversations/${row.id}`} class="inbox-link">
         <span class="inbox-title">
-          {row.chatId}
+          {row.personName ?? row.chatId}
           <span class="muted">
             {' '}
             · {row.botId} · {row.platform}
