@@ -736,7 +736,7 @@ describe('Telegram webhook reading', () => {
     expect(read(message)).toEqual({
       kind: 'messages',
       messages: [
-        { botId: 'bot', platform: 'telegram', chatId: '1111111', userId: '1111111', messageId: '10000', nativeId: '1111111:1365', text: '', attachments, receivedAt: '2026-01-01T00:00:00.000Z' },
+        { botId: 'bot', platform: 'telegram', chatId: '1111111', userId: '1111111', userName: 'Test', messageId: '10000', nativeId: '1111111:1365', text: '', attachments, receivedAt: '2026-01-01T00:00:00.000Z' },
       ],
     });
   });
