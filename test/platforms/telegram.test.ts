@@ -246,7 +246,12 @@ describe('Telegram', () => {
           // The model was offered the built-in tool.
           expect(stack.fakeOpenAI.chatCalls()[0]!.body.tools.map((t: { function: { name: string } }) => t.function.name)).toContain('offer_choices');
 
-          const ourMessageId = Number(offer!.request.status === 200 && (await stack.db.selectFrom('messages').select('delivery_ids').where('direction', '=', 'outbound').where('text', '=', 'What do you need?').executeTakeFirstOrThrow()).delivery_ids[0]);
+          // The reply is stored once Telegram took it: a moment after the fake saw the send.
+          expect(offer!.request.status).toBe(200);
+          const offered = await waitFor('the offer stored', () =>
+            stack.db.selectFrom('messages').select('delivery_ids').where('direction', '=', 'outbound').where('text', '=', 'What do you need?').executeTakeFirst(),
+          );
+          const ourMessageId = Number(offered.delivery_ids[0]);
           const press = (id: string, messageId: number) => ({
             update_id: nextUpdateId++,
             callback_query: {

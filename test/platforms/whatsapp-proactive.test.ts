@@ -110,7 +110,9 @@ describe('Proactive messages and WhatsApp templates', () => {
         type: 'interactive',
         interactive: { type: 'button', body: { text: 'Which order?' }, action: { buttons: [{ type: 'reply', reply: { id: 'o1', title: 'Order #1' } }, { type: 'reply', reply: { id: 'o2', title: 'Order #2' } }] } },
       });
-      const ours = (await stack.db.selectFrom('messages').select('delivery_ids').where('text', '=', 'Which order?').executeTakeFirstOrThrow()).delivery_ids[0]!;
+      // The reply is stored once the platform took it: a moment after the fake saw the send.
+      const offered = await waitFor('the offer stored', () => stack.db.selectFrom('messages').select('delivery_ids').where('text', '=', 'Which order?').executeTakeFirst());
+      const ours = offered.delivery_ids[0]!;
 
       stack.fakeOpenAI.setClassification({ kind: 'keywords' });
       const press = () => post({ id: `wamid.p${++counter}`, type: 'interactive', context: { from: '15550783881', id: ours }, interactive: { type: 'button_reply', button_reply: { id: 'o2', title: 'Order #2' } } });
