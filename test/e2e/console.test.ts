@@ -64,6 +64,32 @@ describe('the operator console', () => {
     }
   });
 
+  it('marks an edited message, shows its reactions, and its text before the edit to operators only', async () => {
+    const first = await stack.db.selectFrom('messages').select('id').where('conversation_id', '=', mine).where('author', '=', 'user').orderBy('seq').executeTakeFirstOrThrow();
+    await stack.db
+      .updateTable('messages')
+      .set({
+        edited_at: new Date(),
+        previous_texts: JSON.stringify([{ text: 'My parcel is <i>lost</i>', replacedAt: new Date().toISOString() }]),
+        reactions: JSON.stringify([{ userId: 'a', emoji: '👍' }, { userId: 'b', emoji: '👍' }, { userId: 'c', emoji: '🎉' }]),
+      })
+      .where('id', '=', first.id)
+      .execute();
+    try {
+      const operator = await signInToConsole(stack.baseUrl, await keyFor('Opal', 'operator'));
+      const page = (await operator.get(`/console/conversations/${mine}`)).html;
+      expect(page).toContain('<span class="badge">edited</span>');
+      expect(page).toContain('<summary>Before the edit</summary><ol><li>My parcel is &lt;i&gt;lost&lt;/i&gt;</li></ol>');
+      expect(page).toContain('<p class="reactions" aria-label="Reactions"><span class="badge">👍 2</span><span class="badge">🎉</span></p>');
+      const viewer = await signInToConsole(stack.baseUrl, await keyFor('Val', 'viewer'));
+      const seen = (await viewer.get(`/console/conversations/${mine}`)).html;
+      expect(seen).toContain('<span class="badge">edited</span>');
+      expect(seen).not.toContain('lost');
+    } finally {
+      await stack.db.updateTable('messages').set({ edited_at: null, previous_texts: JSON.stringify([]), reactions: JSON.stringify([]) }).where('id', '=', first.id).execute();
+    }
+  });
+
   it('refuses a change without the CSRF token, or from another site, and changes nothing', async () => {
     const admin = await signInToConsole(stack.baseUrl);
     expect((await admin.post(`/console/conversations/${mine}/take`, {}, { csrf: null })).status).toBe(403);

@@ -12,7 +12,8 @@ import { mediaOfMessages } from '../../db/queries/media';
 import { AppError } from '../app-error';
 import { endConversation, releaseConversation, requireConversation, sendAgentMessage, takeOverConversation } from '../operator-actions';
 import { createMediaRoutes } from '../routes/media';
-import { toMessageView } from '../routes/conversation-views';
+import { toMessageView, withoutPreviousTexts } from '../routes/conversation-views';
+import { roleAllows } from '../../auth/roles';
 import type { ConsolePages } from './console-app';
 import type { ConsoleEnv } from './console-env';
 import { requireRole } from './console-session';
@@ -32,16 +33,18 @@ export function createConversationPages({ db, temporal, feed, pageContext, flash
   const app = new Hono<ConsoleEnv>();
   app.route('/media', createMediaRoutes({ db }));
 
-  async function messageViews(row: ConversationRow, afterSeq?: string) {
+  /** The transcript as `c`'s key may read it: what a person said before an edit is for operators and admins. */
+  async function messageViews(c: Context<ConsoleEnv>, row: ConversationRow, afterSeq?: string) {
     const rows = await listMessages(db, { conversationIds: [row.id], limit: TRANSCRIPT_LIMIT, ...(afterSeq && { afterSeq }) });
     const withMedia = rows.filter((m) => m.direction === 'inbound' && m.platform_message_id !== null && m.attachments.length > 0);
     const media = await mediaOfMessages(db, { botId: row.bot_id, platform: row.platform, platformMessageIds: withMedia.map((m: MessageRow) => m.platform_message_id!) });
-    return rows.map((m) => toMessageView(m, media));
+    const views = rows.map((m) => toMessageView(m, media));
+    return roleAllows(c.get('actor')!.role, 'operator') ? views : views.map(withoutPreviousTexts);
   }
 
   app.get('/conversations/:id', async (c) => {
     const row = await requireConversation(db, c.req.param('id'), c);
-    const [messages, notes, canned] = await Promise.all([messageViews(row), listNotes(db, row.id), listCannedResponses(db, row.bot_id)]);
+    const [messages, notes, canned] = await Promise.all([messageViews(c, row), listNotes(db, row.id), listCannedResponses(db, row.bot_id)]);
     const workflowUrl = `${temporalUi.url}/namespaces/${encodeURIComponent(temporalUi.namespace)}/workflows/${encodeURIComponent(row.workflow_id)}`;
     return c.html(<ConversationPage page={pageContext(c)} conversation={row} messages={messages} notes={notes} canned={canned} workflowUrl={workflowUrl} replyId={randomUUID()} />);
   });
@@ -73,7 +76,7 @@ export function createConversationPages({ db, temporal, feed, pageContext, flash
             // The actions on the page depend on both: the page reloads itself to show the right ones.
             await send({ event: 'state', data: JSON.stringify({ status: current.status, assignedName: current.assigned_name }) });
           }
-          const messages = await messageViews(row, cursor).catch(() => []);
+          const messages = await messageViews(c, row, cursor).catch(() => []);
           for (const message of messages) {
             await send({ id: message.seq, event: 'message', data: JSON.stringify({ id: message.id, seq: message.seq, html: await renderToString(<MessageItem message={message} />) }) });
             cursor = message.seq;

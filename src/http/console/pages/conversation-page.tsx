@@ -121,6 +121,13 @@ export function ConversationPage(props: ConversationPageProps) {
   );
 }
 
+/** Each emoji once, with how many people reacted with it, in the order they first came. */
+export function reactionCounts(reactions: ReadonlyArray<{ emoji: string }>): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const { emoji } of reactions) counts.set(emoji, (counts.get(emoji) ?? 0) + 1);
+  return [...counts];
+}
+
 /** One message of the transcript; also sent alone over the conversation's event stream. */
 export function MessageItem({ message }: { message: Message }) {
   const failed = message.status === 'failed';
@@ -142,9 +149,30 @@ export function MessageItem({ message }: { message: Message }) {
           </>
         )}
         {message.direction === 'outbound' && <span class={`badge delivery-${message.status}`}>{failed ? 'not delivered' : 'delivered'}</span>}
+        {message.editedAt && !message.deleted && <span class="badge">edited</span>}
         <time datetime={message.createdAt}>{formatInstant(new Date(message.createdAt))}</time>
       </p>
       <p class="message-text">{message.deleted ? <em>deleted by the person</em> : message.text}</p>
+      {message.previousTexts && message.previousTexts.length > 0 && (
+        <details class="previous-texts">
+          <summary>Before {message.previousTexts.length === 1 ? 'the edit' : `${message.previousTexts.length} edits`}</summary>
+          <ol>
+            {message.previousTexts.map((version) => (
+              <li>{version.text}</li>
+            ))}
+          </ol>
+        </details>
+      )}
+      {message.reactions.length > 0 && (
+        <p class="reactions" aria-label="Reactions">
+          {reactionCounts(message.reactions).map(([emoji, count]) => (
+            <span class="badge">
+              {emoji}
+              {count > 1 ? ` ${count}` : ''}
+            </span>
+          ))}
+        </p>
+      )}
       {failed && message.error && (
         <p class="delivery-error" role="note">
           {message.error.type}: {message.error.message}
