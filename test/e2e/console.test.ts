@@ -128,7 +128,12 @@ describe('the operator console', () => {
 
   it("shows a key scoped to one bot nothing of another: 404 for its conversation, absent from the inbox", async () => {
     const scoped = await signInToConsole(stack.baseUrl, await keyFor('Scoped', 'operator', [stack.botId]));
-    expect((await scoped.get(`/console/conversations/${theirs}`)).status).toBe(404);
+    const missing = await scoped.get(`/console/conversations/${theirs}`);
+    expect(missing.status).toBe(404);
+    // Worded as for one that does not exist, on a page that keeps the console's navigation.
+    expect(missing.html).toContain(`No conversation with id &quot;${theirs}&quot;.`);
+    expect(missing.html).toContain('href="/console/inbox"');
+    expect(missing.html).toContain('Sign out');
     expect((await scoped.get(`/console/conversations/${theirs}/events`)).status).toBe(404);
     expect((await scoped.post(`/console/conversations/${theirs}/take`)).status).toBe(404);
     const inbox = await scoped.get('/console/inbox');

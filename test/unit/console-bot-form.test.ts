@@ -20,6 +20,11 @@ describe("the console's bot form", () => {
     expect(result.values.debounceMs).toBe('soon');
   });
 
+  it('says which required fields were left blank, in words a person reads', () => {
+    const result = readNewBotForm({ id: 'support', name: '  ', systemPrompt: '', model: 'gpt-4o-mini' });
+    expect(result.ok ? undefined : result.errors).toEqual({ name: 'Required: fill this in.', systemPrompt: 'Required: fill this in.' });
+  });
+
   it('reads an edit back to the same settings it showed', () => {
     const created = readNewBotForm({ ...base, temperature: '0.3', vision: 'off', offerChoices: 'on', intents: '[{"name":"refund","description":"Wants money back"}]' });
     if (!created.ok) throw new Error(JSON.stringify(created.errors));

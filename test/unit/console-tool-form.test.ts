@@ -37,6 +37,11 @@ describe('the console tool form', () => {
     expect(result.ok ? undefined : result.errors).toEqual({ parameters: expect.stringMatching(/^Not JSON: .*position 1/) });
   });
 
+  it('says which fields were left blank', () => {
+    const result = readToolForm({ name: 'order_status', description: ' ', parameters: '', url: '' }, { allowHttp: false });
+    expect(result.ok ? undefined : result.errors).toEqual({ description: 'Required: fill this in.', parameters: 'Required: fill this in.', url: 'Required: fill this in.' });
+  });
+
   it('takes plain HTTP only where TOOLS_ALLOW_HTTP allows it', () => {
     expect(readToolForm({ ...valid, url: 'http://localhost:9000/tool' }, { allowHttp: true }).ok).toBe(true);
   });

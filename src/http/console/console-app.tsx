@@ -192,9 +192,13 @@ function renderErrorsAsPages() {
     const status = error instanceof AppError ? error.status : 500;
     const message = error instanceof AppError ? error.message : 'Something went wrong on our side. Try again later.';
     const title = status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : status === 401 ? 'Signed out' : 'Error';
+    // Signed in: the page keeps the console's navigation, so the way on is one click.
+    const actor = c.get('actor');
+    const session = c.get('session');
+    const page = actor && session && status !== 401 ? { actor, csrfToken: session.csrfToken } : undefined;
     c.res = undefined;
     c.res = await c.html(
-      <Layout title={title}>
+      <Layout title={title} {...(page && { page })}>
         <h1>{title}</h1>
         <p role="alert">{message}</p>
         <p>

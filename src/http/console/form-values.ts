@@ -17,6 +17,11 @@ export function validateForm<T>(schema: z.ZodType<T>, input: Record<string, unkn
   const errors: FieldErrors = {};
   for (const issue of parsed.error.issues) {
     const field = typeof issue.path[0] === 'string' ? issue.path[0] : 'form';
+    // A field left blank is not in the input: say so, rather than the schema's "expected string".
+    if (issue.path.length === 1 && input[field] === undefined) {
+      errors[field] ??= 'Required: fill this in.';
+      continue;
+    }
     const where = issue.path.length > 1 ? `${issue.path.slice(1).join('.')}: ` : '';
     errors[field] ??= `${where}${issue.message}`;
   }

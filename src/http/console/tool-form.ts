@@ -6,13 +6,19 @@ import { type FormFields, type FormResult, formText, jsonOrText, numberOrText, v
  * `POST /v1/bots/:botId/tools` and validated by the same schema.
  */
 export function readToolForm(form: FormFields, options: { allowHttp: boolean }): FormResult<ToolDefinition> {
-  const input: Record<string, unknown> = {
-    name: formText(form.name),
-    description: formText(form.description),
-    parameters: jsonOrText(formText(form.parameters)),
-    url: formText(form.url),
-  };
-  if (formText(form.timeoutMs) !== '') input.timeoutMs = numberOrText(formText(form.timeoutMs));
+  // A blank field is left out, so the error beside it says it is required.
+  const typed = (name: string) => (formText(form[name]) === '' ? undefined : formText(form[name]));
+  const input: Record<string, unknown> = {};
+  for (const [name, read] of [
+    ['name', (text: string) => text],
+    ['description', (text: string) => text],
+    ['parameters', jsonOrText],
+    ['url', (text: string) => text],
+    ['timeoutMs', numberOrText],
+  ] as const) {
+    const text = typed(name);
+    if (text !== undefined) input[name] = read(text);
+  }
   const result = validateForm(toolDefinitionSchema(options), input, form);
   // The schema would only say "expected record": say where the JSON breaks.
   if (!result.ok && typeof input.parameters === 'string' && input.parameters !== '') result.errors.parameters = `Not JSON: ${jsonProblem(input.parameters)}`;
