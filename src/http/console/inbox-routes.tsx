@@ -5,15 +5,13 @@ import { BotIdSchema } from '../../bots/bot-id';
 import { PLATFORMS } from '../../conversations/platform';
 import { listBots } from '../../db/queries/bots';
 import { type InboxFilters, listInbox } from '../../db/queries/inbox';
-import type { MessageNotice } from '../../db/queries/messages';
 import { scopedBots } from '../bot-scope';
 import type { ConsolePages } from './console-app';
 import type { ConsoleEnv } from './console-env';
+import { createInboxHub } from './inbox-hub';
 import { InboxItem, InboxPage, type InboxView } from './pages/inbox-page';
 
 const PAGE_SIZE = 50;
-/** Notices within this window are answered together: a burst of messages re-renders a row once. */
-const COALESCE_MS = 100;
 
 const blankAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 const InboxQuerySchema = z.object({
@@ -30,6 +28,7 @@ const InboxQuerySchema = z.object({
 /** The inbox page, and its event stream: a changed conversation's row, or its removal when it no longer matches. */
 export function createInboxPages({ db, feed, pageContext }: ConsolePages) {
   const app = new Hono<ConsoleEnv>();
+  const inboxHub = createInboxHub({ db, feed, renderRow: (row) => renderToString(<InboxItem row={row} />) });
 
   function readFilters(query: Record<string, string>): { view: InboxView; filters: InboxFilters; actorId?: string; query: URLSearchParams; before?: { activityAt: Date; id: string } } {
     const parsed = InboxQuerySchema.safeParse(query);
@@ -82,38 +81,14 @@ export function createInboxPages({ db, feed, pageContext }: ConsolePages) {
     const { view } = readFilters(c.req.query());
     const onlyBots = scopedBots(c);
     return streamSSE(c, async (stream) => {
-      let pending = new Set<string>();
-      let timer: NodeJS.Timeout | undefined;
       let writes = Promise.resolve();
       const send = (event: SSEMessage) => (writes = writes.then(() => stream.writeSSE(event)).catch(() => undefined));
-      const flush = async () => {
-        timer = undefined;
-        const ids = [...pending];
-        pending = new Set();
-        for (const id of ids) {
-          const [row] = await listInbox(db, { ...view, ...(view.mine && { assignedTo: actor.id }), onlyBots, onlyId: id, limit: 1 }).catch(() => []);
-          if (row) await send({ event: 'row', data: JSON.stringify({ id, activityAt: row.activityAt.toISOString(), html: await renderToString(<InboxItem row={row} />) }) });
-          // Removed only when the key may see it: another bot's conversation is never named, not even by id.
-          else if (await isInScope(id)) await send({ event: 'remove', data: JSON.stringify({ id }) });
-        }
-      };
-      const isInScope = async (id: string) => {
-        if (!onlyBots) return true;
-        const [row] = await listInbox(db, { onlyBots, onlyId: id, limit: 1 }).catch(() => []);
-        return row !== undefined;
-      };
-      const unsubscribe = feed.subscribeAll((notice?: MessageNotice) => {
-        // After the feed reconnected, changes may have been missed: the page reloads its list.
-        if (!notice) return void send({ event: 'resync', data: '{}' });
-        pending.add(notice.conversationId);
-        timer ??= setTimeout(() => void flush(), COALESCE_MS);
-      });
+      const stop = inboxHub.watch({ filters: { ...view, ...(view.mine && { assignedTo: actor.id }) }, onlyBots, send });
       const keepAlive = setInterval(() => void stream.write(': keep-alive\n\n'), 15_000);
       await send({ event: 'ready', data: '{}' });
       await new Promise<void>((resolve) => stream.onAbort(resolve));
       clearInterval(keepAlive);
-      clearTimeout(timer);
-      unsubscribe();
+      stop();
     });
   });
 
