@@ -160,7 +160,34 @@ export async function runChaosScenario(options: ChaosOptions): Promise<ChaosResu
 
     const deadline = faultsEndedAt + options.drainTimeoutMs;
     const acceptedCount = () => messages.filter((m) => m.acceptedAt !== undefined).length;
-    while (answered() < acceptedCount() && Date.now() < deadline) await sleep(250);
+    // Replies echo what they answer; a fallback reply does not, so when echoes alone fall short the
+    // whole check (which ties a fallback to its messages through the stored outbound key) decides.
+    const verifyNow = async () =>
+      verifyDeliveries({
+        messages,
+        sends: telegram.sends().map((s) => ({ chatId: s.chatId, text: s.text, at: s.at })),
+        stored: await stack.db
+          .selectFrom('messages')
+          .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+          .select([
+            'conversations.chat_id as chatId',
+            'messages.direction',
+            'messages.text',
+            'messages.kind',
+            'messages.status',
+            'messages.outbound_key as outboundKey',
+            'messages.platform_message_id as platformMessageId',
+          ])
+          .where('conversations.bot_id', '=', stack.botId)
+          .orderBy('messages.seq')
+          .execute(),
+        fallbackReply: bot.fallback_reply,
+        workerLives: workers.flatMap((w) => w.lives),
+        faults,
+        faultsEndedAt,
+      });
+    const allAnswered = async () => answered() >= acceptedCount() || (await verifyNow().catch(() => undefined))?.answered === acceptedCount();
+    while (!(await allAnswered()) && Date.now() < deadline) await sleep(500);
     // Late duplicates and the last database writes get a moment to land before the count.
     const replyRows = () => stack.db.selectFrom('messages').select((eb) => eb.fn.countAll<string>().as('n')).where('direction', '=', 'outbound').executeTakeFirstOrThrow();
     const settleUntil = Date.now() + 15_000;
@@ -171,30 +198,7 @@ export async function runChaosScenario(options: ChaosOptions): Promise<ChaosResu
     clearInterval(progressTimer);
     printProgress();
 
-    const stored = await stack.db
-      .selectFrom('messages')
-      .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
-      .select([
-        'conversations.chat_id as chatId',
-        'messages.direction',
-        'messages.text',
-        'messages.kind',
-        'messages.status',
-        'messages.outbound_key as outboundKey',
-        'messages.platform_message_id as platformMessageId',
-      ])
-      .where('conversations.bot_id', '=', stack.botId)
-      .orderBy('messages.seq')
-      .execute();
-    const report = verifyDeliveries({
-      messages,
-      sends: telegram.sends().map((s) => ({ chatId: s.chatId, text: s.text, at: s.at })),
-      stored,
-      fallbackReply: bot.fallback_reply,
-      workerLives: workers.flatMap((w) => w.lives),
-      faults,
-      faultsEndedAt,
-    });
+    const report = await verifyNow();
     const webhookRetries: Record<string, number> = {};
     for (const message of messages) {
       for (const [status, count] of Object.entries(message.retries)) webhookRetries[status] = (webhookRetries[status] ?? 0) + count;
