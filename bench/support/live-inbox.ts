@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import { insertInboundMessages } from '../../src/db/queries/messages';
 import type { Database } from '../../src/db/schema';
+import { readServerSentEvents } from '../../test/support/sse-client';
 import { type LatencySummary, summarizeLatencies } from './histogram';
 
 /** One open inbox stream, as a browser's EventSource holds it: the `row` events it got, by conversation. */
@@ -82,36 +83,18 @@ async function openInboxStream(app: Hono<any>, cookie: string, query: string): P
   const controller = new AbortController();
   const response = await app.request(`/console/inbox/events?${query}`, { headers: { cookie, accept: 'text/event-stream' }, signal: controller.signal });
   if (response.status !== 200 || !response.body) throw new Error(`inbox events ${query || '(everything)'}: ${response.status}`);
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const stream: InboxStream = { query, rows: [], ready, close: () => undefined };
+  const reader = readServerSentEvents(response.body, (event, data) => {
+    if (event === 'ready') markReady();
+    if (event === 'row') stream.rows.push({ id: (JSON.parse(data) as { id: string }).id, at: performance.now() });
+  });
   // Cancelling the body is what ends the server's stream in-process (there is no socket to close).
-  const close = () => {
+  stream.close = () => {
     controller.abort();
     void reader.cancel().catch(() => undefined);
   };
-  const stream: InboxStream = { query, rows: [], ready: Promise.resolve(), close };
-  let markReady!: () => void;
-  stream.ready = new Promise((resolve) => (markReady = resolve));
-  void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const lines = buffer.slice(0, end).split('\n');
-          buffer = buffer.slice(end + 2);
-          const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
-          const data = lines.find((line) => line.startsWith('data:'))?.slice(5).trim();
-          if (event === 'ready') markReady();
-          if (event === 'row' && data) stream.rows.push({ id: (JSON.parse(data) as { id: string }).id, at: performance.now() });
-        }
-      }
-    } catch {
-      // Aborted when the measurement ends.
-    }
-  })();
   return stream;
 }
 

@@ -14,7 +14,21 @@ export async function openEventStream(url: string, headers: Record<string, strin
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
   const connection: SseConnection = { events: [], drafts: [], typing: [], status: response.status, close: () => controller.abort() };
   if (!response.ok || !response.body) return connection;
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  readServerSentEvents(response.body, (event, data) => {
+    if (event === 'draft') connection.drafts.push({ at: Date.now(), data: JSON.parse(data) });
+    else if (event === 'typing') connection.typing.push({ at: Date.now(), messagesBefore: connection.events.length, data: JSON.parse(data) });
+    else if (event === 'message') connection.events.push(JSON.parse(data));
+  });
+  return connection;
+}
+
+/**
+ * Reads a server-sent event stream in the background, calling `onEvent` with each event's name
+ * (`message` when unnamed) and data; events without data are skipped. Returns the reader, whose
+ * `cancel()` ends the stream (in-process, that is what closes the server's side).
+ */
+export function readServerSentEvents(body: ReadableStream<any>, onEvent: (event: string, data: string) => void): ReadableStreamDefaultReader<string> {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   void (async () => {
     let buffer = '';
     try {
@@ -24,23 +38,19 @@ export async function openEventStream(url: string, headers: Record<string, strin
         buffer += value;
         let end;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, end);
+          const lines = buffer.slice(0, end).split('\n');
           buffer = buffer.slice(end + 2);
-          const lines = frame.split('\n');
           const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim() ?? 'message';
           const data = lines
             .filter((line) => line.startsWith('data:'))
             .map((line) => line.slice(5).trimStart())
             .join('\n');
-          if (!data) continue;
-          if (event === 'draft') connection.drafts.push({ at: Date.now(), data: JSON.parse(data) });
-          else if (event === 'typing') connection.typing.push({ at: Date.now(), messagesBefore: connection.events.length, data: JSON.parse(data) });
-          else if (event === 'message') connection.events.push(JSON.parse(data));
+          if (data) onEvent(event, data);
         }
       }
     } catch {
-      // aborted by close()
+      // aborted or cancelled
     }
   })();
-  return connection;
+  return reader;
 }
