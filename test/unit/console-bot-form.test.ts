@@ -20,6 +20,11 @@ describe("the console's bot form", () => {
     expect(result.values.debounceMs).toBe('soon');
   });
 
+  it('says where a JSON field breaks', () => {
+    const result = readNewBotForm({ ...base, intents: '[{"name": "refund",' });
+    expect(result.ok ? undefined : result.errors).toEqual({ intents: expect.stringMatching(/^Not JSON: /) });
+  });
+
   it('says which required fields were left blank, in words a person reads', () => {
     const result = readNewBotForm({ id: 'support', name: '  ', systemPrompt: '', model: 'gpt-4o-mini' });
     expect(result.ok ? undefined : result.errors).toEqual({ name: 'Required: fill this in.', systemPrompt: 'Required: fill this in.' });

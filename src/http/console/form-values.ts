@@ -12,10 +12,12 @@ export type FormResult<T> = { ok: true; value: T } | { ok: false; errors: FieldE
 
 /** The schema's value, or each field's first error and what was typed, to show again. */
 export function validateForm<T>(schema: z.ZodType<T>, input: Record<string, unknown>, form: FormFields): FormResult<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, value: parsed.data };
   const errors: FieldErrors = {};
-  for (const issue of parsed.error.issues) {
+  // Where the JSON breaks says more than the schema's "expected array"; and no schema may take it.
+  for (const [field, value] of Object.entries(input)) if (value instanceof NotJson) errors[field] = `Not JSON: ${value.problem}`;
+  const parsed = schema.safeParse(input);
+  if (parsed.success && Object.keys(errors).length === 0) return { ok: true, value: parsed.data };
+  for (const issue of parsed.error?.issues ?? []) {
     const field = typeof issue.path[0] === 'string' ? issue.path[0] : 'form';
     // A field left blank is not in the input: say so, rather than the schema's "expected string".
     if (issue.path.length === 1 && input[field] === undefined) {
@@ -38,11 +40,16 @@ export function numberOrText(value: string): number | string {
   return Number.isFinite(number) ? number : value;
 }
 
-/** Parsed JSON, or the text: the schema then says it must be a list. */
+/** Text typed into a JSON field that does not parse, and why: `validateForm` shows the reason. */
+export class NotJson {
+  constructor(readonly problem: string) {}
+}
+
+/** Parsed JSON, or why it is not JSON. */
 export function jsonOrText(value: string): unknown {
   try {
     return JSON.parse(value);
-  } catch {
-    return value;
+  } catch (error) {
+    return new NotJson((error as Error).message);
   }
 }

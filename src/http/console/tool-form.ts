@@ -19,17 +19,5 @@ export function readToolForm(form: FormFields, options: { allowHttp: boolean }):
     const text = typed(name);
     if (text !== undefined) input[name] = read(text);
   }
-  const result = validateForm(toolDefinitionSchema(options), input, form);
-  // The schema would only say "expected record": say where the JSON breaks.
-  if (!result.ok && typeof input.parameters === 'string' && input.parameters !== '') result.errors.parameters = `Not JSON: ${jsonProblem(input.parameters)}`;
-  return result;
-}
-
-function jsonProblem(text: string): string {
-  try {
-    JSON.parse(text);
-    return 'a JSON string, not an object';
-  } catch (error) {
-    return (error as Error).message;
-  }
+  return validateForm(toolDefinitionSchema(options), input, form);
 }
