@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { parseTelegramUpdate, telegram, TelegramCredentialsSchema, verifyTelegramSecret } from '../../src/platforms/telegram';
+import { telegram, TelegramCredentialsSchema, verifyTelegramSecret } from '../../src/platforms/telegram';
+import { parseTelegramUpdate } from '../../src/platforms/telegram-update';
 import { type FakeTelegram, startFakeTelegram, telegramAnswers, telegramEditedMessage, telegramReaction } from '../fakes/fake-telegram';
 import { telegramHeaders } from '../fakes/webhook-signers';
 import { modelImages, modelInputs } from '../support/conversation-probes';

@@ -2,7 +2,7 @@ import { normaliseChange } from '../../src/conversations/message-change';
 import type { WebhookOutcome, WebhookRequest } from '../../src/platforms/messaging-platform';
 import { messenger } from '../../src/platforms/messenger';
 import { parseSlackWebhook } from '../../src/platforms/slack';
-import { parseTelegramUpdate } from '../../src/platforms/telegram';
+import { parseTelegramUpdate } from '../../src/platforms/telegram-update';
 import { whatsapp } from '../../src/platforms/whatsapp';
 import { messengerEdit, messengerReaction, whatsappReaction } from '../fakes/fake-meta-graph';
 import { SLACK_BOT_USER_ID, slackEventCallback, slackMessageChanged, slackMessageDeleted, slackReaction, slackUserMessage } from '../fakes/fake-slack';

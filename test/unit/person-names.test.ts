@@ -2,7 +2,7 @@ import { normaliseInbound } from '../../src/conversations/normalise-inbound';
 import type { InboundMessage } from '../../src/conversations/inbound-message';
 import type { WebhookOutcome, WebhookRequest } from '../../src/platforms/messaging-platform';
 import { parseGatewayMessage } from '../../src/platforms/discord-gateway-message';
-import { parseTelegramUpdate } from '../../src/platforms/telegram';
+import { parseTelegramUpdate } from '../../src/platforms/telegram-update';
 import { whatsapp } from '../../src/platforms/whatsapp';
 
 /** How each platform names the person who wrote, read from its webhook as it sends it. */

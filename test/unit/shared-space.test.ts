@@ -1,6 +1,6 @@
 import { splitChatId, threadChatId } from '../../src/conversations/shared-space';
 import { parseSlackWebhook } from '../../src/platforms/slack';
-import { parseTelegramUpdate } from '../../src/platforms/telegram';
+import { parseTelegramUpdate } from '../../src/platforms/telegram-update';
 
 describe('conversations in shared spaces', () => {
   it('name a thread by its chat and its root, and read both back', () => {
