@@ -48,7 +48,9 @@ export function createInboxHub({ db, feed, renderRow }: { db: Kysely<Database>; 
     const views = new Map<string, InboxWatch[]>();
     for (const watch of watches) {
       const key = JSON.stringify([watch.filters, watch.onlyBots ?? null]);
-      views.set(key, [...(views.get(key) ?? []), watch]);
+      const group = views.get(key);
+      if (group) group.push(watch);
+      else views.set(key, [watch]);
     }
     for (const id of ids) {
       // Whether each scope may see the conversation at all, asked once per scope.
